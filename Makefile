@@ -1,0 +1,56 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# tcplab - a teaching TCP and TLS record layer as a Linux kernel module.
+#
+#   make            build the module (every installed kernel), userspace, tests
+#   make check      all tests: host unit tests + each kernel in a QEMU VM
+#   make demo       the main job (see README.md)
+#   make vm         an interactive shell in the test VM, module loaded
+#   make lint       checkpatch over module/
+#
+# Variables: KERNELS="6.12 6.1" (series or full versions; default: all
+# installed), KDIR=/path/to/kernel/build (build the module for one tree),
+# TESTS=a,b (narrow `make check`), ACCEL=kvm (opt-in; TCG is the default).
+
+export KERNELS TESTS ACCEL MEM SMP VM_TIMEOUT
+SHELL := /bin/bash
+TOP := $(CURDIR)
+BUILD := $(TOP)/build
+
+all: modules userspace selftests guest-tools
+
+deps:
+	@scripts/deps.sh
+
+modules: deps
+	@KDIR=$(KDIR) scripts/build-modules.sh
+
+userspace: deps
+	@$(MAKE) -s -C userspace install
+
+selftests: userspace
+	@$(MAKE) -s -C selftests install
+
+guest-tools: $(BUILD)/guest-exit
+
+$(BUILD)/guest-exit: scripts/guest/exit.c
+	@mkdir -p $(BUILD)
+	$(CC) -static -O2 -Wall -Werror -o $@ $<
+
+check: all
+	@scripts/check.sh
+
+vm: all
+	@scripts/vm.sh shell "$$(. scripts/lib.sh; kernels_selected "$(KERNELS)" | head -n 1 | cut -d' ' -f2)"
+
+demo: all
+	@scripts/demo.sh
+
+lint: deps
+	@scripts/lint.sh
+
+clean:
+	rm -rf $(BUILD)
+	$(MAKE) -s -C selftests/core clean 2>/dev/null || true
+
+.PHONY: all deps modules userspace selftests guest-tools check vm demo lint clean

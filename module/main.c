@@ -1,0 +1,103 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * main.c - tcplab module entry: parameters, per network namespace state,
+ * and registration of the AF_TCPLAB socket family.
+ *
+ * Order matters.  Load: socket layer (struct proto + slab cache), then
+ * per-netns state (so every namespace has its table before a socket can be
+ * created in it), then the family (from here on socket() reaches us).
+ * Unload: the reverse.  The socket core holds a module reference for every
+ * open tcplab socket, so exit only runs once the last one is gone.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/module.h>
+#include <linux/moduleparam.h>
+#include <linux/socket.h>
+#include <net/net_namespace.h>
+
+#include "tcplab.h"
+
+int tcplab_family = TCPLAB_FAMILY_DEFAULT;
+module_param_named(family, tcplab_family, int, 0444);
+MODULE_PARM_DESC(family,
+		 "socket family number to register (default 22, AF_SNA, unused in-tree; must be below AF_MAX)");
+
+unsigned int tcplab_net_id __read_mostly;
+atomic_t tcplab_socks_alive = ATOMIC_INIT(0);
+
+static int __net_init tcplab_net_init(struct net *net)
+{
+	struct tcplab_net *tn = tcplab_pernet(net);
+
+	spin_lock_init(&tn->all_lock);
+	INIT_HLIST_HEAD(&tn->all_socks);
+	atomic_set(&tn->nr_socks, 0);
+	return tcplab_proc_net_init(net);
+}
+
+static void __net_exit tcplab_net_exit(struct net *net)
+{
+	struct tcplab_net *tn = tcplab_pernet(net);
+
+	tcplab_proc_net_exit(net);
+	/*
+	 * A socket pins its namespace (sk_alloc takes a reference), so a
+	 * namespace cannot die while one of our sockets lives in it.
+	 */
+	WARN_ON_ONCE(!hlist_empty(&tn->all_socks));
+}
+
+static struct pernet_operations tcplab_net_ops = {
+	.init	= tcplab_net_init,
+	.exit	= tcplab_net_exit,
+	.id	= &tcplab_net_id,
+	.size	= sizeof(struct tcplab_net),
+};
+
+static int __init tcplab_init(void)
+{
+	int err;
+
+	if (tcplab_family <= AF_UNSPEC || tcplab_family >= AF_MAX) {
+		pr_err("family=%d is out of range: choose 1..%d with the 'family' module parameter\n",
+		       tcplab_family, AF_MAX - 1);
+		return -EINVAL;
+	}
+
+	err = tcplab_socket_init();
+	if (err)
+		return err;
+
+	err = register_pernet_subsys(&tcplab_net_ops);
+	if (err)
+		goto out_socket;
+
+	err = tcplab_family_register();
+	if (err)
+		goto out_pernet;
+
+	pr_info("registered socket family %d (AF_TCPLAB)\n", tcplab_family);
+	return 0;
+
+out_pernet:
+	unregister_pernet_subsys(&tcplab_net_ops);
+out_socket:
+	tcplab_socket_exit();
+	return err;
+}
+
+static void __exit tcplab_exit(void)
+{
+	tcplab_family_unregister();
+	unregister_pernet_subsys(&tcplab_net_ops);
+	tcplab_socket_exit();
+	pr_info("unloaded\n");
+}
+
+module_init(tcplab_init);
+module_exit(tcplab_exit);
+
+MODULE_LICENSE("GPL");
+MODULE_DESCRIPTION("tcplab: a teaching TCP and TLS record layer in its own socket family");
+MODULE_AUTHOR("tcplab developers");

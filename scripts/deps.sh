@@ -1,0 +1,59 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Install (from Debian's packages) everything tcplab needs to build, lint
+# and test, and extract the few files we borrow from the kernel source
+# (kselftest harness, checkpatch) into build/ksft/.  Idempotent: when all
+# is present it only runs dpkg-query and returns in well under a second.
+set -euo pipefail
+. "$(dirname "$0")/lib.sh"
+
+PKGS=(
+	build-essential bc flex bison libelf-dev kmod xz-utils cpio
+	busybox-static iproute2 qemu-system-x86
+	clang libclang-rt-14-dev
+	libgnutls28-dev gnutls-bin
+	linux-image-6.12-cloud-amd64 linux-headers-6.12-cloud-amd64
+	linux-image-cloud-amd64 linux-headers-cloud-amd64
+	linux-source-6.12
+)
+
+missing=()
+for p in "${PKGS[@]}"; do
+	st=$(dpkg-query -W -f='${db:Status-Abbrev}' "$p" 2>/dev/null || true)
+	case "$st" in
+	ii*) ;;
+	*) missing+=("$p") ;;
+	esac
+done
+
+if [ ${#missing[@]} -gt 0 ]; then
+	echo "tcplab deps: installing ${missing[*]}"
+	[ "$(id -u)" = 0 ] || SUDO=sudo
+	${SUDO:-} apt-get update -q
+	DEBIAN_FRONTEND=noninteractive ${SUDO:-} apt-get install -y -q \
+		--no-install-recommends "${missing[@]}"
+fi
+
+# Borrowed kernel files: extracted at build time, never committed.
+src=$(ls -1 /usr/src/linux-source-*.tar.xz 2>/dev/null | sort -V | tail -n 1)
+[ -n "$src" ] || die "no /usr/src/linux-source-*.tar.xz; is linux-source-6.12 installed?"
+ksft=$BUILD/ksft
+stamp=$ksft/.from
+if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$src" ]; then
+	echo "tcplab deps: extracting kselftest harness and checkpatch from $src"
+	rm -rf "$ksft"
+	mkdir -p "$ksft/tmp"
+	tar -xJf "$src" -C "$ksft/tmp" --wildcards \
+		'*/tools/testing/selftests/kselftest_harness.h' \
+		'*/tools/testing/selftests/kselftest.h' \
+		'*/scripts/checkpatch.pl' '*/scripts/spelling.txt' \
+		'*/scripts/const_structs.checkpatch'
+	d=$(echo "$ksft"/tmp/*)
+	cp "$d"/tools/testing/selftests/kselftest_harness.h "$d"/tools/testing/selftests/kselftest.h "$ksft/"
+	cp "$d"/scripts/checkpatch.pl "$d"/scripts/spelling.txt "$d"/scripts/const_structs.checkpatch "$ksft/"
+	rm -rf "$ksft/tmp"
+	echo "$src" > "$stamp"
+fi
+
+[ -n "$(kernels_installed)" ] || die "no kernel with headers found in /boot and /usr/src"

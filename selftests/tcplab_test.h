@@ -1,0 +1,45 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * tcplab_test.h - helpers shared by the selftests (in the test VM).
+ */
+#ifndef _TCPLAB_TEST_H
+#define _TCPLAB_TEST_H
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <sys/syscall.h>
+
+#include "tcplab.h"
+
+/* AF_TCPLAB as the loaded module registered it; skip if not loaded. */
+#define TCPLAB_FAMILY_OR_SKIP(var)					\
+	do {								\
+		var = tcplab_family();					\
+		if (var < 0)						\
+			SKIP(return, "tcplab module not loaded");	\
+	} while (0)
+
+/* Read "Key: value" from /proc/net/tcplab_stats; -1 if absent. */
+static inline long tcplab_stat(const char *key)
+{
+	FILE *f = fopen(TCPLAB_PROC_STATS, "r");
+	char name[64];
+	long val, ret = -1;
+
+	if (!f)
+		return -1;
+	while (fscanf(f, "%63[^:]: %ld\n", name, &val) == 2) {
+		if (!strcmp(name, key)) {
+			ret = val;
+			break;
+		}
+	}
+	fclose(f);
+	return ret;
+}
+
+#endif /* _TCPLAB_TEST_H */
