@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * tl_types.h - the few types and helpers the sans-I/O core needs, so that
- * the same core/*.c files build inside the kernel module and in userspace
+ * the same core/tl_*.c files build inside the kernel module and in userspace
  * (unit tests, fuzz targets).  Nothing here may depend on kernel objects:
  * no skbs, no locks, no timers, no allocation.
  */

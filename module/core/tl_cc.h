@@ -1,0 +1,57 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * tl_cc.h - congestion control behind a small ops table (RFC 5681 words:
+ * cwnd and ssthresh, both in bytes).
+ *
+ * The connection calls the hooks; an algorithm only moves cwnd and
+ * ssthresh.  The caller owns the struct tl_cc storage (inside the tcb).
+ */
+#ifndef _TCPLAB_CORE_CC_H
+#define _TCPLAB_CORE_CC_H
+
+#include "tl_types.h"
+
+/* RFC 6928: initial window of 10 segments. */
+#define TL_CC_INIT_WND_SEGS	10
+#define TL_CC_PRIV_WORDS	8
+
+struct tl_cc;
+
+struct tl_cc_ops {
+	const char *name;
+	/* Connection established: set the initial window. */
+	void (*init)(struct tl_cc *cc, u64 now_us);
+	/* @acked new bytes were acknowledged; @rtt_us is 0 without sample. */
+	void (*on_ack)(struct tl_cc *cc, u32 acked, u32 rtt_us, u64 now_us);
+	/* Loss detected by duplicate ACKs, @flight bytes outstanding. */
+	void (*on_loss)(struct tl_cc *cc, u32 flight, u64 now_us);
+	/* The retransmission timer expired with @flight bytes outstanding. */
+	void (*on_rto)(struct tl_cc *cc, u32 flight, u64 now_us);
+};
+
+struct tl_cc {
+	const struct tl_cc_ops *ops;
+	u32 mss;	/* sender MSS (SMSS) */
+	u32 cwnd;
+	u32 ssthresh;
+	u64 priv[TL_CC_PRIV_WORDS];	/* algorithm state */
+};
+
+extern const struct tl_cc_ops tl_cc_reno;
+
+/*
+ * RFC 5681 Section 3.1 equation (4): ssthresh = max(FlightSize / 2,
+ * 2 * SMSS), used by Reno on loss.
+ */
+static inline u32 tl_cc_half_flight(const struct tl_cc *cc, u32 flight)
+{
+	return max_t(u32, flight / 2, 2 * cc->mss);
+}
+
+/* RFC 6928 initial window: min(10 * MSS, max(2 * MSS, 14600)). */
+static inline u32 tl_cc_initial_window(u32 mss)
+{
+	return min_t(u32, TL_CC_INIT_WND_SEGS * mss, max_t(u32, 2 * mss, 14600));
+}
+
+#endif /* _TCPLAB_CORE_CC_H */

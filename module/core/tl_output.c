@@ -1,0 +1,369 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * tl_output.c - deciding what to send.
+ *
+ * The core never sees payload bytes.  A segment it emits names a range of
+ * the send buffer (struct tl_seg_out data_off/data_len); the glue copies
+ * those bytes behind the header.
+ *
+ * Every entry point of the core ends with tl_transmit(), which sends as
+ * much new data as the windows allow (RFC 9293 Section 3.8.6), plus a bare
+ * ACK if one is owed and no data segment carried it.
+ */
+#include "tl_types.h"
+#include "tl_tcb_priv.h"
+
+/* Like Linux's TCP_TS_HZ ~ 1000: a timestamp clock of 1.024 ms ticks. */
+#define TL_TS_SHIFT	10
+
+/*
+ * The window to advertise, remembered in RCV.WND.  Two rules shape it:
+ *  - RFC 9293 3.8.6.2.2 receiver SWS avoidance: only open the window
+ *    when it can grow by min(buffer / 2, MSS), so the peer is never
+ *    invited to send tiny segments;
+ *  - RFC 9293 3.8.6: the right edge RCV.NXT + RCV.WND is never moved
+ *    left ("shrinking the window" is strongly discouraged), so a smaller
+ *    rcv_space only stops further growth.
+ */
+static u8 tl_rcv_shift(const struct tl_tcb *tcb, bool syn)
+{
+	/* RFC 7323 2.2: the window field of a SYN is never scaled. */
+	if (!syn && (tcb->opts & TL_TCB_WSCALE))
+		return tcb->rcv_wscale;
+	return 0;
+}
+
+static u32 tl_rcv_sws_thresh(const struct tl_tcb *tcb)
+{
+	return min_t(u32, tcb->cfg.rcv_buf / 2, tcb->cfg.mss);
+}
+
+/* The window we could offer now, or 0 if SWS avoidance keeps it shut. */
+static u32 tl_rcv_wnd_grown(const struct tl_tcb *tcb, bool syn)
+{
+	u32 avail = min_t(u32, tcb->rcv_space,
+			  TL_WND_MAX << tl_rcv_shift(tcb, syn));
+
+	if (avail > tcb->rcv_wnd &&
+	    avail - tcb->rcv_wnd >= tl_rcv_sws_thresh(tcb))
+		return avail;
+	return 0;
+}
+
+static u16 tl_rcv_wnd_field(struct tl_tcb *tcb, bool syn)
+{
+	u32 grown = tl_rcv_wnd_grown(tcb, syn);
+
+	if (grown)
+		tcb->rcv_wnd = grown;
+	return (u16)min_t(u32, tcb->rcv_wnd >> tl_rcv_shift(tcb, syn),
+			  TL_WND_MAX);
+}
+
+/*
+ * After the user read data: is a window update worth a segment of its
+ * own?  Only if the window can open (SWS rule above) and the window the
+ * peer knows is below the SWS threshold, i.e. the peer may be stalled.
+ * Otherwise the next ACK carries the larger window anyway.
+ */
+bool tl_rcv_wnd_should_update(const struct tl_tcb *tcb)
+{
+	return tcb->rcv_wnd < tl_rcv_sws_thresh(tcb) &&
+	       tl_rcv_wnd_grown(tcb, false);
+}
+
+static void tl_out_options(struct tl_tcb *tcb, struct tl_seg_out *s,
+			   bool syn, u64 now)
+{
+	struct tl_tcp_opts *o = &s->opts;
+	u8 max_sack = TL_SACK_MAX_BLOCKS;
+
+	if (syn) {
+		/* RFC 9293 3.7.1: MSS only in SYNs; RFC 7323 2.2 likewise. */
+		o->present |= TL_OPTF_MSS;
+		o->mss = tcb->cfg.mss;
+		if (tcb->opts & TL_TCB_WSCALE) {
+			o->present |= TL_OPTF_WSCALE;
+			o->wscale = min_t(u8, tcb->cfg.wscale, TL_WSCALE_MAX);
+		}
+		if (tcb->opts & TL_TCB_SACK)
+			o->present |= TL_OPTF_SACK_PERM;
+	}
+	if (tcb->opts & TL_TCB_TS) {
+		/*
+		 * RFC 7323 3.2: once negotiated, every non-RST segment carries
+		 * TSval (our clock) and TSecr (TS.Recent, the peer's clock).
+		 */
+		o->present |= TL_OPTF_TS;
+		o->tsval = (u32)(now >> TL_TS_SHIFT);
+		o->tsecr = tcb->ts_recent;
+		max_sack = 3;	/* 12 + 4 + 3 * 8 = 40 bytes */
+	}
+	if (!syn && (tcb->opts & TL_TCB_SACK) && !tl_ooo_empty(&tcb->ooo)) {
+		/* RFC 2018 4: report what we hold beyond RCV.NXT. */
+		o->nr_sack = tl_ooo_sack_blocks(&tcb->ooo, o->sack, max_sack);
+		o->present |= TL_OPTF_SACK;
+	}
+}
+
+/*
+ * Fill the next output slot with a segment from this connection, or
+ * return NULL (and ask for another tl_output() call) if the slots are
+ * full.  An ACK always carries the current RCV.NXT and window.
+ */
+static struct tl_seg_out *tl_emit(struct tl_tcb *tcb, u8 flags, u32 seq,
+				  u32 len, u64 now, struct tl_actions *act)
+{
+	bool syn = flags & TL_TCP_SYN;
+	struct tl_seg_out *s;
+
+	if (act->nseg >= TL_ACT_MAX_SEGS) {
+		act->more = true;
+		return NULL;
+	}
+	s = &act->seg[act->nseg++];
+	memset(s, 0, sizeof(*s));
+	s->th.sport = tcb->lport;
+	s->th.dport = tcb->rport;
+	s->th.seq = seq;
+	s->th.flags = flags;
+	if (flags & TL_TCP_ACK) {
+		s->th.ack = tcb->rcv_nxt;
+		tcb->last_ack_sent = tcb->rcv_nxt;
+		tcb->ack_pending = false;
+	}
+	s->th.wnd = tl_rcv_wnd_field(tcb, syn);
+	if (len) {
+		s->data_off = seq - tl_snd_buf_head(tcb, tcb->snd_una);
+		s->data_len = len;
+	}
+	tl_out_options(tcb, s, syn, now);
+	return s;
+}
+
+/*
+ * Emit [seq, seq + len) of the send buffer, plus FIN if it reaches
+ * snd_end after CLOSE, and account for it in SND.NXT.  Only a segment
+ * that starts at snd_max carries new data; only such a segment may be
+ * timed for an RTT sample (Karn's rule, RFC 6298 Section 3).
+ */
+static bool tl_emit_data(struct tl_tcb *tcb, u32 len, u64 now,
+			 struct tl_actions *act)
+{
+	u32 seq = tcb->snd_nxt;
+	bool fin = tcb->fin_queued && seq + len == tcb->snd_end;
+	u8 flags = TL_TCP_ACK;
+
+	if (fin)
+		flags |= TL_TCP_FIN;
+	if (len && seq + len == tcb->snd_end)
+		flags |= TL_TCP_PSH;	/* nothing more queued: push it */
+	if (!tl_emit(tcb, flags, seq, len, now, act))
+		return false;
+
+	if (seq == tcb->snd_max && !tcb->rtt_timing) {
+		tcb->rtt_timing = true;
+		tcb->rtt_end = seq + len + fin;
+		tcb->rtt_start = now;
+	}
+	tcb->snd_nxt = seq + len + fin;
+	tcb->snd_max = tl_seq_max(tcb->snd_max, tcb->snd_nxt);
+	/* RFC 6298 5.1: start the timer if it is not running. */
+	if (!tcb->timer[TL_TIMER_RTX])
+		tl_rtx_timer_restart(tcb, now, act);
+	return true;
+}
+
+static u32 tl_snd_usable(const struct tl_tcb *tcb)
+{
+	u32 wnd = tcb->snd_wnd;
+	u32 wnd_end;
+
+	/* RFC 5681 2: send no more than min(cwnd, rwnd) beyond SND.UNA. */
+	if (tcb->cc.ops)
+		wnd = min_t(u32, wnd, tcb->cc.cwnd);
+	wnd_end = tcb->snd_una + wnd;
+	return tl_seq_gt(wnd_end, tcb->snd_nxt) ? wnd_end - tcb->snd_nxt : 0;
+}
+
+static u32 tl_snd_avail(const struct tl_tcb *tcb)
+{
+	return tl_seq_lt(tcb->snd_nxt, tcb->snd_end) ?
+	       tcb->snd_end - tcb->snd_nxt : 0;
+}
+
+static void tl_transmit_data(struct tl_tcb *tcb, u64 now,
+			     struct tl_actions *act)
+{
+	for (;;) {
+		u32 avail = tl_snd_avail(tcb);
+		u32 n = min_t(u32, min_t(u32, avail, tl_snd_usable(tcb)),
+			      tcb->snd_mss);
+		/* The FIN is due once all data is out and it is not yet. */
+		bool fin = tcb->fin_queued && tcb->snd_nxt + n == tcb->snd_end;
+
+		/*
+		 * Sender SWS avoidance, RFC 9293 3.8.6.2.1: send a partial
+		 * segment only if it holds all queued data, or at least half
+		 * of the largest window the peer ever offered.  (Nagle's
+		 * algorithm, 3.7.4, is not implemented: tcplab behaves as with
+		 * TCP_NODELAY.)
+		 */
+		if (n < tcb->snd_mss && n < avail && n < tcb->max_snd_wnd / 2)
+			n = 0;
+		if (!n && !fin)
+			break;
+		if (!tl_emit_data(tcb, n, now, act))
+			return;
+		if (fin)
+			break;
+	}
+	/*
+	 * Data waits but nothing is in flight, so no ACK will come to clock
+	 * it out (zero window, or SWS avoidance held it back).  The
+	 * retransmission timer doubles as the persist timer of RFC 9293
+	 * 3.8.6.1; tl_timer() then sends a probe.
+	 */
+	if (tcb->snd_una == tcb->snd_max && tl_snd_avail(tcb) &&
+	    !tcb->timer[TL_TIMER_RTX])
+		tl_rtx_timer_restart(tcb, now, act);
+}
+
+void tl_transmit(struct tl_tcb *tcb, u64 now, struct tl_actions *act)
+{
+	/* Data flows only once synchronized (SYN-SENT/RECEIVED queue it). */
+	if (tl_state_synchronized(tcb->state))
+		tl_transmit_data(tcb, now, act);
+	/*
+	 * An ACK is owed (and not yet piggybacked on data): send
+	 * <SEQ=SND.NXT><ACK=RCV.NXT><CTL=ACK>.  Only once RCV.NXT is known.
+	 */
+	if (tcb->ack_pending &&
+	    (tl_state_synchronized(tcb->state) ||
+	     tcb->state == TL_SYN_RECEIVED))
+		tl_emit(tcb, TL_TCP_ACK, tcb->snd_nxt, 0, now, act);
+}
+
+void tl_output(struct tl_tcb *tcb, u64 now, struct tl_actions *act)
+{
+	tl_actions_clear(act);
+	tl_transmit(tcb, now, act);
+}
+
+void tl_send_syn(struct tl_tcb *tcb, u64 now, struct tl_actions *act)
+{
+	u8 flags = TL_TCP_SYN;
+
+	/* SYN-RECEIVED answers with <SEQ=ISS><ACK=RCV.NXT><CTL=SYN,ACK>. */
+	if (tcb->state == TL_SYN_RECEIVED)
+		flags |= TL_TCP_ACK;
+	tl_emit(tcb, flags, tcb->iss, 0, now, act);
+
+	if (tcb->snd_max == tcb->iss) {
+		/* First transmission of our SYN: time it. */
+		tcb->rtt_timing = true;
+		tcb->rtt_end = tcb->iss + 1;
+		tcb->rtt_start = now;
+	} else {
+		/* Karn: an ACK may now be for either copy of the SYN. */
+		tcb->rtt_timing = false;
+	}
+	tcb->snd_max = tcb->iss + 1;
+	tl_rtx_timer_restart(tcb, now, act);
+}
+
+/* <SEQ=seq><CTL=RST> from this connection (ABORT, 3.10.5). */
+void tl_send_rst(struct tl_tcb *tcb, u32 seq, struct tl_actions *act)
+{
+	struct tl_seg_out *s;
+
+	if (act->nseg >= TL_ACT_MAX_SEGS)
+		return;
+	s = &act->seg[act->nseg++];
+	memset(s, 0, sizeof(*s));
+	s->th.sport = tcb->lport;
+	s->th.dport = tcb->rport;
+	s->th.seq = seq;
+	s->th.flags = TL_TCP_RST;
+}
+
+bool tl_rst_reply(const struct tl_tcphdr *th, u32 payload_len,
+		  struct tl_seg_out *out)
+{
+	/* 3.10.7.1: "An incoming segment containing a RST is discarded." */
+	if (th->flags & TL_TCP_RST)
+		return false;
+
+	memset(out, 0, sizeof(*out));
+	out->th.sport = th->dport;
+	out->th.dport = th->sport;
+	if (th->flags & TL_TCP_ACK) {
+		/* "If the ACK bit is on, <SEQ=SEG.ACK><CTL=RST>" */
+		out->th.seq = th->ack;
+		out->th.flags = TL_TCP_RST;
+	} else {
+		/*
+		 * "If the ACK bit is off, sequence number zero is used,
+		 * <SEQ=0><ACK=SEG.SEQ+SEG.LEN><CTL=RST,ACK>", where SEG.LEN
+		 * counts SYN and FIN as one each.
+		 */
+		out->th.seq = 0;
+		out->th.ack = th->seq + payload_len +
+			      !!(th->flags & TL_TCP_SYN) +
+			      !!(th->flags & TL_TCP_FIN);
+		out->th.flags = TL_TCP_RST | TL_TCP_ACK;
+	}
+	return true;
+}
+
+void tl_reply_rst(const struct tl_seg_in *seg, struct tl_actions *act)
+{
+	if (act->nseg >= TL_ACT_MAX_SEGS)
+		return;
+	if (tl_rst_reply(&seg->th, seg->len, &act->seg[act->nseg]))
+		act->nseg++;
+}
+
+/*
+ * Retransmit the earliest unacknowledged segment (RFC 6298 5.4, RFC 5681
+ * 3.2 fast retransmit) without pulling SND.NXT back.
+ */
+void tl_retransmit_head(struct tl_tcb *tcb, u64 now, struct tl_actions *act)
+{
+	u32 nxt = tcb->snd_nxt;
+	u32 len;
+
+	tcb->snd_nxt = tcb->snd_una;
+	/* Only what was sent before: never new data past snd_max. */
+	len = min_t(u32, tl_snd_avail(tcb), tcb->snd_mss);
+	len = min_t(u32, len, tcb->snd_max - tcb->snd_una);
+	tcb->rtt_timing = false;	/* Karn's rule */
+	tl_emit_data(tcb, len, now, act);
+	tcb->snd_nxt = tl_seq_max(nxt, tcb->snd_nxt);
+}
+
+/*
+ * Persist probe (RFC 9293 3.8.6.1): nothing is in flight and the window
+ * does not admit the waiting data.  Send one segment anyway - the usable
+ * part of the window, but at least one byte even into a zero window - so
+ * the peer answers with its current window.
+ */
+void tl_send_probe(struct tl_tcb *tcb, u64 now, struct tl_actions *act)
+{
+	u32 n = min_t(u32, tl_snd_avail(tcb), tcb->snd_mss);
+
+	n = min_t(u32, n, max_t(u32, tl_snd_usable(tcb), 1));
+	tl_emit_data(tcb, n, now, act);
+}
+
+int tl_seg_out_build(u8 *buf, u32 buflen, const struct tl_seg_out *s)
+{
+	u8 opt[TL_TCP_OPT_MAX];
+	int optlen = tl_opts_build(opt, sizeof(opt), &s->opts);
+	u32 hlen;
+
+	if (optlen < 0)
+		return optlen;
+	hlen = tl_seg_build(buf, buflen, &s->th, opt, (u32)optlen);
+	return hlen ? (int)hlen : -ENOSPC;
+}

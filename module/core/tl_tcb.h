@@ -1,0 +1,287 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * tl_tcb.h - the Transmission Control Block (RFC 9293 Section 3.3.1) and
+ * the interface between the sans-I/O core and the kernel glue.
+ *
+ * Contract
+ * --------
+ * The glue owns all memory (the tcb, the out-of-order range storage, the
+ * send and receive bytes) and all I/O.  It calls one of the entry points
+ * below for every event:
+ *
+ *   user calls (RFC 9293 3.10.1-3.10.5)  tl_open_active(), tl_open_passive(),
+ *                                        tl_accept_syn(), tl_send(),
+ *                                        tl_rcv_read(), tl_close(), tl_abort()
+ *   a segment arrives (3.10.7)           tl_input()
+ *   a timer fires (3.10.8)               tl_timer()
+ *   room freed for more segments         tl_output()
+ *
+ * Each entry point clears and fills a struct tl_actions that the glue then
+ * executes, in this order: free ->acked bytes from the head of the send
+ * buffer; move ->deliver_* payload to the receive queue, hold ->ooo_*
+ * payload, move held data below ->ooo_ready_to to the receive queue; build
+ * and transmit ->seg[] (tl_seg_out_build() + payload + checksum); apply
+ * ->timer[]; report ->error; wake the socket per ->wake; if ->child, create
+ * a child (tl_accept_syn()); if ->more, call tl_output() again; finally if
+ * ->release, the tcb is CLOSED and may be freed.
+ *
+ * Time is a u64 count of microseconds from any monotonic origin (the glue
+ * can pass ktime_get_ns() / 1000 computed with div_u64).  Timer deadlines
+ * in the actions are absolute times on the same clock.
+ */
+#ifndef _TCPLAB_CORE_TCB_H
+#define _TCPLAB_CORE_TCB_H
+
+#include "tl_types.h"
+#include "tl_state.h"
+#include "tl_segment.h"
+#include "tl_options.h"
+#include "tl_ooo.h"
+#include "tl_rto.h"
+#include "tl_cc.h"
+
+/* RFC 9293 Section 3.7.1: MSS assumed when the peer sends none (RFC 6691) */
+#define TL_MSS_DEFAULT		536
+/* Like Linux TCP_MIN_SND_MSS: refuse to cut segments absurdly small. */
+#define TL_MSS_MIN		48
+/* Largest unscaled window field. */
+#define TL_WND_MAX		65535U
+/* The most data tcplab lets the user have queued but unacknowledged. */
+#define TL_SND_QUEUE_MAX	(1U << 30)
+
+/* Timers the glue runs on behalf of a tcb. */
+enum tl_timer_id {
+	TL_TIMER_RTX,		/* retransmission (and zero-window persist) */
+	TL_TIMER_TIME_WAIT,	/* 2 * MSL in TIME-WAIT */
+	TL_TIMER_NR,
+};
+
+enum tl_timer_op {
+	TL_TIMER_KEEP = 0,	/* leave the timer as it is */
+	TL_TIMER_ARM,		/* (re)arm to expire at ->expires */
+	TL_TIMER_CANCEL,
+};
+
+/* Bits of tl_actions.wake */
+#define TL_WAKE_READ	0x01	/* data or EOF to read */
+#define TL_WAKE_WRITE	0x02	/* connected, or send buffer space freed */
+#define TL_WAKE_HUP	0x04	/* connection is gone (CLOSED) */
+
+/* Bits of tl_cfg.opts and tl_tcb.opts (options to offer / negotiated) */
+#define TL_TCB_WSCALE	0x01
+#define TL_TCB_SACK	0x02
+#define TL_TCB_TS	0x04
+
+/*
+ * Why tl_input() dropped (part of) a segment; an index for counters.
+ */
+enum tl_drop {
+	TL_DROP_NONE = 0,
+	TL_DROP_CLOSED,		/* no connection; a RST may have been sent */
+	TL_DROP_LISTEN_RST,	/* RST to a listener */
+	TL_DROP_LISTEN_ACK,	/* ACK to a listener: answered by RST */
+	TL_DROP_LISTEN_NO_SYN,	/* neither SYN, ACK nor RST to a listener */
+	TL_DROP_BAD_ACK,	/* unacceptable ACK in SYN-SENT/SYN-RECEIVED */
+	TL_DROP_NO_SYN,		/* SYN-SENT got neither SYN nor RST */
+	TL_DROP_SEQ,		/* failed the acceptability test */
+	TL_DROP_RST_CHALLENGE,	/* in-window RST not at RCV.NXT (RFC 5961) */
+	TL_DROP_SYN_CHALLENGE,	/* SYN in a synchronized state (RFC 5961) */
+	TL_DROP_NO_ACK,		/* ACK bit off */
+	TL_DROP_ACK_OLD,	/* ACK below SND.UNA - MAX.SND.WND (RFC 5961) */
+	TL_DROP_ACK_FUTURE,	/* ACK for data never sent */
+	TL_DROP_OOO_FULL,	/* out-of-order data with no tracker slot */
+	TL_DROP_NR,
+};
+
+const char *tl_drop_name(enum tl_drop drop);
+
+/* Configuration; the glue fills it from sysctls/socket options. */
+struct tl_cfg {
+	u32 msl_us;		/* Maximum Segment Lifetime; TIME-WAIT = 2*MSL */
+	u32 rto_initial_us;
+	u32 rto_min_us;
+	u32 rto_max_us;
+	u8 syn_retries;		/* like tcp_syn_retries (6) */
+	u8 data_retries;	/* like tcp_retries2 (15) */
+	u8 opts;		/* TL_TCB_* options to offer */
+	u8 wscale;		/* our window scale shift, if offered */
+	u16 mss;		/* our MSS: from the route MTU (1460) */
+	u32 rcv_buf;		/* receive buffer size in bytes */
+	const struct tl_cc_ops *cc;	/* NULL: no congestion control */
+};
+
+/* Linux-like defaults (MSL 30 s so TIME-WAIT lasts 60 s as in Linux). */
+void tl_cfg_default(struct tl_cfg *cfg);
+
+/* What the glue needs to create a connection for a SYN to a listener. */
+struct tl_child_req {
+	u16 lport;
+	u16 rport;
+	u32 irs;		/* SEG.SEQ of the SYN */
+	u16 wnd;		/* SEG.WND of the SYN (never scaled) */
+	struct tl_tcp_opts opts; /* the SYN's options */
+};
+
+/* One segment for the glue to transmit. */
+struct tl_seg_out {
+	struct tl_tcphdr th;	/* doff and csum are left 0 */
+	struct tl_tcp_opts opts;
+	/*
+	 * Payload: @data_len bytes starting @data_off bytes into the send
+	 * buffer, whose head is the oldest byte not yet acknowledged.
+	 */
+	u32 data_off;
+	u32 data_len;
+};
+
+struct tl_state_change {
+	u8 from;	/* enum tl_state */
+	u8 to;
+};
+
+struct tl_timer_act {
+	u8 op;		/* enum tl_timer_op */
+	u64 expires;	/* absolute, microseconds */
+};
+
+#define TL_ACT_MAX_SEGS		8
+#define TL_ACT_MAX_STATES	4
+
+struct tl_actions {
+	u8 nseg;
+	bool more;	/* seg[] filled up: call tl_output() afterwards */
+	struct tl_seg_out seg[TL_ACT_MAX_SEGS];
+
+	u8 nstate;	/* transitions in order (only the first 4 kept) */
+	struct tl_state_change state[TL_ACT_MAX_STATES];
+
+	/* Receive side: offsets are into the payload of the input segment */
+	u32 deliver_off;	/* in-order payload to append */
+	u32 deliver_len;
+	u32 ooo_seq;		/* out-of-order payload to hold, at ooo_seq */
+	u32 ooo_off;
+	u32 ooo_len;
+	bool ooo_ready;		/* held data below ooo_ready_to is in order */
+	u32 ooo_ready_to;
+	bool eof;		/* FIN: nothing follows the delivered data */
+
+	/* Send side */
+	u32 acked;		/* bytes to free from the send buffer head */
+
+	int error;		/* 0 or -ECONNREFUSED/-ECONNRESET/-ETIMEDOUT */
+	u8 wake;		/* TL_WAKE_* */
+	bool release;		/* tcb is CLOSED: free it after these actions */
+	enum tl_drop drop;
+
+	bool child;		/* a listener got a SYN: see child_req */
+	struct tl_child_req child_req;
+
+	struct tl_timer_act timer[TL_TIMER_NR];
+};
+
+struct tl_tcb {
+	enum tl_state state;
+	bool passive;		/* created from a LISTEN (for 3.10.7.4) */
+	u16 lport;
+	u16 rport;
+
+	/* Send Sequence Variables (RFC 9293 Section 3.3.1) */
+	u32 snd_una;
+	u32 snd_nxt;
+	u32 snd_wnd;		/* in bytes, already scaled */
+	u32 snd_wl1;
+	u32 snd_wl2;
+	u32 iss;
+	/*
+	 * snd_max is BSD's name for the highest sequence number sent so far.
+	 * After a retransmission timeout SND.NXT is pulled back to SND.UNA
+	 * (go-back-N), so "ACK of something not yet sent" must be judged
+	 * against snd_max, not SND.NXT.  Invariant: una <= nxt <= max.
+	 */
+	u32 snd_max;
+	u32 max_snd_wnd;	/* MAX.SND.WND of RFC 5961 Section 5 */
+	u32 snd_end;		/* after the last byte the user queued */
+	bool fin_queued;	/* CLOSE called: FIN takes sequence snd_end */
+
+	/* Receive Sequence Variables */
+	u32 rcv_nxt;
+	u32 rcv_wnd;		/* window offered: [RCV.NXT, RCV.NXT+RCV.WND) */
+	u32 irs;
+	u32 rcv_space;		/* free receive buffer, per tl_rcv_read() */
+
+	/* Negotiated at SYN time */
+	u8 opts;		/* TL_TCB_*: offered, then agreed */
+	u8 snd_wscale;		/* peer's shift: applied to SEG.WND */
+	u8 rcv_wscale;		/* our shift: applied to windows we send */
+	u16 snd_mss;		/* payload bytes per segment we send */
+	u32 ts_recent;		/* RFC 7323 TS.Recent */
+	u32 last_ack_sent;	/* RFC 7323 Last.ACK.sent */
+
+	/* Retransmission (RFC 6298) */
+	struct tl_rto rto;
+	u8 retries;		/* consecutive timeouts without progress */
+	bool rtt_timing;	/* one segment timed at a time (Karn) */
+	u32 rtt_end;		/* timed segment's end sequence */
+	u64 rtt_start;
+	u8 dupacks;		/* RFC 5681 duplicate ACK counter */
+	u64 timer[TL_TIMER_NR];	/* deadlines, 0 = not armed */
+
+	bool ack_pending;	/* an ACK must go out before we return */
+	int err;		/* the error the connection ended with */
+
+	struct tl_ooo ooo;
+	struct tl_cc cc;
+	struct tl_cfg cfg;
+};
+
+/* Segment as handed to tl_input(): header, options, payload length. */
+struct tl_seg_in {
+	struct tl_tcphdr th;
+	struct tl_tcp_opts opts;
+	u32 len;
+};
+
+/*
+ * Set up a CLOSED tcb.  @ooo_storage (may be NULL, @ooo_cap 0) is the
+ * caller's array for the out-of-order tracker.
+ */
+void tl_tcb_init(struct tl_tcb *tcb, const struct tl_cfg *cfg,
+		 struct tl_seq_range *ooo_storage, u8 ooo_cap);
+
+/* User calls, RFC 9293 Section 3.10.1 - 3.10.5 (tl_user.c) */
+int tl_open_active(struct tl_tcb *tcb, u16 lport, u16 rport, u32 iss,
+		   u64 now, struct tl_actions *act);
+int tl_open_passive(struct tl_tcb *tcb, u16 lport, struct tl_actions *act);
+int tl_accept_syn(struct tl_tcb *child, const struct tl_child_req *req,
+		  u32 iss, u64 now, struct tl_actions *act);
+int tl_send(struct tl_tcb *tcb, u32 len, u64 now, struct tl_actions *act);
+void tl_rcv_read(struct tl_tcb *tcb, u32 len, u64 now,
+		 struct tl_actions *act);
+int tl_close(struct tl_tcb *tcb, u64 now, struct tl_actions *act);
+int tl_abort(struct tl_tcb *tcb, struct tl_actions *act);
+
+/* SEGMENT ARRIVES, RFC 9293 Section 3.10.7 (tl_input.c) */
+void tl_input(struct tl_tcb *tcb, const struct tl_seg_in *seg, u64 now,
+	      struct tl_actions *act);
+
+/* Timeouts, RFC 9293 Section 3.10.8 (tl_timer.c) */
+void tl_timer(struct tl_tcb *tcb, enum tl_timer_id id, u64 now,
+	      struct tl_actions *act);
+
+/* Send whatever the windows allow (tl_output.c) */
+void tl_output(struct tl_tcb *tcb, u64 now, struct tl_actions *act);
+
+/*
+ * The reply to a segment that reaches no connection (RFC 9293 Section
+ * 3.10.7.1).  Returns false when no reply is due (the segment is a RST).
+ */
+bool tl_rst_reply(const struct tl_tcphdr *th, u32 payload_len,
+		  struct tl_seg_out *out);
+
+/* Write header + options of @s into @buf; header length or -ENOSPC. */
+int tl_seg_out_build(u8 *buf, u32 buflen, const struct tl_seg_out *s);
+
+/* Bytes the user has queued that are not acknowledged yet. */
+u32 tl_snd_queued(const struct tl_tcb *tcb);
+
+#endif /* _TCPLAB_CORE_TCB_H */

@@ -1,0 +1,51 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * tl_tcb_priv.h - helpers shared by the core's tl_*.c files.  Not part of
+ * the glue interface.
+ */
+#ifndef _TCPLAB_CORE_TCB_PRIV_H
+#define _TCPLAB_CORE_TCB_PRIV_H
+
+#include "tl_tcb.h"
+#include "tl_seq.h"
+
+/* tl_tcb.c */
+void tl_actions_clear(struct tl_actions *act);
+void tl_set_state(struct tl_tcb *tcb, enum tl_state new_state, u64 now,
+		  struct tl_actions *act);
+void tl_conn_done(struct tl_tcb *tcb, int err, struct tl_actions *act);
+void tl_timer_arm(struct tl_tcb *tcb, enum tl_timer_id id, u64 expires,
+		  struct tl_actions *act);
+void tl_timer_cancel(struct tl_tcb *tcb, enum tl_timer_id id,
+		     struct tl_actions *act);
+void tl_rtx_timer_restart(struct tl_tcb *tcb, u64 now,
+			  struct tl_actions *act);
+void tl_syn_negotiate(struct tl_tcb *tcb, const struct tl_tcp_opts *peer);
+void tl_established(struct tl_tcb *tcb, u64 now);
+
+/*
+ * Sequence number of the first byte of the send buffer if the peer has
+ * acknowledged everything below @una: user data lives in
+ * [ISS + 1, snd_end); SYN and FIN occupy sequence space but no buffer.
+ */
+static inline u32 tl_snd_buf_head(const struct tl_tcb *tcb, u32 una)
+{
+	return tl_seq_clamp(una, tcb->iss + 1, tcb->snd_end);
+}
+
+/* Has the peer acknowledged our FIN (it sits at sequence snd_end)? */
+static inline bool tl_fin_acked(const struct tl_tcb *tcb)
+{
+	return tcb->fin_queued && tl_seq_gt(tcb->snd_una, tcb->snd_end);
+}
+
+/* tl_output.c */
+void tl_transmit(struct tl_tcb *tcb, u64 now, struct tl_actions *act);
+void tl_send_syn(struct tl_tcb *tcb, u64 now, struct tl_actions *act);
+void tl_send_rst(struct tl_tcb *tcb, u32 seq, struct tl_actions *act);
+void tl_reply_rst(const struct tl_seg_in *seg, struct tl_actions *act);
+bool tl_rcv_wnd_should_update(const struct tl_tcb *tcb);
+void tl_retransmit_head(struct tl_tcb *tcb, u64 now, struct tl_actions *act);
+void tl_send_probe(struct tl_tcb *tcb, u64 now, struct tl_actions *act);
+
+#endif /* _TCPLAB_CORE_TCB_PRIV_H */

@@ -1,0 +1,114 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * tl_timer.c - timeouts (RFC 9293 Section 3.10.8) and the retransmission
+ * timer rules of RFC 6298 Section 5.
+ *
+ * The glue runs one kernel timer per enum tl_timer_id, armed and cancelled
+ * as the actions say, and calls tl_timer() when it fires.  The core keeps
+ * its own copy of each deadline, so a timer that fires late, after being
+ * re-armed or cancelled by an action the glue has not applied yet, is
+ * recognised and ignored.
+ */
+#include "tl_types.h"
+#include "tl_tcb_priv.h"
+
+static void tl_rtx_timeout(struct tl_tcb *tcb, u64 now,
+			   struct tl_actions *act)
+{
+	switch (tcb->state) {
+	case TL_SYN_SENT:
+	case TL_SYN_RECEIVED:
+		/*
+		 * Our SYN (or SYN,ACK) was lost.  Give up after syn_retries
+		 * retransmissions (Linux: tcp_syn_retries / tcp_synack_retries;
+		 * RFC 9293 3.8.3 R2 for SYNs "MUST be set large enough to
+		 * provide retransmission of the SYN segment for at least 3
+		 * minutes" - with 6 retries and 1 s doubling that is 127 s,
+		 * the same compromise Linux makes).
+		 */
+		if (tcb->retries >= tcb->cfg.syn_retries) {
+			/* 3.10.8 USER TIMEOUT: "delete the TCB, enter CLOSED" */
+			tl_conn_done(tcb, -ETIMEDOUT, act);
+			return;
+		}
+		tcb->retries++;
+		tl_rto_backoff(&tcb->rto);		/* RFC 6298 5.5 */
+		tl_send_syn(tcb, now, act);		/* 5.4 and 5.6 */
+		return;
+	case TL_CLOSED:
+	case TL_LISTEN:
+	case TL_TIME_WAIT:
+		return;
+	default:
+		break;
+	}
+
+	if (tcb->snd_una == tcb->snd_max) {
+		/*
+		 * Nothing outstanding: this is the persist timer (see
+		 * tl_transmit_data()).  Probe the peer's window, backing off
+		 * like retransmissions (RFC 9293 3.8.6.1).
+		 */
+		if (tl_seq_lt(tcb->snd_nxt, tcb->snd_end)) {
+			tl_rto_backoff(&tcb->rto);
+			tl_send_probe(tcb, now, act);
+		}
+		return;
+	}
+
+	/*
+	 * RFC 9293 3.8.3: after R2 retransmissions without progress "the
+	 * connection SHOULD be closed"; the limit is data_retries (Linux's
+	 * tcp_retries2, which Linux turns into a time, tcplab counts).
+	 */
+	if (tcb->retries >= tcb->cfg.data_retries) {
+		/* 3.10.8 USER TIMEOUT: "delete the TCB, enter CLOSED" */
+		tl_conn_done(tcb, -ETIMEDOUT, act);
+		return;
+	}
+	tcb->retries++;
+	/* RFC 6298 5.5: "back off the timer". */
+	tl_rto_backoff(&tcb->rto);
+	/* RFC 5681 3.1: a timeout means heavy loss, restart slow start. */
+	if (tcb->cc.ops)
+		tcb->cc.ops->on_rto(&tcb->cc, tcb->snd_max - tcb->snd_una, now);
+	tcb->dupacks = 0;
+	/*
+	 * RFC 6298 5.4: "Retransmit the earliest segment that has not been
+	 * acknowledged".  tcplab then goes back N: SND.NXT restarts right
+	 * after that segment and tl_transmit() resends the rest as the
+	 * (reduced) congestion window allows.  5.6: the timer is restarted
+	 * with the backed-off RTO when the segment is sent.
+	 */
+	tcb->snd_nxt = tcb->snd_una;
+	tl_retransmit_head(tcb, now, act);
+}
+
+void tl_timer(struct tl_tcb *tcb, enum tl_timer_id id, u64 now,
+	      struct tl_actions *act)
+{
+	tl_actions_clear(act);
+	if ((unsigned int)id >= TL_TIMER_NR || !tcb->timer[id] ||
+	    now < tcb->timer[id])
+		return;		/* cancelled, re-armed, or early: stale */
+	tcb->timer[id] = 0;
+
+	switch (id) {
+	case TL_TIMER_TIME_WAIT:
+		/*
+		 * 3.10.8 TIME-WAIT TIMEOUT: "If the time-wait timeout expires
+		 * on a connection, delete the TCB, enter the CLOSED state, and
+		 * return."
+		 */
+		if (tcb->state == TL_TIME_WAIT)
+			tl_conn_done(tcb, 0, act);
+		return;
+	case TL_TIMER_RTX:
+		tl_rtx_timeout(tcb, now, act);
+		break;
+	default:
+		return;
+	}
+	if (tcb->state != TL_CLOSED)
+		tl_transmit(tcb, now, act);
+}
