@@ -23,24 +23,49 @@ module_param_named(family, tcplab_family, int, 0444);
 MODULE_PARM_DESC(family,
 		 "socket family number to register (default 22, AF_SNA, unused in-tree; must be below AF_MAX)");
 
+unsigned int tcplab_msl_ms = 30000;
+module_param_named(msl_ms, tcplab_msl_ms, uint, 0644);
+MODULE_PARM_DESC(msl_ms,
+		 "Maximum Segment Lifetime in ms; TIME-WAIT lasts 2*MSL (default 30000, so 60 s as in Linux)");
+
 unsigned int tcplab_net_id __read_mostly;
 atomic_t tcplab_socks_alive = ATOMIC_INIT(0);
 
 static int __net_init tcplab_net_init(struct net *net)
 {
 	struct tcplab_net *tn = tcplab_pernet(net);
+	int err;
 
 	spin_lock_init(&tn->all_lock);
 	INIT_HLIST_HEAD(&tn->all_socks);
 	atomic_set(&tn->nr_socks, 0);
-	return tcplab_proc_net_init(net);
+
+	err = tcplab_table_net_init(net);
+	if (err)
+		return err;
+	err = tcplab_proc_net_init(net);
+	if (err)
+		goto out_table;
+	/* Last: from here on segments for tcplab ports are claimed. */
+	err = tcplab_input_net_init(net);
+	if (err)
+		goto out_proc;
+	return 0;
+
+out_proc:
+	tcplab_proc_net_exit(net);
+out_table:
+	tcplab_table_net_exit(net);
+	return err;
 }
 
 static void __net_exit tcplab_net_exit(struct net *net)
 {
 	struct tcplab_net *tn = tcplab_pernet(net);
 
+	tcplab_input_net_exit(net);
 	tcplab_proc_net_exit(net);
+	tcplab_table_net_exit(net);
 	/*
 	 * A socket pins its namespace (sk_alloc takes a reference), so a
 	 * namespace cannot die while one of our sockets lives in it.

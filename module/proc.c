@@ -9,35 +9,30 @@
  */
 #include <linux/proc_fs.h>
 #include <linux/seq_file.h>
-#include <net/tcp_states.h>
 
 #include "tcplab.h"
 
-/* Linux's TCP_* values in sk_state, named as RFC 9293 §3.3.2 names them. */
-static const char *const tcplab_rfc_names[TCP_MAX_STATES] = {
-	[TCP_ESTABLISHED]	= "ESTABLISHED",
-	[TCP_SYN_SENT]		= "SYN-SENT",
-	[TCP_SYN_RECV]		= "SYN-RECEIVED",
-	[TCP_FIN_WAIT1]		= "FIN-WAIT-1",
-	[TCP_FIN_WAIT2]		= "FIN-WAIT-2",
-	[TCP_TIME_WAIT]		= "TIME-WAIT",
-	[TCP_CLOSE]		= "CLOSED",
-	[TCP_CLOSE_WAIT]	= "CLOSE-WAIT",
-	[TCP_LAST_ACK]		= "LAST-ACK",
-	[TCP_LISTEN]		= "LISTEN",
-	[TCP_CLOSING]		= "CLOSING",
+const char *const tcplab_mib_names[TCPLAB_MIB_MAX] = {
+	[TCPLAB_MIB_SEGS_IN]		= "SegmentsIn",
+	[TCPLAB_MIB_SEGS_OUT]		= "SegmentsOut",
+	[TCPLAB_MIB_BAD_CSUM]		= "BadChecksum",
+	[TCPLAB_MIB_MALFORMED]		= "Malformed",
+	[TCPLAB_MIB_NO_SOCKET]		= "NoSocketResets",
+	[TCPLAB_MIB_RST_OUT]		= "ResetsOut",
+	[TCPLAB_MIB_RST_IN]		= "ResetsIn",
+	[TCPLAB_MIB_CHALLENGE_ACKS]	= "ChallengeAcks",
+	[TCPLAB_MIB_RETRANS]		= "Retransmits",
+	[TCPLAB_MIB_ACTIVE_OPENS]	= "ActiveOpens",
+	[TCPLAB_MIB_PASSIVE_OPENS]	= "PassiveOpens",
+	[TCPLAB_MIB_ESTABLISHED]	= "Established",
+	[TCPLAB_MIB_FAILED]		= "Failed",
+	[TCPLAB_MIB_LISTEN_OVERFLOW]	= "ListenOverflows",
+	[TCPLAB_MIB_BACKLOG_DROP]	= "BacklogDrops",
+	[TCPLAB_MIB_OUT_ERRORS]		= "OutErrors",
 };
 
-const char *tcplab_state_name(const struct sock *sk)
-{
-	unsigned int st = READ_ONCE(sk->sk_state);
-
-	if (st < TCP_MAX_STATES && tcplab_rfc_names[st])
-		return tcplab_rfc_names[st];
-	return "?";
-}
-
 static void *tcplab_seq_start(struct seq_file *seq, loff_t *pos)
+	__acquires(&tn->all_lock)
 {
 	struct tcplab_net *tn = tcplab_pernet(seq_file_net(seq));
 
@@ -53,6 +48,7 @@ static void *tcplab_seq_next(struct seq_file *seq, void *v, loff_t *pos)
 }
 
 static void tcplab_seq_stop(struct seq_file *seq, void *v)
+	__releases(&tn->all_lock)
 {
 	struct tcplab_net *tn = tcplab_pernet(seq_file_net(seq));
 
@@ -64,20 +60,33 @@ static int tcplab_seq_show(struct seq_file *seq, void *v)
 	struct tcplab_sock *tsk;
 	struct sock *sk;
 
+	const struct tl_tcb *tcb;
+	char local[24], remote[24];
+
 	if (v == SEQ_START_TOKEN) {
-		seq_printf(seq, "%-21s %-21s %-12s %8s %8s %6s %8s\n",
+		seq_printf(seq, "%-21s %-21s %-12s %8s %8s %6s %8s %10s %10s %10s %8s %8s\n",
 			   "local_address", "remote_address", "state",
-			   "tx_queue", "rx_queue", "uid", "inode");
+			   "tx_queue", "rx_queue", "uid", "inode",
+			   "snd_una", "snd_nxt", "rcv_nxt", "snd_wnd", "rcv_wnd");
 		return 0;
 	}
 
 	tsk = hlist_entry(v, struct tcplab_sock, all_node);
 	sk = &tsk->sk;
-	seq_printf(seq, "%-21s %-21s %-12s %8u %8u %6u %8lu\n",
-		   "0.0.0.0:0", "0.0.0.0:0", tcplab_state_name(sk),
-		   sk_wmem_alloc_get(sk), sk_rmem_alloc_get(sk),
+	tcb = &tsk->tcb;
+	snprintf(local, sizeof(local), "%pI4:%u", &tsk->saddr, ntohs(tsk->sport));
+	snprintf(remote, sizeof(remote), "%pI4:%u", &tsk->daddr, ntohs(tsk->dport));
+	/*
+	 * tx_queue: bytes sent or queued but not acknowledged; rx_queue:
+	 * bytes received and not read yet (in order or not).
+	 */
+	seq_printf(seq, "%-21s %-21s %-12s %8u %8u %6u %8lu %10u %10u %10u %8u %8u\n",
+		   local, remote, tl_state_name(READ_ONCE(tcb->state)),
+		   tl_snd_queued(tcb),
+		   tcb->cfg.rcv_buf - tcb->rcv_space,
 		   from_kuid_munged(seq_user_ns(seq), sock_i_uid(sk)),
-		   sock_i_ino(sk));
+		   sock_i_ino(sk), tcb->snd_una, tcb->snd_nxt, tcb->rcv_nxt,
+		   tcb->snd_wnd, tcb->rcv_wnd);
 	return 0;
 }
 
@@ -92,9 +101,14 @@ static int tcplab_stats_show(struct seq_file *seq, void *v)
 {
 	struct tcplab_net *tn = tcplab_pernet(seq_file_single_net(seq));
 
+	int i;
+
 	seq_printf(seq, "Sockets: %d\n", atomic_read(&tn->nr_socks));
 	seq_printf(seq, "SocketsAllNamespaces: %d\n",
 		   atomic_read(&tcplab_socks_alive));
+	for (i = 0; i < TCPLAB_MIB_MAX; i++)
+		seq_printf(seq, "%s: %ld\n", tcplab_mib_names[i],
+			   atomic_long_read(&tn->mib[i]));
 	return 0;
 }
 

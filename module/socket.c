@@ -3,10 +3,11 @@
  * socket.c - the AF_TCPLAB family: socket creation, struct proto (own
  * slab cache) and proto_ops, the socket API a program sees.
  *
- * socket(AF_TCPLAB, SOCK_STREAM, 0 or IPPROTO_TCP) answers like
- * socket(AF_INET, ...) would: a type the family does not offer gives
- * ESOCKTNOSUPPORT, a protocol it does not offer EPROTONOSUPPORT, a protocol
- * number out of range EINVAL (see inet_create() in net/ipv4/af_inet.c).
+ * Linux TCP is the oracle: each call answers with the return values and
+ * errno that the same call on an AF_INET stream socket gives (see
+ * net/ipv4/af_inet.c and net/ipv4/tcp.c).  The protocol work is done by
+ * the core through conn.c; this file maps socket calls onto RFC 9293's
+ * user calls (3.10.1 - 3.10.5) and waits where the caller must wait.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -14,68 +15,730 @@
 #include <linux/in.h>
 #include <linux/net.h>
 #include <linux/poll.h>
+#include <linux/tcp.h>
+#include <linux/sched/signal.h>
 #include <net/sock.h>
+#include <net/tcp_states.h>
+#include <net/route.h>
+#include <net/tcp.h>		/* MAX_TCP_HEADER */
 
 #include "tcplab.h"
 
-static struct proto tcplab_prot = {
-	.name		= "TCPLAB",
-	.owner		= THIS_MODULE,
-	.obj_size	= sizeof(struct tcplab_sock),
-};
-
 static void tcplab_sk_destruct(struct sock *sk)
 {
-	atomic_dec(&tcplab_pernet(sock_net(sk))->nr_socks);
-	atomic_dec(&tcplab_socks_alive);
-}
-
-static void tcplab_list_add(struct sock *sk)
-{
 	struct tcplab_net *tn = tcplab_pernet(sock_net(sk));
 
-	spin_lock_bh(&tn->all_lock);
-	hlist_add_head(&tcplab_sk(sk)->all_node, &tn->all_socks);
-	spin_unlock_bh(&tn->all_lock);
-}
-
-static void tcplab_list_del(struct sock *sk)
-{
-	struct tcplab_net *tn = tcplab_pernet(sock_net(sk));
-
+	/* Only inet_sock_destruct() drops a cached route: we must. */
+	sk_dst_reset(sk);
 	spin_lock_bh(&tn->all_lock);
 	hlist_del_init(&tcplab_sk(sk)->all_node);
 	spin_unlock_bh(&tn->all_lock);
+	atomic_dec(&tn->nr_socks);
+	atomic_dec(&tcplab_socks_alive);
 }
 
-static int tcplab_release(struct socket *sock)
+/* Like sk_stream_write_space(), which is not exported to modules. */
+static void tcplab_write_space(struct sock *sk)
+{
+	struct socket *sock = sk->sk_socket;
+	struct socket_wq *wq;
+
+	if (!sock || !sk_stream_is_writeable(sk))
+		return;
+	clear_bit(SOCK_NOSPACE, &sock->flags);
+	rcu_read_lock();
+	wq = rcu_dereference(sk->sk_wq);
+	if (skwq_has_sleeper(wq))
+		wake_up_interruptible_poll(&wq->wait, EPOLLOUT | EPOLLWRNORM |
+					   EPOLLWRBAND);
+	if (wq && wq->fasync_list && !(sk->sk_shutdown & SEND_SHUTDOWN))
+		sock_wake_async(wq, SOCK_WAKE_SPACE, POLL_OUT);
+	rcu_read_unlock();
+}
+
+/* Common set-up of a user's socket (@sock) or a listener's child (NULL). */
+void tcplab_sock_init(struct sock *sk, struct socket *sock)
+{
+	struct tcplab_net *tn = tcplab_pernet(sock_net(sk));
+	struct tcplab_sock *tsk = tcplab_sk(sk);
+
+	sock_init_data(sock, sk);
+	sk->sk_protocol = IPPROTO_TCP;
+	sk->sk_destruct = tcplab_sk_destruct;
+	sk->sk_write_space = tcplab_write_space;
+	/* Segments that arrive while a process owns the socket. */
+	sk->sk_backlog_rcv = tcplab_sk_rcv;
+	INIT_HLIST_NODE(&tsk->all_node);
+	INIT_HLIST_NODE(&tsk->ehash_node);
+	INIT_HLIST_NODE(&tsk->port_node);
+	tcplab_conn_init(sk);
+
+	atomic_inc(&tcplab_socks_alive);
+	atomic_inc(&tn->nr_socks);
+	spin_lock_bh(&tn->all_lock);
+	hlist_add_head(&tsk->all_node, &tn->all_socks);
+	spin_unlock_bh(&tn->all_lock);
+}
+
+struct proto tcplab_prot = {
+	.name		= "TCPLAB",
+	.owner		= THIS_MODULE,
+	.obj_size	= sizeof(struct tcplab_sock),
+	.backlog_rcv	= tcplab_sk_rcv,
+	.release_cb	= tcplab_release_cb,
+};
+
+static enum tl_state tcplab_state(const struct sock *sk)
+{
+	return tcplab_sk(sk)->tcb.state;
+}
+
+/* ---- addresses ---- */
+
+/*
+ * A user-supplied address: struct sockaddr_in with sin_family AF_INET
+ * (or AF_TCPLAB).  Errors as inet_bind()/inet_stream_connect() give them.
+ */
+static int tcplab_check_addr(const struct sockaddr *uaddr, int addr_len,
+			     const struct sockaddr_in **sin)
+{
+	if (addr_len < (int)sizeof(struct sockaddr_in))
+		return -EINVAL;
+	*sin = (const struct sockaddr_in *)uaddr;
+	if ((*sin)->sin_family != AF_INET && (*sin)->sin_family != tcplab_family)
+		return -EAFNOSUPPORT;
+	return 0;
+}
+
+static int tcplab_bind(struct socket *sock, struct sockaddr *uaddr, int addr_len)
 {
 	struct sock *sk = sock->sk;
+	struct tcplab_sock *tsk = tcplab_sk(sk);
+	const struct sockaddr_in *sin;
+	int err, type;
 
-	if (!sk)
-		return 0;
+	err = tcplab_check_addr(uaddr, addr_len, &sin);
+	/* inet_bind() accepts AF_UNSPEC with INADDR_ANY, for old programs. */
+	if (err == -EAFNOSUPPORT && sin->sin_family == AF_UNSPEC &&
+	    sin->sin_addr.s_addr == htonl(INADDR_ANY))
+		err = 0;
+	if (err)
+		return err;
+
+	type = inet_addr_type_table(sock_net(sk), sin->sin_addr.s_addr,
+				    RT_TABLE_LOCAL);
+	if (sin->sin_addr.s_addr != htonl(INADDR_ANY) && type != RTN_LOCAL &&
+	    type != RTN_MULTICAST && type != RTN_BROADCAST &&
+	    !sock_net(sk)->ipv4.sysctl_ip_nonlocal_bind)
+		return -EADDRNOTAVAIL;
 
 	lock_sock(sk);
-	sk->sk_shutdown = SHUTDOWN_MASK;
-	sock_orphan(sk);
+	err = -EINVAL;
+	if (tcplab_state(sk) != TL_CLOSED || tsk->port)
+		goto out;
+	err = tcplab_port_get(sk, sin->sin_addr.s_addr, sin->sin_port);
+	if (err)
+		goto out;
+	if (sin->sin_addr.s_addr)
+		sk->sk_userlocks |= SOCK_BINDADDR_LOCK;
+	if (sin->sin_port)
+		sk->sk_userlocks |= SOCK_BINDPORT_LOCK;
+out:
 	release_sock(sk);
-
-	tcplab_list_del(sk);
-	sock->sk = NULL;
-	sock_put(sk);
-	return 0;
+	return err;
 }
 
 static int tcplab_getname(struct socket *sock, struct sockaddr *uaddr, int peer)
 {
 	DECLARE_SOCKADDR(struct sockaddr_in *, sin, uaddr);
+	struct sock *sk = sock->sk;
+	struct tcplab_sock *tsk = tcplab_sk(sk);
 
-	/* Not connected yet: there is no peer, and we are bound to nothing. */
-	if (peer)
-		return -ENOTCONN;
 	memset(sin, 0, sizeof(*sin));
 	sin->sin_family = AF_INET;
+	lock_sock(sk);
+	if (peer) {
+		/* inet_getname(): no peer before the handshake completes. */
+		if (!tsk->dport || (1 << sk->sk_state) & (TCPF_CLOSE | TCPF_SYN_SENT)) {
+			release_sock(sk);
+			return -ENOTCONN;
+		}
+		sin->sin_port = tsk->dport;
+		sin->sin_addr.s_addr = tsk->daddr;
+	} else {
+		sin->sin_port = tsk->sport;
+		sin->sin_addr.s_addr = tsk->saddr;
+	}
+	release_sock(sk);
 	return sizeof(*sin);
+}
+
+/* ---- connect ---- */
+
+/* Wait while the handshake runs (like inet_wait_for_connect()). */
+static long tcplab_wait_connect(struct sock *sk, long timeo)
+{
+	DEFINE_WAIT_FUNC(wait, woken_wake_function);
+
+	add_wait_queue(sk_sleep(sk), &wait);
+	while ((1 << sk->sk_state) & (TCPF_SYN_SENT | TCPF_SYN_RECV)) {
+		release_sock(sk);
+		timeo = wait_woken(&wait, TASK_INTERRUPTIBLE, timeo);
+		lock_sock(sk);
+		if (signal_pending(current) || !timeo)
+			break;
+	}
+	remove_wait_queue(sk_sleep(sk), &wait);
+	return timeo;
+}
+
+static int tcplab_connect(struct socket *sock, struct sockaddr *uaddr,
+			  int addr_len, int flags)
+{
+	struct sock *sk = sock->sk;
+	struct tcplab_sock *tsk = tcplab_sk(sk);
+	const struct sockaddr_in *sin;
+	long timeo;
+	int err;
+
+	if (addr_len < (int)sizeof(uaddr->sa_family))
+		return -EINVAL;
+	lock_sock(sk);
+	switch (sock->state) {
+	case SS_CONNECTED:
+		err = -EISCONN;
+		goto out;
+	case SS_CONNECTING:
+		/* A nonblocking connect is still running, or has finished. */
+		err = -EALREADY;
+		break;
+	case SS_UNCONNECTED:
+		err = tcplab_check_addr(uaddr, addr_len, &sin);
+		if (err)
+			goto out;
+		err = -EISCONN;
+		if (tcplab_state(sk) != TL_CLOSED)
+			goto out;
+		tsk->daddr = sin->sin_addr.s_addr;
+		tsk->dport = sin->sin_port;
+		if (!tsk->daddr)
+			tsk->daddr = htonl(INADDR_LOOPBACK); /* as Linux does */
+		sk->sk_err = 0;
+		WRITE_ONCE(sk->sk_shutdown, 0);
+		err = tcplab_connect_start(sk);
+		if (err) {
+			tsk->dport = 0;
+			goto out;
+		}
+		sock->state = SS_CONNECTING;
+		err = -EINPROGRESS;
+		break;
+	default:
+		err = -EINVAL;
+		goto out;
+	}
+
+	timeo = sock_sndtimeo(sk, flags & O_NONBLOCK);
+	if ((1 << sk->sk_state) & (TCPF_SYN_SENT | TCPF_SYN_RECV)) {
+		/* Nonblocking: EINPROGRESS (first call) or EALREADY. */
+		if (!timeo)
+			goto out;
+		timeo = tcplab_wait_connect(sk, timeo);
+		if ((1 << sk->sk_state) & (TCPF_SYN_SENT | TCPF_SYN_RECV)) {
+			err = signal_pending(current) ? sock_intr_errno(timeo) : -ETIMEDOUT;
+			if (timeo)	/* interrupted: the connect goes on */
+				goto out;
+			goto out;
+		}
+	}
+	/* Closed by RST, by running out of retries, or by shutdown(). */
+	if (sk->sk_state == TCP_CLOSE) {
+		err = sock_error(sk) ? : -ECONNABORTED;
+		sock->state = SS_UNCONNECTED;
+		goto out;
+	}
+	sock->state = SS_CONNECTED;
+	err = 0;
+out:
+	release_sock(sk);
+	return err;
+}
+
+/* ---- listen / accept ---- */
+
+static int tcplab_listen(struct socket *sock, int backlog)
+{
+	struct sock *sk = sock->sk;
+	struct tcplab_sock *tsk = tcplab_sk(sk);
+	int somaxconn = READ_ONCE(sock_net(sk)->core.sysctl_somaxconn);
+	int err;
+
+	if ((unsigned int)backlog > (unsigned int)somaxconn)
+		backlog = somaxconn;
+	lock_sock(sk);
+	err = -EINVAL;
+	if (sock->state != SS_UNCONNECTED)
+		goto out;
+	if (tcplab_state(sk) == TL_LISTEN) {
+		/* listen() again only changes the backlog, as on Linux. */
+		WRITE_ONCE(sk->sk_max_ack_backlog, backlog);
+		err = 0;
+		goto out;
+	}
+	if (tcplab_state(sk) != TL_CLOSED)
+		goto out;
+	if (!tsk->port) {
+		/* inet_listen() binds an unbound socket to an ephemeral port. */
+		err = tcplab_port_get(sk, 0, 0);
+		if (err)
+			goto out;
+	}
+	tcplab_conn_setup(sk, 0);
+	err = tcplab_hash_listen(sk);
+	if (err)
+		goto out;
+	WRITE_ONCE(sk->sk_max_ack_backlog, backlog);
+	sk->sk_ack_backlog = 0;
+	tl_open_passive(&tsk->tcb, ntohs(tsk->sport), &tsk->act);
+	tcplab_run_actions(sk, NULL);
+out:
+	release_sock(sk);
+	return err;
+}
+
+/* Take the first established child off the accept queue, or NULL. */
+static struct sock *tcplab_accept_pop(struct sock *sk)
+{
+	struct tcplab_sock *tsk = tcplab_sk(sk), *ctsk;
+
+	spin_lock_bh(&tsk->accept_lock);
+	ctsk = list_first_entry_or_null(&tsk->accept_queue, struct tcplab_sock,
+					accept_node);
+	if (ctsk) {
+		list_del_init(&ctsk->accept_node);
+		sk_acceptq_removed(sk);
+	}
+	spin_unlock_bh(&tsk->accept_lock);
+	return ctsk ? &ctsk->sk : NULL;
+}
+
+static bool tcplab_accept_ready(struct sock *sk)
+{
+	struct tcplab_sock *tsk = tcplab_sk(sk);
+	bool ready;
+
+	spin_lock_bh(&tsk->accept_lock);
+	ready = !list_empty(&tsk->accept_queue);
+	spin_unlock_bh(&tsk->accept_lock);
+	return ready;
+}
+
+static int tcplab_do_accept(struct socket *sock, struct socket *newsock,
+			    int flags)
+{
+	DEFINE_WAIT_FUNC(wait, woken_wake_function);
+	struct sock *sk = sock->sk, *csk;
+	long timeo;
+	int err = 0;
+
+	lock_sock(sk);
+	timeo = sock_rcvtimeo(sk, flags & O_NONBLOCK);
+	add_wait_queue_exclusive(sk_sleep(sk), &wait);
+	for (;;) {
+		if (tcplab_state(sk) != TL_LISTEN) {
+			err = -EINVAL;
+			break;
+		}
+		csk = tcplab_accept_pop(sk);
+		if (csk)
+			break;
+		err = -EAGAIN;
+		if (!timeo)
+			break;
+		err = sock_intr_errno(timeo);
+		if (signal_pending(current))
+			break;
+		release_sock(sk);
+		timeo = wait_woken(&wait, TASK_INTERRUPTIBLE, timeo);
+		lock_sock(sk);
+	}
+	remove_wait_queue(sk_sleep(sk), &wait);
+	release_sock(sk);
+	if (!csk || (err && err != -EAGAIN && !csk))
+		return err;
+
+	/* The child's own reference now belongs to @newsock. */
+	lock_sock(csk);
+	if (tcplab_sk(csk)->listener == sk) {
+		tcplab_sk(csk)->listener = NULL;
+		sock_put(sk);
+	}
+	sock_graft(csk, newsock);
+	newsock->state = SS_CONNECTED;
+	release_sock(csk);
+	return 0;
+}
+
+#ifdef TCPLAB_HAVE_PROTO_ACCEPT_ARG	/* Linux 6.10+ */
+static int tcplab_accept(struct socket *sock, struct socket *newsock,
+			 struct proto_accept_arg *arg)
+{
+	return tcplab_do_accept(sock, newsock, arg->flags);
+}
+#else
+static int tcplab_accept(struct socket *sock, struct socket *newsock,
+			 int flags, bool kern)
+{
+	return tcplab_do_accept(sock, newsock, flags);
+}
+#endif
+
+/*
+ * The listener closes: every child not yet accepted is reset, as Linux
+ * does in inet_csk_listen_stop().
+ */
+static void tcplab_listen_stop(struct sock *sk)
+{
+	struct tcplab_sock *tsk = tcplab_sk(sk), *ctsk;
+	struct sock *csk;
+
+	for (;;) {
+		spin_lock_bh(&tsk->accept_lock);
+		ctsk = list_first_entry_or_null(&tsk->syn_queue,
+						struct tcplab_sock, accept_node);
+		if (!ctsk)
+			ctsk = list_first_entry_or_null(&tsk->accept_queue,
+							struct tcplab_sock,
+							accept_node);
+		if (ctsk) {
+			if (ctsk->in_syn_queue)
+				tsk->syn_queue_len--;
+			else
+				sk_acceptq_removed(sk);
+			ctsk->in_syn_queue = false;
+			list_del_init(&ctsk->accept_node);
+		}
+		spin_unlock_bh(&tsk->accept_lock);
+		if (!ctsk)
+			break;
+
+		/* Off the lists, the child's own reference is ours. */
+		csk = &ctsk->sk;
+		lock_sock(csk);
+		if (ctsk->listener == sk) {
+			ctsk->listener = NULL;
+			sock_put(sk);
+		}
+		sock_set_flag(csk, SOCK_DEAD);
+		if (ctsk->tcb.state != TL_CLOSED &&
+		    !tl_abort(&ctsk->tcb, &ctsk->act))
+			tcplab_run_actions(csk, NULL);
+		release_sock(csk);
+		sock_put(csk);
+	}
+}
+
+/* ---- close ---- */
+
+static int tcplab_release(struct socket *sock)
+{
+	struct sock *sk = sock->sk;
+	struct tcplab_sock *tsk;
+	int err = 0;
+
+	if (!sk)
+		return 0;
+	tsk = tcplab_sk(sk);
+
+	lock_sock(sk);
+	switch (tsk->tcb.state) {
+	case TL_CLOSED:
+		break;
+	case TL_LISTEN:
+		tcplab_listen_stop(sk);
+		tcplab_unhash_listen(sk);
+		err = tl_close(&tsk->tcb, tcplab_now_us(), &tsk->act);
+		break;
+	default:
+		/*
+		 * tcp_close(): unread data, or SO_LINGER with a zero time,
+		 * mean the connection is aborted with RST (RFC 9293 3.10.5);
+		 * otherwise CLOSE (3.10.4) sends FIN after the queued data.
+		 */
+		if (!skb_queue_empty(&sk->sk_receive_queue) ||
+		    (sock_flag(sk, SOCK_LINGER) && !sk->sk_lingertime))
+			err = tl_abort(&tsk->tcb, &tsk->act);
+		else
+			err = tl_close(&tsk->tcb, tcplab_now_us(), &tsk->act);
+		break;
+	}
+	/* From here on the connection lives on alone (FIN-WAIT, TIME-WAIT). */
+	WRITE_ONCE(sk->sk_shutdown, SHUTDOWN_MASK);
+	sock_orphan(sk);
+	if (tsk->tcb.state != TL_CLOSED || tsk->act.release)
+		if (!err)
+			tcplab_run_actions(sk, NULL);
+	if (tsk->tcb.state == TL_CLOSED) {
+		__skb_queue_purge(&sk->sk_receive_queue);
+		if (tsk->port)
+			tcplab_port_put(sk);
+	}
+	release_sock(sk);
+
+	sock->sk = NULL;
+	sock_put(sk);
+	return 0;
+}
+
+static int tcplab_shutdown(struct socket *sock, int how)
+{
+	struct sock *sk = sock->sk;
+	struct tcplab_sock *tsk = tcplab_sk(sk);
+	int err = 0;
+
+	/* SHUT_RD (0) -> RCV_SHUTDOWN (1), SHUT_WR -> 2, SHUT_RDWR -> 3 */
+	how++;
+	if ((how & ~SHUTDOWN_MASK) || !how)
+		return -EINVAL;
+
+	lock_sock(sk);
+	if (sock->state == SS_CONNECTING &&
+	    (1 << sk->sk_state) & (TCPF_SYN_SENT | TCPF_SYN_RECV | TCPF_CLOSE))
+		sock->state = SS_DISCONNECTING;
+	else if (sock->state == SS_CONNECTING)
+		sock->state = SS_CONNECTED;
+
+	switch (tsk->tcb.state) {
+	case TL_CLOSED:
+		err = -ENOTCONN;
+		WRITE_ONCE(sk->sk_shutdown, sk->sk_shutdown | how);
+		break;
+	case TL_LISTEN:
+		if (!(how & RCV_SHUTDOWN))
+			break;
+		fallthrough;
+	case TL_SYN_SENT:
+		/* inet_shutdown() disconnects: the socket may be reused. */
+		tcplab_listen_stop(sk);
+		tcplab_unhash_listen(sk);
+		if (!tl_abort(&tsk->tcb, &tsk->act))
+			tcplab_run_actions(sk, NULL);
+		sock->state = SS_UNCONNECTED;
+		break;
+	default:
+		WRITE_ONCE(sk->sk_shutdown, sk->sk_shutdown | how);
+		/* tcp_shutdown(): SHUT_WR sends our FIN (RFC 9293 3.10.4). */
+		if ((how & SEND_SHUTDOWN) &&
+		    !tl_close(&tsk->tcb, tcplab_now_us(), &tsk->act))
+			tcplab_run_actions(sk, NULL);
+		break;
+	}
+	sk->sk_state_change(sk);
+	release_sock(sk);
+	return err;
+}
+
+/* ---- data ---- */
+
+static int tcplab_sendmsg(struct socket *sock, struct msghdr *msg, size_t len)
+{
+	struct sock *sk = sock->sk;
+	struct tcplab_sock *tsk = tcplab_sk(sk);
+	int flags = msg->msg_flags;
+	size_t copied = 0;
+	struct sk_buff *skb;
+	long timeo;
+	int err;
+
+	if (flags & MSG_OOB)
+		return -EOPNOTSUPP;	/* urgent data: see tl_input.c */
+
+	lock_sock(sk);
+	timeo = sock_sndtimeo(sk, flags & MSG_DONTWAIT);
+
+	/* tcp_sendmsg_locked(): wait for the handshake; EPIPE if none. */
+	if ((1 << sk->sk_state) & ~(TCPF_ESTABLISHED | TCPF_CLOSE_WAIT)) {
+		err = sk_stream_wait_connect(sk, &timeo);
+		if (err)
+			goto do_error;
+	}
+
+	while (msg_data_left(msg)) {
+		u32 mss = tsk->tcb.snd_mss ? : TL_MSS_DEFAULT;
+		size_t copy;
+		int sent;
+
+		err = -EPIPE;
+		if (sk->sk_err || (sk->sk_shutdown & SEND_SHUTDOWN))
+			goto do_error;
+
+		/* Fill the last skb if none of its bytes went out yet. */
+		skb = skb_peek_tail(&sk->sk_write_queue);
+		if (!skb || skb->len >= mss ||
+		    tl_seq_lt(TCPLAB_SKB_CB(skb)->seq, tsk->tcb.snd_max)) {
+			if (!sk_stream_memory_free(sk))
+				goto wait_for_space;
+			skb = alloc_skb(MAX_TCP_HEADER + mss, sk->sk_allocation);
+			if (!skb)
+				goto wait_for_space;
+			skb_reserve(skb, MAX_TCP_HEADER);
+			/* Clones for transmission may write their headers. */
+			__skb_header_release(skb);
+			TCPLAB_SKB_CB(skb)->seq = tsk->tcb.snd_end;
+			TCPLAB_SKB_CB(skb)->end_seq = tsk->tcb.snd_end;
+			__skb_queue_tail(&sk->sk_write_queue, skb);
+			sk_wmem_queued_add(sk, skb->truesize);
+		}
+
+		copy = min_t(size_t, msg_data_left(msg), mss - skb->len);
+		copy = min_t(size_t, copy, skb_tailroom(skb));
+		if (copy_from_iter(skb_put(skb, copy), copy, &msg->msg_iter) != copy) {
+			skb_trim(skb, skb->len - copy);
+			err = -EFAULT;
+			goto do_error;
+		}
+		TCPLAB_SKB_CB(skb)->end_seq += copy;
+
+		/* RFC 9293 3.10.2 SEND: the core segmentizes and sends. */
+		sent = tl_send(&tsk->tcb, copy, tcplab_now_us(), &tsk->act);
+		if (WARN_ON_ONCE(sent != (int)copy)) {
+			err = sent < 0 ? sent : -EPIPE;
+			goto do_error;
+		}
+		tcplab_run_actions(sk, NULL);
+		copied += copy;
+		continue;
+
+wait_for_space:
+		set_bit(SOCK_NOSPACE, &sk->sk_socket->flags);
+		err = sk_stream_wait_memory(sk, &timeo);
+		if (err)
+			goto do_error;
+	}
+	release_sock(sk);
+	return copied;
+
+do_error:
+	if (copied) {
+		release_sock(sk);
+		return copied;
+	}
+	err = sk_stream_error(sk, flags, err);
+	release_sock(sk);
+	return err;
+}
+
+/*
+ * Receive queue skbs hold in-order payload; TCPLAB_SKB_CB(skb)->seq counts
+ * the bytes of an skb already read.
+ */
+static int tcplab_recvmsg(struct socket *sock, struct msghdr *msg, size_t len,
+			  int flags)
+{
+	struct sock *sk = sock->sk;
+	struct tcplab_sock *tsk = tcplab_sk(sk);
+	int copied = 0, target, err = 0;
+	u32 peek_off = 0;
+	long timeo;
+
+	if (flags & MSG_OOB)
+		return -EINVAL;
+	if (flags & MSG_ERRQUEUE)
+		return sock_recv_errqueue(sk, msg, len, SOL_IP, IP_RECVERR);
+
+	lock_sock(sk);
+	err = -ENOTCONN;
+	if (tsk->tcb.state == TL_LISTEN)
+		goto out;
+	timeo = sock_rcvtimeo(sk, flags & MSG_DONTWAIT);
+	target = sock_rcvlowat(sk, flags & MSG_WAITALL, len);
+	err = 0;
+
+	while (copied < len) {
+		struct sk_buff *skb, *last = NULL;
+		u32 done = 0;
+
+		skb_queue_walk(&sk->sk_receive_queue, skb) {
+			u32 off = TCPLAB_SKB_CB(skb)->seq;
+			u32 avail = skb->len - off;
+
+			last = skb;
+			if (flags & MSG_PEEK) {
+				if (peek_off >= done + avail) {
+					done += avail;
+					continue;
+				}
+				off += peek_off - done;
+				avail -= peek_off - done;
+				done = peek_off;
+			}
+			avail = min_t(u32, avail, len - copied);
+			err = skb_copy_datagram_msg(skb, off, msg, avail);
+			if (err)
+				goto out_copied;
+			copied += avail;
+			done += avail;
+			if (flags & MSG_PEEK)
+				peek_off = done;
+			else
+				TCPLAB_SKB_CB(skb)->seq += avail;
+			break;
+		}
+		if (!(flags & MSG_PEEK) && done) {
+			skb = skb_peek(&sk->sk_receive_queue);
+			if (skb->len == TCPLAB_SKB_CB(skb)->seq) {
+				__skb_unlink(skb, &sk->sk_receive_queue);
+				kfree_skb(skb);
+			}
+			/* RFC 9293 3.10.3 RECEIVE: the window may open. */
+			tl_rcv_read(&tsk->tcb, done, tcplab_now_us(), &tsk->act);
+			tcplab_run_actions(sk, NULL);
+		}
+		if (done)
+			continue;
+
+		/* Nothing (more) to copy now. */
+		if (copied >= target)
+			break;
+		if (copied) {
+			if (sk->sk_err || sk->sk_state == TCP_CLOSE ||
+			    (sk->sk_shutdown & RCV_SHUTDOWN) || !timeo ||
+			    signal_pending(current))
+				break;
+		} else {
+			/* The order of tcp_recvmsg(): FIN, then errors (RST). */
+			if (sock_flag(sk, SOCK_DONE))
+				break;
+			if (sk->sk_err) {
+				copied = sock_error(sk);
+				break;
+			}
+			if (sk->sk_shutdown & RCV_SHUTDOWN)
+				break;
+			if (sk->sk_state == TCP_CLOSE) {
+				copied = -ENOTCONN;
+				break;
+			}
+			if (!timeo) {
+				copied = -EAGAIN;
+				break;
+			}
+			if (signal_pending(current)) {
+				copied = sock_intr_errno(timeo);
+				break;
+			}
+		}
+		sk_wait_data(sk, &timeo, last);
+	}
+	release_sock(sk);
+	return copied;
+
+out_copied:
+	if (copied)
+		err = copied;
+out:
+	release_sock(sk);
+	return err;
 }
 
 static __poll_t tcplab_poll(struct file *file, struct socket *sock,
@@ -83,20 +746,96 @@ static __poll_t tcplab_poll(struct file *file, struct socket *sock,
 {
 	struct sock *sk = sock->sk;
 	__poll_t mask = 0;
+	int state, shutdown;
 
 	sock_poll_wait(file, sock, wait);
+	state = READ_ONCE(sk->sk_state);
+	if (state == TCP_LISTEN)
+		return tcplab_accept_ready(sk) ? EPOLLIN | EPOLLRDNORM : 0;
 
-	/* RFC 9293 CLOSED: like Linux TCP, a closed socket reports HUP. */
-	if (sk->sk_shutdown == SHUTDOWN_MASK || sk->sk_state == TCP_CLOSE)
+	/* As tcp_poll() computes it. */
+	shutdown = READ_ONCE(sk->sk_shutdown);
+	if (shutdown == SHUTDOWN_MASK || state == TCP_CLOSE)
 		mask |= EPOLLHUP;
-	if (!(sk->sk_shutdown & SEND_SHUTDOWN))
-		mask |= EPOLLOUT | EPOLLWRNORM;
+	if (shutdown & RCV_SHUTDOWN)
+		mask |= EPOLLIN | EPOLLRDNORM | EPOLLRDHUP;
+	if (state != TCP_SYN_SENT && state != TCP_SYN_RECV) {
+		if (!skb_queue_empty_lockless(&sk->sk_receive_queue))
+			mask |= EPOLLIN | EPOLLRDNORM;
+		if (!(shutdown & SEND_SHUTDOWN)) {
+			if (sk_stream_is_writeable(sk)) {
+				mask |= EPOLLOUT | EPOLLWRNORM;
+			} else {
+				set_bit(SOCK_NOSPACE, &sk->sk_socket->flags);
+				/* Pairs with the write-space wake-up (tcp_poll). */
+				smp_mb__after_atomic();
+				if (sk_stream_is_writeable(sk))
+					mask |= EPOLLOUT | EPOLLWRNORM;
+			}
+		} else {
+			mask |= EPOLLOUT | EPOLLWRNORM;
+		}
+	}
+	if (READ_ONCE(sk->sk_err) || !skb_queue_empty_lockless(&sk->sk_error_queue))
+		mask |= EPOLLERR;
 	return mask;
 }
 
 static int tcplab_ioctl(struct socket *sock, unsigned int cmd, unsigned long arg)
 {
 	return -ENOIOCTLCMD;
+}
+
+/* ---- socket options (SOL_TCP; SOL_SOCKET is handled by the core) ---- */
+
+static int tcplab_setsockopt(struct socket *sock, int level, int optname,
+			     sockptr_t optval, unsigned int optlen)
+{
+	struct tcplab_sock *tsk = tcplab_sk(sock->sk);
+	int val;
+
+	if (level != SOL_TCP)
+		return -ENOPROTOOPT;
+	if (optlen < sizeof(int))
+		return -EINVAL;
+	if (copy_from_sockptr(&val, optval, sizeof(val)))
+		return -EFAULT;
+	switch (optname) {
+	case TCP_NODELAY:
+		/* Accepted; tcplab has no Nagle delay yet, so it is always on. */
+		WRITE_ONCE(tsk->nodelay, !!val);
+		return 0;
+	default:
+		return -ENOPROTOOPT;
+	}
+}
+
+static int tcplab_getsockopt(struct socket *sock, int level, int optname,
+			     char __user *optval, int __user *optlen)
+{
+	struct tcplab_sock *tsk = tcplab_sk(sock->sk);
+	int val, len;
+
+	if (level != SOL_TCP)
+		return -ENOPROTOOPT;
+	if (get_user(len, optlen))
+		return -EFAULT;
+	if (len < 0)
+		return -EINVAL;
+	switch (optname) {
+	case TCP_NODELAY:
+		val = READ_ONCE(tsk->nodelay);
+		break;
+	case TCP_MAXSEG:
+		val = tsk->tcb.snd_mss ? : TL_MSS_DEFAULT;
+		break;
+	default:
+		return -ENOPROTOOPT;
+	}
+	len = min_t(unsigned int, len, sizeof(int));
+	if (put_user(len, optlen) || copy_to_user(optval, &val, len))
+		return -EFAULT;
+	return 0;
 }
 
 /*
@@ -108,17 +847,19 @@ static const struct proto_ops tcplab_ops = {
 	.family		= TCPLAB_FAMILY_DEFAULT,
 	.owner		= THIS_MODULE,
 	.release	= tcplab_release,
-	.bind		= sock_no_bind,
-	.connect	= sock_no_connect,
+	.bind		= tcplab_bind,
+	.connect	= tcplab_connect,
 	.socketpair	= sock_no_socketpair,
-	.accept		= sock_no_accept,
+	.accept		= tcplab_accept,
 	.getname	= tcplab_getname,
 	.poll		= tcplab_poll,
 	.ioctl		= tcplab_ioctl,
-	.listen		= sock_no_listen,
-	.shutdown	= sock_no_shutdown,
-	.sendmsg	= sock_no_sendmsg,
-	.recvmsg	= sock_no_recvmsg,
+	.listen		= tcplab_listen,
+	.shutdown	= tcplab_shutdown,
+	.setsockopt	= tcplab_setsockopt,
+	.getsockopt	= tcplab_getsockopt,
+	.sendmsg	= tcplab_sendmsg,
+	.recvmsg	= tcplab_recvmsg,
 	.mmap		= sock_no_mmap,
 };
 
@@ -140,14 +881,7 @@ static int tcplab_create(struct net *net, struct socket *sock, int protocol,
 
 	sock->state = SS_UNCONNECTED;
 	sock->ops = &tcplab_ops;
-	sock_init_data(sock, sk);
-	sk->sk_protocol = IPPROTO_TCP;
-	sk->sk_destruct = tcplab_sk_destruct;
-	INIT_HLIST_NODE(&tcplab_sk(sk)->all_node);
-
-	atomic_inc(&tcplab_socks_alive);
-	atomic_inc(&tcplab_pernet(net)->nr_socks);
-	tcplab_list_add(sk);
+	tcplab_sock_init(sk, sock);
 	return 0;
 }
 

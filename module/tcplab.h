@@ -1,6 +1,22 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * tcplab.h - definitions shared by the kernel glue files of the module.
+ *
+ * Who does what (kernel side; the protocol itself is in core/):
+ *   main.c    module init/exit, parameters, per-netns setup
+ *   socket.c  proto_ops: the socket API (bind, connect, send, recv, ...)
+ *   conn.c    runs the core for one socket: feeds it segments, user calls
+ *             and timer expiries, and executes the actions it returns
+ *   table.c   ports (reserved in Linux's own table) and socket lookup
+ *   input.c   netfilter hook: claims tcplab's segments, checks, demuxes
+ *   output.c  turns a core segment into an skb and sends it via IPv4
+ *   proc.c    /proc/net/tcplab, /proc/net/tcplab_stats
+ *
+ * Locking follows Linux TCP: a socket is protected by its socket lock.
+ * Softirq paths (input, timers) take bh_lock_sock(); when a process owns
+ * the socket they defer: segments go to the socket backlog (processed by
+ * release_sock() through proto.backlog_rcv), timer expiries set a bit in
+ * tcplab_sock.deferred (processed by proto.release_cb).
  */
 #ifndef _TCPLAB_H
 #define _TCPLAB_H
@@ -8,24 +24,61 @@
 #include <linux/types.h>
 #include <linux/list.h>
 #include <linux/spinlock.h>
-#include <linux/percpu_counter.h>
+#include <linux/timer.h>
+#include <linux/skbuff.h>
 #include <net/sock.h>
 #include <net/net_namespace.h>
 #include <net/netns/generic.h>
 
 #include "uapi/linux/tcplab.h"
+#include "core/tl_tcb.h"
+#include "core/tl_seq.h"
 
-/* The family number this module registered (module parameter). */
+/* Module parameters (main.c). */
 extern int tcplab_family;
+extern unsigned int tcplab_msl_ms;	/* Maximum Segment Lifetime */
+
+/* Counters in /proc/net/tcplab_stats, per network namespace. */
+enum tcplab_mib {
+	TCPLAB_MIB_SEGS_IN,		/* segments claimed by tcplab */
+	TCPLAB_MIB_SEGS_OUT,		/* segments sent */
+	TCPLAB_MIB_BAD_CSUM,		/* dropped: bad checksum */
+	TCPLAB_MIB_MALFORMED,		/* dropped: header or options malformed */
+	TCPLAB_MIB_NO_SOCKET,		/* claimed, but no connection: RST sent */
+	TCPLAB_MIB_RST_OUT,
+	TCPLAB_MIB_RST_IN,
+	TCPLAB_MIB_CHALLENGE_ACKS,	/* RFC 5961 challenge ACKs sent */
+	TCPLAB_MIB_RETRANS,		/* segments retransmitted */
+	TCPLAB_MIB_ACTIVE_OPENS,	/* connect() */
+	TCPLAB_MIB_PASSIVE_OPENS,	/* SYN accepted by a listener */
+	TCPLAB_MIB_ESTABLISHED,		/* connections that reached ESTABLISHED */
+	TCPLAB_MIB_FAILED,		/* connections that ended with an error */
+	TCPLAB_MIB_LISTEN_OVERFLOW,	/* SYN dropped: SYN or accept queue full */
+	TCPLAB_MIB_BACKLOG_DROP,	/* dropped: socket backlog full */
+	TCPLAB_MIB_OUT_ERRORS,		/* could not route or allocate a segment */
+	TCPLAB_MIB_MAX
+};
+
+extern const char *const tcplab_mib_names[TCPLAB_MIB_MAX];
+
+#define TCPLAB_EHASH_BITS	12	/* connection table: 4096 buckets */
+#define TCPLAB_PHASH_BITS	8	/* port table: 256 buckets */
 
 /*
  * Per network namespace state.  Every tcplab socket belongs to the
- * namespace it was created in and is listed here for /proc/net/tcplab.
+ * namespace it was created in.
  */
 struct tcplab_net {
 	spinlock_t		all_lock;	/* protects all_socks */
-	struct hlist_head	all_socks;	/* every tcplab socket */
+	struct hlist_head	all_socks;	/* every tcplab socket, for /proc */
 	atomic_t		nr_socks;	/* sockets alive in this netns */
+
+	/* table.c */
+	spinlock_t		table_lock;	/* protects the two tables */
+	struct hlist_head	ehash[1 << TCPLAB_EHASH_BITS];	/* by 4-tuple */
+	struct hlist_head	phash[1 << TCPLAB_PHASH_BITS];	/* ports */
+
+	atomic_long_t		mib[TCPLAB_MIB_MAX];
 };
 
 extern unsigned int tcplab_net_id;
@@ -35,10 +88,69 @@ static inline struct tcplab_net *tcplab_pernet(const struct net *net)
 	return net_generic(net, tcplab_net_id);
 }
 
-/* The tcplab socket: a struct sock first, so sk <-> tsk casts are free. */
+static inline void tcplab_inc_stats(const struct net *net, enum tcplab_mib m)
+{
+	atomic_long_inc(&tcplab_pernet(net)->mib[m]);
+}
+
+/* Bits of tcplab_sock.deferred: timer work postponed while owned. */
+#define TCPLAB_DEFER_TIMER0	0	/* + enum tl_timer_id */
+
+#define TCPLAB_OOO_RANGES	8	/* out-of-order ranges tracked */
+
+/*
+ * The tcplab socket: a struct sock first, so sk <-> tsk casts are free.
+ * Addresses and ports are kept in network byte order, as on the wire.
+ */
 struct tcplab_sock {
 	struct sock		sk;
-	struct hlist_node	all_node;	/* in tcplab_net.all_socks */
+	struct hlist_node	all_node;	/* tcplab_net.all_socks */
+
+	/* Addressing */
+	__be32			saddr;		/* local address (0: any) */
+	__be32			daddr;		/* remote address */
+	__be16			sport;		/* local port */
+	__be16			dport;		/* remote port */
+	struct tcplab_port	*port;		/* our hold on the local port */
+	struct hlist_node	ehash_node;	/* tcplab_net.ehash, by 4-tuple */
+	struct hlist_node	port_node;	/* tcplab_port.socks */
+	bool			hashed;		/* on ehash */
+
+	/* The protocol core's state for this connection. */
+	struct tl_tcb		tcb;
+	struct tl_seq_range	ooo_ranges[TCPLAB_OOO_RANGES];
+	struct tl_actions	act;		/* scratch; under the socket lock */
+
+	/*
+	 * Send buffer: sk->sk_write_queue holds the bytes not yet
+	 * acknowledged, in skbs of at most one MSS; the first
+	 * @snd_head_acked bytes of the head skb are already acknowledged.
+	 * The core addresses them as offsets from SND.UNA.
+	 */
+	u32			snd_head_acked;
+	/* Out-of-order segments, sorted by sequence (TCP_SKB_CB-like seq). */
+	struct sk_buff_head	ooo_queue;
+
+	struct timer_list	timer[TL_TIMER_NR];
+	unsigned long		deferred;	/* TCPLAB_DEFER_* bits */
+	bool			nodelay;	/* TCP_NODELAY */
+
+	/* Receive side: sequence number after the last byte queued to read */
+	u32			rcv_queued_end;
+
+	/*
+	 * Listener side.  A child is on its listener's syn_queue from SYN
+	 * to ESTABLISHED, then on its accept_queue until accept() takes it;
+	 * both lists and the counts are protected by the listener's
+	 * accept_lock (spinlock: softirq adds, process context removes).
+	 */
+	struct sock		*listener;	/* child: its listener (held) */
+	struct list_head	accept_node;	/* child: in syn_ or accept_queue */
+	bool			in_syn_queue;	/* child: on syn_queue */
+	spinlock_t		accept_lock;	/* listener */
+	struct list_head	syn_queue;	/* listener: SYN-RECEIVED children */
+	struct list_head	accept_queue;	/* listener: established children */
+	u32			syn_queue_len;	/* listener */
 };
 
 static inline struct tcplab_sock *tcplab_sk(const struct sock *sk)
@@ -46,16 +158,83 @@ static inline struct tcplab_sock *tcplab_sk(const struct sock *sk)
 	return (struct tcplab_sock *)sk;
 }
 
+/* Sequence number of the first payload byte of an skb we hold. */
+struct tcplab_skb_cb {
+	u32 seq;
+	u32 end_seq;
+};
+
+#define TCPLAB_SKB_CB(skb) ((struct tcplab_skb_cb *)&((skb)->cb[0]))
+
+/* Microseconds on the monotonic clock: the core's notion of "now". */
+u64 tcplab_now_us(void);
+
 /* socket.c */
 int tcplab_socket_init(void);
 void tcplab_socket_exit(void);
 int tcplab_family_register(void);
 void tcplab_family_unregister(void);
+extern struct proto tcplab_prot;
+
+void tcplab_sock_init(struct sock *sk, struct socket *sock);
+
+/* conn.c: drive the core for one socket (socket lock held) */
+int tcplab_sk_rcv(struct sock *sk, struct sk_buff *skb);	/* backlog_rcv */
+void tcplab_release_cb(struct sock *sk);
+void tcplab_conn_init(struct sock *sk);
+void tcplab_conn_setup(struct sock *sk, u16 mss);
+void tcplab_run_actions(struct sock *sk, struct sk_buff *skb);
+int tcplab_connect_start(struct sock *sk);
+void tcplab_purge_queues(struct sock *sk);
+void tcplab_timers_stop(struct sock *sk);
+
+/*
+ * table.c: ports and lookup.
+ *
+ * A tcplab_port is tcplab's hold on one local port of a namespace.  It
+ * is reserved in Linux's own TCP port table with a bound (never
+ * listening) kernel TCP socket, so Linux TCP and tcplab never share a
+ * port: bind() on a port Linux uses fails with EADDRINUSE, Linux cannot
+ * take ours, and ephemeral ports come from Linux's own allocator
+ * (ip_local_port_range) with its collision checks.
+ */
+struct tcplab_port {
+	struct hlist_node	node;		/* tcplab_net.phash */
+	refcount_t		ref;		/* sockets holding it */
+	__be16			port;
+	__be32			addr;		/* bound address (0: any) */
+	struct socket		*resv;		/* the Linux socket holding it */
+	struct hlist_head	socks;		/* sockets bound to it */
+	struct sock		*listener;	/* LISTEN socket on it, if any */
+	struct rcu_head		rcu;
+};
+
+int tcplab_port_get(struct sock *sk, __be32 addr, __be16 port);
+int tcplab_port_share(struct sock *child, struct sock *parent);
+void tcplab_port_put(struct sock *sk);
+int tcplab_hash_listen(struct sock *sk);
+void tcplab_unhash_listen(struct sock *sk);
+int tcplab_hash_conn(struct sock *sk);
+void tcplab_unhash_conn(struct sock *sk);
+struct sock *tcplab_lookup(struct net *net, __be32 saddr, __be16 sport,
+			   __be32 daddr, __be16 dport, bool *port_owned);
+int tcplab_table_net_init(struct net *net);
+void tcplab_table_net_exit(struct net *net);
+
+/* input.c */
+int tcplab_input_net_init(struct net *net);
+void tcplab_input_net_exit(struct net *net);
+
+/* output.c */
+int tcplab_route(struct sock *sk);
+u16 tcplab_route_mss(struct sock *sk);
+int tcplab_xmit(struct sock *sk, const struct tl_seg_out *seg);
+void tcplab_send_reset(struct net *net, struct sk_buff *in_skb,
+		       const struct tl_seg_out *rst);
 
 /* proc.c */
 int tcplab_proc_net_init(struct net *net);
 void tcplab_proc_net_exit(struct net *net);
-const char *tcplab_state_name(const struct sock *sk);
 
 /* Number of tcplab sockets alive in all namespaces (for leak checks). */
 extern atomic_t tcplab_socks_alive;

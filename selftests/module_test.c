@@ -26,6 +26,21 @@ static int load(const char *params)
 	return ret;
 }
 
+/* The parameters the runner loaded the module with (TCPLAB_PARAMS). */
+static const char *default_params(void)
+{
+	const char *p = getenv("TCPLAB_PARAMS");
+
+	return p ? p : "";
+}
+
+/* Connections of earlier tests may linger in TIME-WAIT: wait them out. */
+static void drain_sockets(void)
+{
+	for (int i = 0; i < 200 && tcplab_stat("SocketsAllNamespaces") > 0; i++)
+		usleep(100000);
+}
+
 static int unload(void)
 {
 	return syscall(SYS_delete_module, "tcplab", O_NONBLOCK) ? -errno : 0;
@@ -64,7 +79,8 @@ static int kmsg_contains(int fd, const char *needle)
 		if (!getenv("TCPLAB_KO"))				\
 			SKIP(return, "TCPLAB_KO not set");		\
 		if (!loaded())						\
-			ASSERT_EQ(0, load(""));				\
+			ASSERT_EQ(0, load(default_params()));		\
+		drain_sockets();					\
 	} while (0)
 
 TEST(rmmod_refused_while_socket_open)
@@ -86,7 +102,7 @@ TEST(rmmod_refused_while_socket_open)
 	/* The family is gone with the module. */
 	EXPECT_EQ(-1, socket(family, SOCK_STREAM, 0));
 	EXPECT_EQ(EAFNOSUPPORT, errno);
-	ASSERT_EQ(0, load(""));
+	ASSERT_EQ(0, load(default_params()));
 }
 
 TEST(family_parameter_honoured)
@@ -107,7 +123,7 @@ TEST(family_parameter_honoured)
 	EXPECT_EQ(-1, socket(TCPLAB_FAMILY_DEFAULT, SOCK_STREAM, 0));
 	EXPECT_EQ(EAFNOSUPPORT, errno);
 	ASSERT_EQ(0, unload());
-	ASSERT_EQ(0, load(""));
+	ASSERT_EQ(0, load(default_params()));
 	EXPECT_EQ(TCPLAB_FAMILY_DEFAULT, tcplab_family());
 }
 
@@ -119,7 +135,7 @@ TEST(family_parameter_out_of_range)
 	EXPECT_EQ(-EINVAL, load("family=-3"));
 	EXPECT_EQ(-EINVAL, load("family=4096"));
 	EXPECT_FALSE(loaded());
-	ASSERT_EQ(0, load(""));
+	ASSERT_EQ(0, load(default_params()));
 }
 
 /* A family number already taken: loading fails and the log says why. */
@@ -136,7 +152,7 @@ TEST(family_slot_taken)
 		EXPECT_TRUE(kmsg_contains(kmsg, "module parameter 'family'"));
 		close(kmsg);
 	}
-	ASSERT_EQ(0, load(""));
+	ASSERT_EQ(0, load(default_params()));
 }
 
 TEST_HARNESS_MAIN

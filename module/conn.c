@@ -1,0 +1,631 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * conn.c - runs the sans-I/O core (core/) for one socket.
+ *
+ * Every event of a connection - a segment arrives, a timer expires, the
+ * user calls connect/send/recv/close - is handed to the core, which
+ * answers with a struct tl_actions (see core/tl_tcb.h for the contract).
+ * tcplab_run_actions() carries those out with the kernel's means: skb
+ * queues, kernel timers, socket wake-ups, child sockets for a listener.
+ *
+ * All of it runs under the socket lock: bh_lock_sock() from softirq
+ * (input.c, timers) or lock_sock() from a system call.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/ip.h>
+#include <linux/siphash.h>
+#include <linux/timekeeping.h>
+#include <linux/math64.h>
+#include <linux/jiffies.h>
+#include <net/tcp_states.h>
+
+#include "tcplab.h"
+#include "core/tl_isn.h"
+
+u64 tcplab_now_us(void)
+{
+	return div_u64(ktime_get_ns(), NSEC_PER_USEC);
+}
+
+/* RFC 6528: ISN = M + F(4-tuple, secret); F is SipHash with a boot key. */
+static siphash_aligned_key_t tcplab_isn_key;
+
+static u32 tcplab_isn(const struct tcplab_sock *tsk, u64 now)
+{
+	u32 f;
+
+	net_get_random_once(&tcplab_isn_key, sizeof(tcplab_isn_key));
+	f = siphash_3u32((__force u32)tsk->saddr, (__force u32)tsk->daddr,
+			 (__force u32)tsk->sport << 16 | (__force u32)tsk->dport,
+			 &tcplab_isn_key);
+	return tl_isn_compose(now, f);
+}
+
+/* The Linux TCP_* value that mirrors each RFC state in sk->sk_state. */
+static const u8 tcplab_linux_state[TL_STATE_NR] = {
+	[TL_CLOSED]		= TCP_CLOSE,
+	[TL_LISTEN]		= TCP_LISTEN,
+	[TL_SYN_SENT]		= TCP_SYN_SENT,
+	[TL_SYN_RECEIVED]	= TCP_SYN_RECV,
+	[TL_ESTABLISHED]	= TCP_ESTABLISHED,
+	[TL_FIN_WAIT_1]		= TCP_FIN_WAIT1,
+	[TL_FIN_WAIT_2]		= TCP_FIN_WAIT2,
+	[TL_CLOSE_WAIT]		= TCP_CLOSE_WAIT,
+	[TL_CLOSING]		= TCP_CLOSING,
+	[TL_LAST_ACK]		= TCP_LAST_ACK,
+	/*
+	 * TCP_TIME_WAIT marks Linux's timewait mini-sockets (sk_fullsock()
+	 * is false for it); a full socket whose connection waits out 2*MSL
+	 * shows TCP_CLOSE to generic code, as a Linux socket does then.
+	 */
+	[TL_TIME_WAIT]		= TCP_CLOSE,
+};
+
+/* Configuration for a new connection, from the socket and the module. */
+static void tcplab_cfg(struct sock *sk, struct tl_cfg *cfg)
+{
+	tl_cfg_default(cfg);
+	cfg->msl_us = tcplab_msl_ms * USEC_PER_MSEC;
+	/*
+	 * Like Linux, half of SO_RCVBUF is offered as window: the rest pays
+	 * for skb overhead.
+	 */
+	cfg->rcv_buf = max_t(u32, READ_ONCE(sk->sk_rcvbuf) / 2, TL_MSS_DEFAULT);
+}
+
+static void tcplab_rtx_timer(struct timer_list *t);
+static void tcplab_tw_timer(struct timer_list *t);
+
+void tcplab_conn_init(struct sock *sk)
+{
+	struct tcplab_sock *tsk = tcplab_sk(sk);
+	struct tl_cfg cfg;
+
+	tcplab_cfg(sk, &cfg);
+	tl_tcb_init(&tsk->tcb, &cfg, tsk->ooo_ranges, TCPLAB_OOO_RANGES);
+	skb_queue_head_init(&tsk->ooo_queue);
+	timer_setup(&tsk->timer[TL_TIMER_RTX], tcplab_rtx_timer, 0);
+	timer_setup(&tsk->timer[TL_TIMER_TIME_WAIT], tcplab_tw_timer, 0);
+	INIT_LIST_HEAD(&tsk->accept_node);
+	INIT_LIST_HEAD(&tsk->syn_queue);
+	INIT_LIST_HEAD(&tsk->accept_queue);
+	spin_lock_init(&tsk->accept_lock);
+}
+
+/* Re-read the configuration before opening (buffer sizes may have changed). */
+void tcplab_conn_setup(struct sock *sk, u16 mss)
+{
+	struct tcplab_sock *tsk = tcplab_sk(sk);
+	struct tl_cfg cfg;
+
+	tcplab_cfg(sk, &cfg);
+	if (mss)
+		cfg.mss = mss;
+	tl_tcb_init(&tsk->tcb, &cfg, tsk->ooo_ranges, TCPLAB_OOO_RANGES);
+}
+
+/* ---- send buffer ---- */
+
+static void tcplab_snd_free(struct sock *sk, u32 bytes)
+{
+	struct tcplab_sock *tsk = tcplab_sk(sk);
+	struct sk_buff *skb;
+
+	while (bytes) {
+		u32 avail;
+
+		skb = skb_peek(&sk->sk_write_queue);
+		if (WARN_ON_ONCE(!skb))
+			break;
+		avail = skb->len - tsk->snd_head_acked;
+		if (bytes < avail) {
+			tsk->snd_head_acked += bytes;
+			break;
+		}
+		bytes -= avail;
+		tsk->snd_head_acked = 0;
+		__skb_unlink(skb, &sk->sk_write_queue);
+		sk_wmem_queued_add(sk, -skb->truesize);
+		kfree_skb(skb);
+	}
+}
+
+void tcplab_purge_queues(struct sock *sk)
+{
+	struct tcplab_sock *tsk = tcplab_sk(sk);
+	struct sk_buff *skb;
+
+	while ((skb = __skb_dequeue(&sk->sk_write_queue))) {
+		sk_wmem_queued_add(sk, -skb->truesize);
+		kfree_skb(skb);
+	}
+	tsk->snd_head_acked = 0;
+	__skb_queue_purge(&tsk->ooo_queue);
+	__skb_queue_purge(&sk->sk_receive_queue);
+}
+
+/* ---- receive queues ---- */
+
+/* Keep bytes [off, off + len) of @skb's payload; false if that fails. */
+static bool tcplab_skb_keep(struct sk_buff *skb, u32 off, u32 len)
+{
+	if (off && !pskb_pull(skb, off))
+		return false;
+	if (skb->len > len && pskb_trim(skb, len))
+		return false;
+	return skb->len == len;
+}
+
+static void tcplab_rcv_queue(struct sock *sk, struct sk_buff *skb)
+{
+	struct tcplab_sock *tsk = tcplab_sk(sk);
+
+	TCPLAB_SKB_CB(skb)->seq = 0;	/* in the receive queue: bytes read */
+	skb_set_owner_r(skb, sk);
+	__skb_queue_tail(&sk->sk_receive_queue, skb);
+	tsk->rcv_queued_end += skb->len;
+}
+
+/* Hold out-of-order payload, sorted by sequence number. */
+static void tcplab_ooo_hold(struct sock *sk, struct sk_buff *skb, u32 seq)
+{
+	struct tcplab_sock *tsk = tcplab_sk(sk);
+	struct sk_buff *pos;
+
+	TCPLAB_SKB_CB(skb)->seq = seq;
+	TCPLAB_SKB_CB(skb)->end_seq = seq + skb->len;
+	skb_set_owner_r(skb, sk);
+	skb_queue_reverse_walk(&tsk->ooo_queue, pos) {
+		if (tl_seq_geq(seq, TCPLAB_SKB_CB(pos)->seq)) {
+			__skb_queue_after(&tsk->ooo_queue, pos, skb);
+			return;
+		}
+	}
+	__skb_queue_head(&tsk->ooo_queue, skb);
+}
+
+/*
+ * The core says everything held below @upto is now in order: move it to
+ * the receive queue, trimming what overlaps data already queued.
+ */
+static void tcplab_ooo_drain(struct sock *sk, u32 upto)
+{
+	struct tcplab_sock *tsk = tcplab_sk(sk);
+	struct sk_buff *skb;
+
+	while ((skb = skb_peek(&tsk->ooo_queue)) &&
+	       tl_seq_lt(TCPLAB_SKB_CB(skb)->seq, upto)) {
+		u32 seq = TCPLAB_SKB_CB(skb)->seq;
+		u32 end = TCPLAB_SKB_CB(skb)->end_seq;
+		u32 have = tsk->rcv_queued_end;
+
+		__skb_unlink(skb, &tsk->ooo_queue);
+		if (tl_seq_leq(end, have)) {		/* all duplicate */
+			kfree_skb(skb);
+			continue;
+		}
+		if (WARN_ON_ONCE(tl_seq_gt(seq, have)) ||	/* a gap: core bug */
+		    !tcplab_skb_keep(skb, have - seq, end - have)) {
+			kfree_skb(skb);
+			continue;
+		}
+		/* skb_set_owner_r() again below: drop the old charge first. */
+		skb_orphan(skb);
+		tcplab_rcv_queue(sk, skb);
+	}
+}
+
+/* ---- timers ---- */
+
+static void tcplab_timer_run(struct sock *sk, enum tl_timer_id id)
+{
+	struct tcplab_sock *tsk = tcplab_sk(sk);
+
+	if (tsk->tcb.state == TL_CLOSED)
+		return;
+	tl_timer(&tsk->tcb, id, tcplab_now_us(), &tsk->act);
+	tcplab_run_actions(sk, NULL);
+}
+
+static void tcplab_timer_fire(struct tcplab_sock *tsk, enum tl_timer_id id)
+{
+	struct sock *sk = &tsk->sk;
+
+	bh_lock_sock(sk);
+	if (sock_owned_by_user(sk))
+		set_bit(TCPLAB_DEFER_TIMER0 + id, &tsk->deferred);
+	else
+		tcplab_timer_run(sk, id);
+	bh_unlock_sock(sk);
+	sock_put(sk);		/* the hold sk_reset_timer() took */
+}
+
+static void tcplab_rtx_timer(struct timer_list *t)
+{
+	struct tcplab_sock *tsk = from_timer(tsk, t, timer[TL_TIMER_RTX]);
+
+	tcplab_timer_fire(tsk, TL_TIMER_RTX);
+}
+
+static void tcplab_tw_timer(struct timer_list *t)
+{
+	struct tcplab_sock *tsk = from_timer(tsk, t, timer[TL_TIMER_TIME_WAIT]);
+
+	tcplab_timer_fire(tsk, TL_TIMER_TIME_WAIT);
+}
+
+/* proto.release_cb: run the timer work deferred while the user held us. */
+void tcplab_release_cb(struct sock *sk)
+{
+	struct tcplab_sock *tsk = tcplab_sk(sk);
+	enum tl_timer_id id;
+
+	for (id = 0; id < TL_TIMER_NR; id++)
+		if (test_and_clear_bit(TCPLAB_DEFER_TIMER0 + id, &tsk->deferred))
+			tcplab_timer_run(sk, id);
+}
+
+static void tcplab_timer_apply(struct sock *sk, enum tl_timer_id id,
+			       const struct tl_timer_act *ta, u64 now)
+{
+	struct timer_list *timer = &tcplab_sk(sk)->timer[id];
+	u64 delta;
+
+	switch (ta->op) {
+	case TL_TIMER_ARM:
+		delta = ta->expires > now ? ta->expires - now : 0;
+		sk_reset_timer(sk, timer, jiffies + usecs_to_jiffies(delta));
+		break;
+	case TL_TIMER_CANCEL:
+		sk_stop_timer(sk, timer);
+		break;
+	default:
+		break;
+	}
+}
+
+void tcplab_timers_stop(struct sock *sk)
+{
+	enum tl_timer_id id;
+
+	for (id = 0; id < TL_TIMER_NR; id++)
+		sk_stop_timer(sk, &tcplab_sk(sk)->timer[id]);
+}
+
+/* ---- listener: children ---- */
+
+/*
+ * A listener accepted a SYN (RFC 9293 3.10.7.2): make the child socket
+ * that will carry the connection, hash it, and let the core answer with
+ * SYN,ACK.  @laddr and @raddr come from the SYN's IP header.
+ */
+static void tcplab_new_child(struct sock *lsk, const struct tl_child_req *req,
+			     __be32 laddr, __be32 raddr)
+{
+	struct tcplab_sock *ltsk = tcplab_sk(lsk), *ctsk;
+	struct net *net = sock_net(lsk);
+	struct sock *csk;
+	u64 now = tcplab_now_us();
+	bool full;
+
+	spin_lock_bh(&ltsk->accept_lock);
+	full = ltsk->syn_queue_len >= READ_ONCE(lsk->sk_max_ack_backlog) ||
+	       sk_acceptq_is_full(lsk);
+	spin_unlock_bh(&ltsk->accept_lock);
+	if (full) {
+		/* Like Linux, drop the SYN: the client retries. */
+		tcplab_inc_stats(net, TCPLAB_MIB_LISTEN_OVERFLOW);
+		return;
+	}
+
+	csk = sk_alloc(net, lsk->sk_family, GFP_ATOMIC, lsk->sk_prot, 0);
+	if (!csk)
+		return;
+	tcplab_sock_init(csk, NULL);
+	csk->sk_rcvbuf = READ_ONCE(lsk->sk_rcvbuf);
+	csk->sk_sndbuf = READ_ONCE(lsk->sk_sndbuf);
+	csk->sk_userlocks = lsk->sk_userlocks;
+	csk->sk_mark = READ_ONCE(lsk->sk_mark);
+	csk->sk_bound_dev_if = READ_ONCE(lsk->sk_bound_dev_if);
+	ctsk = tcplab_sk(csk);
+	ctsk->saddr = laddr;
+	ctsk->daddr = raddr;
+	ctsk->sport = htons(req->lport);
+	ctsk->dport = htons(req->rport);
+
+	/*
+	 * We may run in process context (the listener's backlog): keep
+	 * softirqs off while the child's spinlock is held, or a segment
+	 * looped back by our own SYN,ACK could spin on it on this CPU.
+	 */
+	local_bh_disable();
+	bh_lock_sock_nested(csk);
+	if (tcplab_port_share(csk, lsk) || tcplab_route(csk))
+		goto drop;
+	tcplab_conn_setup(csk, tcplab_route_mss(csk));
+	if (tcplab_hash_conn(csk))
+		goto drop;
+
+	sock_hold(lsk);
+	ctsk->listener = lsk;
+	spin_lock_bh(&ltsk->accept_lock);
+	ltsk->syn_queue_len++;
+	ctsk->in_syn_queue = true;
+	list_add_tail(&ctsk->accept_node, &ltsk->syn_queue);
+	spin_unlock_bh(&ltsk->accept_lock);
+	tcplab_inc_stats(net, TCPLAB_MIB_PASSIVE_OPENS);
+
+	tl_accept_syn(&ctsk->tcb, req, tcplab_isn(ctsk, now), now, &ctsk->act);
+	tcplab_run_actions(csk, NULL);
+	bh_unlock_sock(csk);
+	local_bh_enable();
+	return;
+
+drop:
+	tcplab_port_put(csk);
+	bh_unlock_sock(csk);
+	local_bh_enable();
+	sk_free(csk);
+}
+
+/* A child's handshake completed: it moves to its listener's accept queue. */
+static void tcplab_child_established(struct sock *csk)
+{
+	struct tcplab_sock *ctsk = tcplab_sk(csk);
+	struct sock *lsk = ctsk->listener;
+	struct tcplab_sock *ltsk;
+
+	if (!lsk)
+		return;
+	ltsk = tcplab_sk(lsk);
+	spin_lock_bh(&ltsk->accept_lock);
+	if (ctsk->in_syn_queue) {
+		list_move_tail(&ctsk->accept_node, &ltsk->accept_queue);
+		ctsk->in_syn_queue = false;
+		ltsk->syn_queue_len--;
+		sk_acceptq_added(lsk);
+	}
+	spin_unlock_bh(&ltsk->accept_lock);
+	lsk->sk_data_ready(lsk);
+}
+
+/*
+ * A child died before accept() took it: unlink it from its listener.
+ * Returns true if the caller must drop the child's own reference (no
+ * struct socket will ever own it).
+ */
+static bool tcplab_child_unlink(struct sock *csk)
+{
+	struct tcplab_sock *ctsk = tcplab_sk(csk);
+	struct sock *lsk = ctsk->listener;
+	struct tcplab_sock *ltsk;
+	bool unlinked = false;
+
+	if (!lsk)
+		return false;
+	ltsk = tcplab_sk(lsk);
+	spin_lock_bh(&ltsk->accept_lock);
+	if (!list_empty(&ctsk->accept_node)) {
+		if (ctsk->in_syn_queue)
+			ltsk->syn_queue_len--;
+		else
+			sk_acceptq_removed(lsk);
+		list_del_init(&ctsk->accept_node);
+		unlinked = true;
+	}
+	spin_unlock_bh(&ltsk->accept_lock);
+	if (unlinked) {
+		ctsk->listener = NULL;
+		sock_put(lsk);
+	}
+	return unlinked;
+}
+
+/* ---- running the actions ---- */
+
+static void tcplab_state_changed(struct sock *sk, const struct tl_state_change *c)
+{
+	struct tcplab_sock *tsk = tcplab_sk(sk);
+	struct net *net = sock_net(sk);
+
+	WRITE_ONCE(sk->sk_state, tcplab_linux_state[c->to]);
+	switch (c->to) {
+	case TL_SYN_RECEIVED:
+		/* The peer's first data byte: IRS + 1 (RFC 9293 3.4). */
+		tsk->rcv_queued_end = tsk->tcb.irs + 1;
+		break;
+	case TL_ESTABLISHED:
+		tsk->rcv_queued_end = tsk->tcb.irs + 1;
+		tcplab_inc_stats(net, TCPLAB_MIB_ESTABLISHED);
+		if (tsk->listener)
+			tcplab_child_established(sk);
+		break;
+	case TL_CLOSED:
+		/* Like tcp_done(): nothing more to send or receive. */
+		WRITE_ONCE(sk->sk_shutdown, SHUTDOWN_MASK);
+		break;
+	default:
+		break;
+	}
+}
+
+/* The connection reached CLOSED: the core has deleted the TCB. */
+static void tcplab_conn_released(struct sock *sk)
+{
+	bool orphan_child;
+
+	tcplab_timers_stop(sk);
+	orphan_child = tcplab_child_unlink(sk);
+	/* Like Linux, an automatically chosen port is let go at CLOSE. */
+	if (!(sk->sk_userlocks & SOCK_BINDPORT_LOCK) || sock_flag(sk, SOCK_DEAD))
+		tcplab_port_put(sk);
+	if (sock_flag(sk, SOCK_DEAD) || orphan_child)
+		tcplab_purge_queues(sk);
+	/* Last: unhashing may drop the last reference of an orphan. */
+	if (orphan_child)
+		sock_put(sk);
+	tcplab_unhash_conn(sk);
+}
+
+void tcplab_run_actions(struct sock *sk, struct sk_buff *skb)
+{
+	struct tcplab_sock *tsk = tcplab_sk(sk);
+	struct tl_actions *act = &tsk->act;
+	struct net *net = sock_net(sk);
+	__be32 laddr = 0, raddr = 0;
+	u64 now = tcplab_now_us();
+	struct sk_buff *in = skb;	/* valid while not consumed */
+	unsigned int i;
+	u8 wake;
+
+	if (skb) {
+		laddr = ip_hdr(skb)->daddr;
+		raddr = ip_hdr(skb)->saddr;
+	}
+again:
+	wake = act->wake;
+
+	for (i = 0; i < act->nstate; i++)
+		tcplab_state_changed(sk, &act->state[i]);
+
+	if (act->acked) {
+		tcplab_snd_free(sk, act->acked);
+		wake |= TL_WAKE_WRITE;
+	}
+
+	/* Receive side: in-order payload, out-of-order payload, reassembly. */
+	if (skb && act->deliver_len && act->ooo_len) {
+		struct sk_buff *clone = skb_clone(skb, GFP_ATOMIC);
+
+		if (clone && tcplab_skb_keep(clone, act->ooo_off, act->ooo_len))
+			tcplab_ooo_hold(sk, clone, act->ooo_seq);
+		else
+			kfree_skb(clone);
+		act->ooo_len = 0;
+	}
+	if (skb && act->deliver_len) {
+		if (tcplab_skb_keep(skb, act->deliver_off, act->deliver_len)) {
+			tcplab_rcv_queue(sk, skb);
+			wake |= TL_WAKE_READ;
+		} else {
+			kfree_skb(skb);
+		}
+		skb = NULL;
+		in = NULL;
+	} else if (skb && act->ooo_len) {
+		if (tcplab_skb_keep(skb, act->ooo_off, act->ooo_len))
+			tcplab_ooo_hold(sk, skb, act->ooo_seq);
+		else
+			kfree_skb(skb);
+		skb = NULL;
+		in = NULL;
+	}
+	if (act->ooo_ready) {
+		tcplab_ooo_drain(sk, act->ooo_ready_to);
+		wake |= TL_WAKE_READ;
+	}
+	if (act->eof) {
+		sock_set_flag(sk, SOCK_DONE);
+		WRITE_ONCE(sk->sk_shutdown, sk->sk_shutdown | RCV_SHUTDOWN);
+		wake |= TL_WAKE_READ;
+	}
+
+	/*
+	 * A listener has no peer: its only segments are replies (RST to an
+	 * ACK, RFC 9293 3.10.7.2), addressed from the segment that came in.
+	 */
+	for (i = 0; i < act->nseg; i++) {
+		if (tsk->tcb.state != TL_LISTEN)
+			tcplab_xmit(sk, &act->seg[i]);
+		else if (in)
+			tcplab_send_reset(net, in, &act->seg[i]);
+	}
+
+	for (i = 0; i < TL_TIMER_NR; i++)
+		tcplab_timer_apply(sk, i, &act->timer[i], now);
+
+	if (act->error) {
+		WRITE_ONCE(sk->sk_err, -act->error);
+		tcplab_inc_stats(net, TCPLAB_MIB_FAILED);
+		sk_error_report(sk);
+	}
+
+	if (act->child && laddr)
+		tcplab_new_child(sk, &act->child_req, laddr, raddr);
+
+	if (wake & TL_WAKE_READ)
+		sk->sk_data_ready(sk);
+	if (wake & TL_WAKE_WRITE)
+		sk->sk_write_space(sk);
+	if (wake & (TL_WAKE_HUP | TL_WAKE_WRITE))
+		sk->sk_state_change(sk);
+
+	if (act->release) {
+		tcplab_conn_released(sk);
+	} else if (act->more) {
+		tl_output(&tsk->tcb, now, act);
+		goto again;
+	}
+	kfree_skb(skb);		/* payload the core did not want */
+}
+
+/* proto.backlog_rcv, and the softirq path (input.c): one segment arrives. */
+int tcplab_sk_rcv(struct sock *sk, struct sk_buff *skb)
+{
+	struct tcplab_sock *tsk = tcplab_sk(sk);
+	const u8 *h = skb->data;
+	struct tl_seg_in seg;
+	u32 hlen;
+
+	if (tl_seg_parse(h, skb_headlen(skb), &seg.th) != TL_SEG_OK)
+		goto malformed;
+	hlen = tl_seg_hdr_len(&seg.th);
+	if (tl_opts_parse(h + TL_TCP_HDR_MIN, hlen - TL_TCP_HDR_MIN,
+			  &seg.opts) != TL_OPT_OK)
+		goto malformed;
+	seg.len = skb->len - hlen;
+	__skb_pull(skb, hlen);
+
+	tl_input(&tsk->tcb, &seg, tcplab_now_us(), &tsk->act);
+	if (tsk->act.drop == TL_DROP_RST_CHALLENGE ||
+	    tsk->act.drop == TL_DROP_SYN_CHALLENGE)
+		tcplab_inc_stats(sock_net(sk), TCPLAB_MIB_CHALLENGE_ACKS);
+	tcplab_run_actions(sk, skb);
+	return 0;
+
+malformed:
+	tcplab_inc_stats(sock_net(sk), TCPLAB_MIB_MALFORMED);
+	kfree_skb(skb);
+	return 0;
+}
+
+/* Open actively: route, port, hash, SYN (RFC 9293 3.10.1). */
+int tcplab_connect_start(struct sock *sk)
+{
+	struct tcplab_sock *tsk = tcplab_sk(sk);
+	u64 now = tcplab_now_us();
+	int err;
+
+	err = tcplab_route(sk);
+	if (err)
+		return err;
+	if (!tsk->port) {
+		err = tcplab_port_get(sk, tsk->saddr, 0);
+		if (err)
+			return err;
+	}
+	tcplab_conn_setup(sk, tcplab_route_mss(sk));
+	err = tcplab_hash_conn(sk);
+	if (err)
+		return err;
+	tcplab_inc_stats(sock_net(sk), TCPLAB_MIB_ACTIVE_OPENS);
+	err = tl_open_active(&tsk->tcb, ntohs(tsk->sport), ntohs(tsk->dport),
+			     tcplab_isn(tsk, now), now, &tsk->act);
+	if (err) {
+		tcplab_unhash_conn(sk);
+		return err;
+	}
+	tcplab_run_actions(sk, NULL);
+	return 0;
+}

@@ -1,0 +1,379 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * output.c - turn a segment of the core (struct tl_seg_out) into an IPv4
+ * packet and send it.
+ *
+ * The TCP header and options are written by the core's tl_seg_out_build()
+ * into a stack buffer and copied in front of the payload.  The payload is
+ * named by sequence number: seg->data_len bytes starting at seg->th.seq
+ * (+ 1 if SYN is set, since the SYN takes one sequence number).  They are
+ * in sk->sk_write_queue, where every skb holds the bytes
+ * [TCPLAB_SKB_CB(skb)->seq, ->end_seq) as its skb->len bytes of data
+ * (at most one MSS each; the head skb keeps its full payload until it is
+ * entirely acknowledged).
+ *
+ * Payload is copied at most once per direction, and the user -> skb copy
+ * happened in sendmsg(), so:
+ *  - when the segment is exactly one queue skb's payload (the common case:
+ *    new data, or a retransmission of a whole segment), the queue skb is
+ *    cloned (pskb_copy()'d if a clone of it is still in flight, as
+ *    __tcp_transmit_skb() does) and the headers are pushed into its
+ *    headroom.  Queue skbs are allocated with MAX_TCP_HEADER of headroom
+ *    and marked with __skb_header_release(), so a clone may write there;
+ *  - otherwise (the range splits or spans queue skbs: a partial window,
+ *    a retransmission after a partial ACK, a persist probe) a new skb is
+ *    allocated and the bytes are copied with skb_copy_bits().  This is the
+ *    one exception to the copy-once rule.
+ *
+ * The TCP checksum is always computed in software (CHECKSUM_NONE), so that
+ * packet captures on lo and veth show valid checksums: tcplab is for
+ * looking at segments.
+ *
+ * Our socket is not an inet socket, and much of the IPv4 output path
+ * interprets skb->sk / the sk argument as one (inet_sk(sk)->pmtudisc in
+ * ip_skb_dst_mtu(), inet_sk_flowi_flags(), the IP ID of ip_select_ident(),
+ * BPF and netfilter socket matches).  So the packets are sent without a
+ * socket: ip_local_out(net, NULL, skb) with skb->sk unset, as the
+ * netfilter REJECT target sends its resets.  The routing keys that are
+ * plain struct sock fields (mark, uid, bound device) are filled in by hand.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/ip.h>
+#include <linux/skbuff.h>
+#include <net/checksum.h>
+#include <net/dst.h>
+#include <net/flow.h>
+#include <net/ip.h>
+#include <net/route.h>
+#include <net/tcp.h>
+
+#include "tcplab.h"
+#include "core/tl_seq.h"
+
+/* Route a flow of ours; the caller owns the reference of the result. */
+static struct rtable *tcplab_route_flow(struct net *net, struct flowi4 *fl4,
+					const struct sock *sk, u32 mark,
+					__be32 daddr, __be32 saddr,
+					__be16 dport, __be16 sport, int oif)
+{
+	flowi4_init_output(fl4, oif, mark, RT_TOS(0), RT_SCOPE_UNIVERSE,
+			   IPPROTO_TCP, 0, daddr, saddr, dport, sport,
+			   sock_net_uid(net, sk));
+	return ip_route_output_flow(net, fl4, NULL);
+}
+
+/*
+ * Find the route of @sk's connection and cache it in the socket.  Fills
+ * in the local address (tsk->saddr) if it was 0 and, as Linux connect()
+ * does, the remote one if it was 0 (INADDR_ANY means this host).  Errors
+ * are those of connect(): -ENETUNREACH, -EHOSTUNREACH, -EINVAL, ...
+ * Socket lock held.
+ */
+int tcplab_route(struct sock *sk)
+{
+	struct tcplab_sock *tsk = tcplab_sk(sk);
+	struct net *net = sock_net(sk);
+	struct flowi4 fl4;
+	struct rtable *rt;
+
+	rt = tcplab_route_flow(net, &fl4, sk, READ_ONCE(sk->sk_mark),
+			       tsk->daddr, tsk->saddr, tsk->dport, tsk->sport,
+			       READ_ONCE(sk->sk_bound_dev_if));
+	if (IS_ERR(rt)) {
+		tcplab_inc_stats(net, TCPLAB_MIB_OUT_ERRORS);
+		return PTR_ERR(rt);
+	}
+	/* TCP does not talk to broadcast or multicast addresses. */
+	if (rt->rt_flags & (RTCF_MULTICAST | RTCF_BROADCAST)) {
+		ip_rt_put(rt);
+		return -ENETUNREACH;
+	}
+	if (!tsk->saddr)
+		tsk->saddr = fl4.saddr;
+	if (!tsk->daddr)
+		tsk->daddr = fl4.daddr;
+	sk_dst_set(sk, &rt->dst);	/* takes over our reference */
+	return 0;
+}
+
+/*
+ * The MSS to announce for @sk's route: the path MTU minus the IPv4 and
+ * TCP headers (20 + 20), like Linux's advertised MSS.  TL_MSS_DEFAULT if
+ * the socket has no route yet.
+ */
+u16 tcplab_route_mss(struct sock *sk)
+{
+	struct dst_entry *dst;
+	u32 mtu = 0;
+
+	rcu_read_lock();
+	dst = __sk_dst_get(sk);
+	if (dst)
+		mtu = dst_mtu(dst);
+	rcu_read_unlock();
+
+	if (!mtu)
+		return TL_MSS_DEFAULT;
+	mtu -= min_t(u32, mtu, sizeof(struct iphdr) + sizeof(struct tcphdr));
+	return clamp_t(u32, mtu, TL_MSS_MIN, 0xffff);
+}
+
+/*
+ * Add the IPv4 header in front of the TCP segment at skb->data (transport
+ * header set), fill in the TCP checksum and send it.  Consumes @skb and
+ * the reference on @dst.  Returns 0 or -errno.
+ */
+static int tcplab_ip_send(struct net *net, struct sk_buff *skb,
+			  struct dst_entry *dst, __be32 saddr, __be32 daddr)
+{
+	unsigned int len = skb->len;
+	struct tcphdr *th = tcp_hdr(skb);
+	struct iphdr *iph;
+	int err;
+
+	th->check = 0;
+	skb->ip_summed = CHECKSUM_NONE;
+	th->check = csum_tcpudp_magic(saddr, daddr, len, IPPROTO_TCP,
+				      skb_checksum(skb, 0, len, 0));
+
+	iph = skb_push(skb, sizeof(*iph));
+	skb_reset_network_header(skb);
+	iph->version = 4;
+	iph->ihl = sizeof(*iph) / 4;
+	iph->tos = 0;
+	iph->tot_len = htons(skb->len);
+	iph->frag_off = htons(IP_DF);	/* path MTU discovery, like TCP */
+	iph->ttl = ip4_dst_hoplimit(dst);
+	iph->protocol = IPPROTO_TCP;
+	iph->saddr = saddr;
+	iph->daddr = daddr;
+	ip_select_ident(net, skb, NULL);	/* as nf_reject_iphdr_put() */
+	ip_send_check(iph);
+
+	skb->protocol = htons(ETH_P_IP);
+	memset(skb->cb, 0, sizeof(skb->cb));	/* IPCB() for the IP layer */
+	skb_dst_set(skb, dst);
+
+	err = ip_local_out(net, NULL, skb);
+	if (unlikely(err > 0))
+		err = net_xmit_errno(err);	/* NET_XMIT_CN is 0 */
+	return err;
+}
+
+/*
+ * Build the TCP header of @seg into @buf.  If header and payload would
+ * not fit in @room bytes (the path MTU less the IP header), leave out
+ * SACK blocks until they do, as Linux sizes its SACK option to the
+ * current MSS.  Returns the header length or -errno.
+ */
+static int tcplab_build_header(u8 *buf, const struct tl_seg_out *seg,
+			       int room)
+{
+	struct tl_seg_out trimmed;
+	int hlen;
+
+	hlen = tl_seg_out_build(buf, TL_TCP_HDR_MAX, seg);
+	if (hlen < 0 || hlen + (int)seg->data_len <= room ||
+	    !(seg->opts.present & TL_OPTF_SACK))
+		return hlen;
+
+	trimmed = *seg;
+	while (hlen + (int)seg->data_len > room && trimmed.opts.nr_sack) {
+		if (!--trimmed.opts.nr_sack)
+			trimmed.opts.present &= ~TL_OPTF_SACK;
+		hlen = tl_seg_out_build(buf, TL_TCP_HDR_MAX, &trimmed);
+		if (hlen < 0)
+			break;
+	}
+	return hlen;
+}
+
+/* A new skb with room for all headers and @len bytes of payload. */
+static struct sk_buff *tcplab_alloc_skb(unsigned int len)
+{
+	struct sk_buff *skb = alloc_skb(MAX_TCP_HEADER + len, GFP_ATOMIC);
+
+	if (skb)
+		skb_reserve(skb, MAX_TCP_HEADER);
+	return skb;
+}
+
+/*
+ * An skb whose data are the @len payload bytes from sequence @seq of
+ * @sk's send queue, with at least @hdr_room bytes of headroom.
+ */
+static struct sk_buff *tcplab_payload_skb(struct sock *sk, u32 seq, u32 len,
+					  unsigned int hdr_room)
+{
+	struct sk_buff_head *queue = &sk->sk_write_queue;
+	struct sk_buff *qskb, *skb;
+	u32 copied = 0;
+	u8 *data;
+
+	if (!len)
+		return tcplab_alloc_skb(0);
+
+	/* The first queue skb that holds @seq. */
+	skb_queue_walk(queue, qskb) {
+		if (tl_seq_lt(seq, TCPLAB_SKB_CB(qskb)->end_seq))
+			break;
+	}
+	if (WARN_ON_ONCE(qskb == (struct sk_buff *)queue ||
+			 tl_seq_lt(seq, TCPLAB_SKB_CB(qskb)->seq)))
+		return NULL;
+
+	/* Exactly this skb's payload: clone it, no copy. */
+	if (seq == TCPLAB_SKB_CB(qskb)->seq && len == qskb->len &&
+	    TCPLAB_SKB_CB(qskb)->end_seq - seq == len &&
+	    skb_headroom(qskb) >= hdr_room) {
+		if (unlikely(skb_cloned(qskb)))
+			skb = pskb_copy(qskb, GFP_ATOMIC);
+		else
+			skb = skb_clone(qskb, GFP_ATOMIC);
+		return skb;
+	}
+
+	/* Part of one skb, or several: the one copying path. */
+	skb = tcplab_alloc_skb(len);
+	if (!skb)
+		return NULL;
+	data = skb_put(skb, len);
+	while (copied < len) {
+		const struct tcplab_skb_cb *cb = TCPLAB_SKB_CB(qskb);
+		u32 off = seq + copied - cb->seq;
+		u32 n;
+
+		if (WARN_ON_ONCE(qskb == (struct sk_buff *)queue ||
+				 cb->end_seq - cb->seq != qskb->len ||
+				 off >= qskb->len))
+			goto fail;
+		n = min_t(u32, len - copied, qskb->len - off);
+		if (skb_copy_bits(qskb, off, data + copied, n))
+			goto fail;
+		copied += n;
+		qskb = qskb->next;
+	}
+	return skb;
+
+fail:
+	kfree_skb(skb);
+	return NULL;
+}
+
+/*
+ * Send segment @seg of @sk's connection.  Socket lock held (owned by the
+ * process, or bh_lock_sock() in softirq).  Returns 0 or -errno; a segment
+ * that could not be sent is lost like one dropped on the way, and the
+ * core's retransmission timer covers it.
+ */
+int tcplab_xmit(struct sock *sk, const struct tl_seg_out *seg)
+{
+	struct tcplab_sock *tsk = tcplab_sk(sk);
+	struct net *net = sock_net(sk);
+	u8 hdr[TL_TCP_HDR_MAX];
+	struct dst_entry *dst;
+	struct sk_buff *skb;
+	int hlen, err;
+	u32 seq;
+
+	/*
+	 * A socket without a peer (a listener) cannot send: its replies to a
+	 * segment go out with tcplab_send_reset(), addressed from that skb.
+	 */
+	if (WARN_ON_ONCE(!tsk->daddr || !tsk->dport)) {
+		err = -ENOTCONN;
+		goto out_err;
+	}
+
+	dst = __sk_dst_check(sk, 0);
+	if (!dst) {
+		/* No route yet, or it went stale (routes changed). */
+		err = tcplab_route(sk);
+		if (err)
+			return err;	/* counted by tcplab_route() */
+		dst = __sk_dst_get(sk);
+	}
+
+	hlen = tcplab_build_header(hdr, seg,
+				   (int)dst_mtu(dst) - (int)sizeof(struct iphdr));
+	if (WARN_ON_ONCE(hlen < 0)) {
+		err = hlen;
+		goto out_err;
+	}
+
+	seq = seg->th.seq + !!(seg->th.flags & TL_TCP_SYN);
+	skb = tcplab_payload_skb(sk, seq, seg->data_len,
+				 hlen + sizeof(struct iphdr));
+	if (!skb) {
+		err = -ENOBUFS;
+		goto out_err;
+	}
+	memcpy(skb_push(skb, hlen), hdr, hlen);
+	skb_reset_transport_header(skb);
+	skb->priority = READ_ONCE(sk->sk_priority);
+	skb->mark = READ_ONCE(sk->sk_mark);
+
+	tcplab_inc_stats(net, TCPLAB_MIB_SEGS_OUT);
+	if (seg->th.flags & TL_TCP_RST)
+		tcplab_inc_stats(net, TCPLAB_MIB_RST_OUT);
+	err = tcplab_ip_send(net, skb, dst_clone(dst), tsk->saddr, tsk->daddr);
+	if (err)
+		goto out_err;
+	return 0;
+
+out_err:
+	tcplab_inc_stats(net, TCPLAB_MIB_OUT_ERRORS);
+	return err;
+}
+
+/*
+ * Answer @in_skb, a segment that reached no connection, with the reset
+ * @rst (from tl_rst_reply()).  in_skb's IP header is still in place
+ * (ip_hdr()); addresses are swapped, no socket is involved.  Like Linux
+ * TCP (tcp_v4_send_reset()), only segments addressed to a local unicast
+ * address are answered.  Any context.
+ */
+void tcplab_send_reset(struct net *net, struct sk_buff *in_skb,
+		       const struct tl_seg_out *rst)
+{
+	const struct iphdr *iph = ip_hdr(in_skb);
+	struct rtable *in_rt = skb_rtable(in_skb);
+	u8 hdr[TL_TCP_HDR_MAX];
+	struct flowi4 fl4;
+	struct sk_buff *skb;
+	struct rtable *rt;
+	int hlen;
+
+	if (in_rt && in_rt->rt_type != RTN_LOCAL)
+		return;
+
+	hlen = tl_seg_out_build(hdr, sizeof(hdr), rst);
+	if (WARN_ON_ONCE(hlen < 0))
+		return;
+
+	rt = tcplab_route_flow(net, &fl4, NULL,
+			       IP4_REPLY_MARK(net, in_skb->mark),
+			       iph->saddr, iph->daddr,
+			       htons(rst->th.dport), htons(rst->th.sport), 0);
+	if (IS_ERR(rt))
+		goto out_err;
+
+	skb = tcplab_alloc_skb(0);
+	if (!skb) {
+		ip_rt_put(rt);
+		goto out_err;
+	}
+	memcpy(skb_push(skb, hlen), hdr, hlen);
+	skb_reset_transport_header(skb);
+	skb->mark = IP4_REPLY_MARK(net, in_skb->mark);
+
+	tcplab_inc_stats(net, TCPLAB_MIB_SEGS_OUT);
+	tcplab_inc_stats(net, TCPLAB_MIB_RST_OUT);
+	if (tcplab_ip_send(net, skb, &rt->dst, fl4.saddr, fl4.daddr))
+		goto out_err;
+	return;
+
+out_err:
+	tcplab_inc_stats(net, TCPLAB_MIB_OUT_ERRORS);
+}

@@ -1,0 +1,511 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * table.c - tcplab's local ports and the socket lookup of the input path.
+ *
+ * Ports.  A struct tcplab_port is tcplab's hold on one local port number
+ * of a network namespace.  The port is reserved in Linux's own TCP port
+ * table by a kernel TCP socket that is bound to it and never listens (the
+ * "reservation socket"), so:
+ *  - bind() to a port that Linux TCP uses fails with EADDRINUSE, exactly
+ *    as Linux reports it (the error comes from Linux's own bind);
+ *  - Linux TCP cannot bind or listen on a port tcplab holds;
+ *  - ephemeral ports come from Linux's allocator (ip_local_port_range,
+ *    ip_local_reserved_ports) with its collision checks.
+ *
+ * Simplifications against Linux TCP, on purpose:
+ *  - one tcplab_port per port number and namespace: two tcplab binds to
+ *    the same port on different local addresses conflict (EADDRINUSE),
+ *    even where Linux would allow them;
+ *  - every connection gets its own local port (connect() autobinds like
+ *    bind(port 0)); Linux lets connections to different destinations
+ *    share one ephemeral port;
+ *  - SO_REUSEADDR sharing follows the classic BSD rule that Linux applies
+ *    (inet_bind_conflict()): a port is shared only if every socket on it,
+ *    and the newcomer, set SO_REUSEADDR and none of them listens.  This is
+ *    what lets a restarted server rebind while its old connections sit in
+ *    TIME-WAIT.  SO_REUSEPORT is not supported.
+ *
+ * The reservation socket is created and bound in process context (it
+ * sleeps).  The last tcplab_port_put() may happen in softirq (a TIME-WAIT
+ * timer or an incoming RST ends a connection), so releasing the
+ * reservation socket is always deferred to a work item; a bind that
+ * collides with a port whose release is still pending waits for the work
+ * and tries again, so close() followed by bind() of the same port works.
+ * tcplab_table_net_exit() flushes the work, so neither a namespace nor the
+ * module can go away under a pending release (unregister_pernet_subsys()
+ * runs it for every namespace at module unload).
+ *
+ * Lookup.  Connections (sockets with a 4-tuple: SYN-SENT onwards, and
+ * TIME-WAIT) are hashed by 4-tuple in tcplab_net.ehash; a listener is
+ * found through its port in tcplab_net.phash.  Both tables are protected
+ * by tcplab_net.table_lock, taken with spin_lock_bh() in every context
+ * (the input path runs in softirq).  The tables hold a reference on every
+ * socket they contain (sock_hold()), so a lookup can take its own
+ * reference under the lock.  Lock order: socket lock, then table_lock;
+ * the input path drops table_lock before it locks the socket.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/capability.h>
+#include <linux/in.h>
+#include <linux/jhash.h>
+#include <linux/net.h>
+#include <linux/random.h>
+#include <linux/slab.h>
+#include <linux/workqueue.h>
+#include <net/ip.h>
+#include <net/netns/hash.h>
+
+#include "tcplab.h"
+
+static u32 tcplab_ehash_secret __read_mostly;
+
+/* Ports whose reservation socket still has to be released. */
+static HLIST_HEAD(tcplab_dead_ports);
+static DEFINE_SPINLOCK(tcplab_dead_lock);
+
+static void tcplab_port_release_work(struct work_struct *work)
+{
+	struct tcplab_port *port;
+	struct hlist_node *tmp;
+	HLIST_HEAD(list);
+
+	spin_lock_bh(&tcplab_dead_lock);
+	hlist_move_list(&tcplab_dead_ports, &list);
+	spin_unlock_bh(&tcplab_dead_lock);
+
+	hlist_for_each_entry_safe(port, tmp, &list, node) {
+		hlist_del(&port->node);
+		sock_release(port->resv);
+		/* /proc may still look at tsk->port under RCU. */
+		kfree_rcu(port, rcu);
+	}
+}
+
+static DECLARE_WORK(tcplab_port_work, tcplab_port_release_work);
+
+static struct hlist_head *tcplab_phash_head(struct tcplab_net *tn, __be16 port)
+{
+	return &tn->phash[hash_32((__force u32)port, TCPLAB_PHASH_BITS)];
+}
+
+static struct hlist_head *tcplab_ehash_head(const struct net *net,
+					    __be32 laddr, __be16 lport,
+					    __be32 raddr, __be16 rport)
+{
+	u32 ports = ((u32)(__force u16)lport << 16) | (__force u16)rport;
+	u32 h = jhash_3words((__force u32)laddr, (__force u32)raddr, ports,
+			     tcplab_ehash_secret + net_hash_mix(net));
+
+	return &tcplab_pernet(net)->ehash[h >> (32 - TCPLAB_EHASH_BITS)];
+}
+
+/* The port struct for @port, or NULL.  table_lock held. */
+static struct tcplab_port *tcplab_port_find(struct tcplab_net *tn,
+					    __be16 port)
+{
+	struct tcplab_port *p;
+
+	hlist_for_each_entry(p, tcplab_phash_head(tn, port), node)
+		if (p->port == port)
+			return p;
+	return NULL;
+}
+
+/* Hand @sk a hold on @p.  table_lock held. */
+static void tcplab_port_link(struct sock *sk, struct tcplab_port *p)
+{
+	struct tcplab_sock *tsk = tcplab_sk(sk);
+
+	hlist_add_head(&tsk->port_node, &p->socks);
+	tsk->port = p;
+	tsk->sport = p->port;
+	if (p->addr)
+		tsk->saddr = p->addr;
+}
+
+/*
+ * May @sk share @p, which tcplab holds already?  Only on the same local
+ * address, with SO_REUSEADDR everywhere and nobody listening (see the top
+ * of this file).  table_lock held.
+ */
+static int tcplab_port_try_share(struct sock *sk, struct tcplab_port *p,
+				 __be32 addr)
+{
+	struct tcplab_sock *other;
+
+	if (p->addr != addr || p->listener || !sk->sk_reuse)
+		return -EADDRINUSE;
+	hlist_for_each_entry(other, &p->socks, port_node)
+		if (!other->sk.sk_reuse)
+			return -EADDRINUSE;
+
+	refcount_inc(&p->ref);
+	tcplab_port_link(sk, p);
+	return 0;
+}
+
+/* Create a kernel TCP socket and bind it to @addr:@port in Linux's table. */
+static int tcplab_resv_bind(struct net *net, __be32 addr, __be16 port,
+			    struct socket **resv, __be16 *bound)
+{
+	struct sockaddr_in sin = {
+		.sin_family	= AF_INET,
+		.sin_addr.s_addr = addr,
+		.sin_port	= port,
+	};
+	struct socket *sock;
+	int err;
+
+	err = sock_create_kern(net, AF_INET, SOCK_STREAM, IPPROTO_TCP, &sock);
+	if (err)
+		return err;
+
+	err = kernel_bind(sock, (struct sockaddr *)&sin, sizeof(sin));
+	if (err == -EADDRINUSE && port) {
+		/*
+		 * Perhaps the port was tcplab's and its reservation is
+		 * waiting in tcplab_port_work to be released: wait for it.
+		 */
+		flush_work(&tcplab_port_work);
+		err = kernel_bind(sock, (struct sockaddr *)&sin, sizeof(sin));
+	}
+	if (err)
+		goto out_release;
+
+	if (!port) {
+		/* Linux picked an ephemeral port: which one? */
+		err = kernel_getsockname(sock, (struct sockaddr *)&sin);
+		if (err < 0)
+			goto out_release;
+		port = sin.sin_port;
+	}
+	*resv = sock;
+	*bound = port;
+	return 0;
+
+out_release:
+	sock_release(sock);
+	return err;
+}
+
+/*
+ * Give @sk (not yet holding a port) a hold on local port @port (network
+ * order; 0: an ephemeral port) on address @addr (0: INADDR_ANY).
+ * Process context only: it may sleep.  Returns 0, -EACCES (privileged
+ * port), -EADDRINUSE, -EADDRNOTAVAIL (address not local), -ENOMEM, or an
+ * error from Linux's bind.
+ */
+int tcplab_port_get(struct sock *sk, __be32 addr, __be16 port)
+{
+	struct net *net = sock_net(sk);
+	struct tcplab_net *tn = tcplab_pernet(net);
+	struct tcplab_port *p, *newp;
+	struct socket *resv, *spare[4];
+	unsigned int nspare = 0;
+	__be16 bound = 0;
+	int err;
+
+	might_sleep();
+	if (WARN_ON_ONCE(tcplab_sk(sk)->port))
+		return -EINVAL;
+
+	/*
+	 * Linux's bind checks CAP_NET_BIND_SERVICE of the calling task in the
+	 * namespace's user namespace (inet_bind()).  The reservation socket is
+	 * a kernel socket, so do not rely on it: check here, as inet_bind().
+	 */
+	if (port && inet_port_requires_bind_service(net, ntohs(port)) &&
+	    !ns_capable(net->user_ns, CAP_NET_BIND_SERVICE))
+		return -EACCES;
+
+	if (port) {
+		/* tcplab holds the port already: share it or fail. */
+		spin_lock_bh(&tn->table_lock);
+		p = tcplab_port_find(tn, port);
+		err = p ? tcplab_port_try_share(sk, p, addr) : 0;
+		spin_unlock_bh(&tn->table_lock);
+		if (p)
+			return err;
+	}
+
+	newp = kzalloc(sizeof(*newp), GFP_KERNEL);
+	if (!newp)
+		return -ENOMEM;
+
+retry:
+	/* Sleeps: outside table_lock.  Then re-check under the lock. */
+	resv = NULL;
+	err = tcplab_resv_bind(net, addr, port, &resv, &bound);
+
+	spin_lock_bh(&tn->table_lock);
+	p = NULL;
+	if (port || !err)
+		p = tcplab_port_find(tn, port ? port : bound);
+	if (p && !port && !err) {
+		/*
+		 * An ephemeral port on a specific address that tcplab holds on
+		 * another address (Linux only avoids conflicts per address).
+		 * Keep this reservation, so Linux picks another port, and ask
+		 * again.
+		 */
+		spin_unlock_bh(&tn->table_lock);
+		if (nspare < ARRAY_SIZE(spare)) {
+			spare[nspare++] = resv;
+			goto retry;
+		}
+		err = -EADDRINUSE;
+	} else if (p) {
+		/*
+		 * Another tcplab bind of the same port won the race: its
+		 * reservation made our Linux bind fail (or it holds the port
+		 * on another address).  Join it if the rules allow.
+		 */
+		err = tcplab_port_try_share(sk, p, addr);
+		spin_unlock_bh(&tn->table_lock);
+	} else if (!err) {
+		refcount_set(&newp->ref, 1);
+		newp->port = bound;
+		newp->addr = addr;
+		newp->resv = resv;
+		INIT_HLIST_HEAD(&newp->socks);
+		hlist_add_head(&newp->node, tcplab_phash_head(tn, bound));
+		tcplab_port_link(sk, newp);
+		spin_unlock_bh(&tn->table_lock);
+		newp = NULL;
+		resv = NULL;
+	} else {
+		spin_unlock_bh(&tn->table_lock);
+	}
+
+	if (resv)
+		sock_release(resv);
+	while (nspare)
+		sock_release(spare[--nspare]);
+	kfree(newp);
+	return err;
+}
+
+/*
+ * Give the child @child of listener @parent a hold on the listener's port,
+ * without the SO_REUSEADDR rules (an accepted connection always shares its
+ * listener's port).  Any context: it does not sleep.
+ */
+int tcplab_port_share(struct sock *child, struct sock *parent)
+{
+	struct tcplab_net *tn = tcplab_pernet(sock_net(parent));
+	struct tcplab_port *p;
+	int err = 0;
+
+	if (WARN_ON_ONCE(tcplab_sk(child)->port))
+		return -EINVAL;
+
+	spin_lock_bh(&tn->table_lock);
+	p = tcplab_sk(parent)->port;
+	if (p) {
+		refcount_inc(&p->ref);
+		tcplab_port_link(child, p);
+	} else {
+		err = -EINVAL;
+	}
+	spin_unlock_bh(&tn->table_lock);
+	return err;
+}
+
+/*
+ * Drop @sk's hold on its port (nothing if it holds none).  Any context:
+ * the reservation socket of a port nobody holds any more is released by
+ * tcplab_port_work.  tsk->sport is left as it was.
+ */
+void tcplab_port_put(struct sock *sk)
+{
+	struct tcplab_net *tn = tcplab_pernet(sock_net(sk));
+	struct tcplab_sock *tsk = tcplab_sk(sk);
+	bool last = false, was_listener = false;
+	struct tcplab_port *p;
+
+	spin_lock_bh(&tn->table_lock);
+	p = tsk->port;
+	if (p) {
+		/* The caller should have called tcplab_unhash_listen(). */
+		if (WARN_ON_ONCE(p->listener == sk)) {
+			p->listener = NULL;
+			was_listener = true;
+		}
+		hlist_del_init(&tsk->port_node);
+		WRITE_ONCE(tsk->port, NULL);
+		last = refcount_dec_and_test(&p->ref);
+		if (last)
+			hlist_del(&p->node);
+	}
+	spin_unlock_bh(&tn->table_lock);
+
+	if (was_listener)
+		__sock_put(sk);	/* the caller still holds its own reference */
+	if (last) {
+		spin_lock_bh(&tcplab_dead_lock);
+		hlist_add_head(&p->node, &tcplab_dead_ports);
+		spin_unlock_bh(&tcplab_dead_lock);
+		schedule_work(&tcplab_port_work);
+	}
+}
+
+/* Make @sk the listener of its port; the table holds a reference. */
+int tcplab_hash_listen(struct sock *sk)
+{
+	struct tcplab_net *tn = tcplab_pernet(sock_net(sk));
+	struct tcplab_port *p;
+	int err = 0;
+
+	spin_lock_bh(&tn->table_lock);
+	p = tcplab_sk(sk)->port;
+	if (WARN_ON_ONCE(!p)) {
+		err = -EINVAL;
+	} else if (!p->listener) {
+		p->listener = sk;
+		sock_hold(sk);
+	} else if (p->listener != sk) {
+		err = -EADDRINUSE;
+	}
+	spin_unlock_bh(&tn->table_lock);
+	return err;
+}
+
+void tcplab_unhash_listen(struct sock *sk)
+{
+	struct tcplab_net *tn = tcplab_pernet(sock_net(sk));
+	struct tcplab_port *p;
+	bool put = false;
+
+	spin_lock_bh(&tn->table_lock);
+	p = tcplab_sk(sk)->port;
+	if (p && p->listener == sk) {
+		p->listener = NULL;
+		put = true;
+	}
+	spin_unlock_bh(&tn->table_lock);
+	if (put)
+		sock_put(sk);
+}
+
+/*
+ * Enter @sk into the connection table under its 4-tuple (saddr, sport,
+ * daddr, dport, all set by the caller).  The table holds a reference.
+ */
+int tcplab_hash_conn(struct sock *sk)
+{
+	struct tcplab_net *tn = tcplab_pernet(sock_net(sk));
+	struct tcplab_sock *tsk = tcplab_sk(sk);
+	struct hlist_head *head;
+	struct tcplab_sock *other;
+	int err = 0;
+
+	head = tcplab_ehash_head(sock_net(sk), tsk->saddr, tsk->sport,
+				 tsk->daddr, tsk->dport);
+	spin_lock_bh(&tn->table_lock);
+	if (WARN_ON_ONCE(tsk->hashed)) {
+		err = -EINVAL;
+		goto out;
+	}
+	hlist_for_each_entry(other, head, ehash_node) {
+		if (other->saddr == tsk->saddr && other->sport == tsk->sport &&
+		    other->daddr == tsk->daddr && other->dport == tsk->dport) {
+			err = -EADDRINUSE;
+			goto out;
+		}
+	}
+	hlist_add_head(&tsk->ehash_node, head);
+	tsk->hashed = true;
+	sock_hold(sk);
+out:
+	spin_unlock_bh(&tn->table_lock);
+	return err;
+}
+
+void tcplab_unhash_conn(struct sock *sk)
+{
+	struct tcplab_net *tn = tcplab_pernet(sock_net(sk));
+	struct tcplab_sock *tsk = tcplab_sk(sk);
+	bool put = false;
+
+	spin_lock_bh(&tn->table_lock);
+	if (tsk->hashed) {
+		hlist_del_init(&tsk->ehash_node);
+		tsk->hashed = false;
+		put = true;
+	}
+	spin_unlock_bh(&tn->table_lock);
+	if (put)
+		sock_put(sk);
+}
+
+/*
+ * The socket a segment from @saddr:@sport to @daddr:@dport belongs to:
+ * the connection with exactly that 4-tuple, else the listener on @dport
+ * (bound to INADDR_ANY or to @daddr).  Returns it with a reference held,
+ * or NULL.  *@port_owned tells whether tcplab holds @dport on an address
+ * matching @daddr, i.e. whether a segment nobody takes must be answered
+ * with a RST by tcplab rather than left to Linux TCP.  Any context.
+ */
+struct sock *tcplab_lookup(struct net *net, __be32 saddr, __be16 sport,
+			   __be32 daddr, __be16 dport, bool *port_owned)
+{
+	struct tcplab_net *tn = tcplab_pernet(net);
+	struct hlist_head *head;
+	struct tcplab_sock *tsk;
+	struct tcplab_port *p;
+	struct sock *sk = NULL;
+
+	*port_owned = false;
+	head = tcplab_ehash_head(net, daddr, dport, saddr, sport);
+
+	spin_lock_bh(&tn->table_lock);
+	hlist_for_each_entry(tsk, head, ehash_node) {
+		if (tsk->saddr == daddr && tsk->sport == dport &&
+		    tsk->daddr == saddr && tsk->dport == sport) {
+			sk = &tsk->sk;
+			sock_hold(sk);
+			*port_owned = true;
+			goto out;
+		}
+	}
+	p = tcplab_port_find(tn, dport);
+	if (p && (!p->addr || p->addr == daddr)) {
+		*port_owned = true;
+		if (p->listener) {
+			sk = p->listener;
+			sock_hold(sk);
+		}
+	}
+out:
+	spin_unlock_bh(&tn->table_lock);
+	return sk;
+}
+
+int tcplab_table_net_init(struct net *net)
+{
+	struct tcplab_net *tn = tcplab_pernet(net);
+	unsigned int i;
+
+	net_get_random_once(&tcplab_ehash_secret, sizeof(tcplab_ehash_secret));
+	spin_lock_init(&tn->table_lock);
+	for (i = 0; i < ARRAY_SIZE(tn->ehash); i++)
+		INIT_HLIST_HEAD(&tn->ehash[i]);
+	for (i = 0; i < ARRAY_SIZE(tn->phash); i++)
+		INIT_HLIST_HEAD(&tn->phash[i]);
+	return 0;
+}
+
+void tcplab_table_net_exit(struct net *net)
+{
+	struct tcplab_net *tn = tcplab_pernet(net);
+	unsigned int i;
+
+	/* Release the reservation sockets still pending (in any netns). */
+	flush_work(&tcplab_port_work);
+
+	for (i = 0; i < ARRAY_SIZE(tn->ehash); i++)
+		WARN_ON_ONCE(!hlist_empty(&tn->ehash[i]));
+	for (i = 0; i < ARRAY_SIZE(tn->phash); i++)
+		WARN_ON_ONCE(!hlist_empty(&tn->phash[i]));
+}
