@@ -15,7 +15,8 @@
 export KERNELS TESTS ACCEL MEM SMP VM_TIMEOUT
 SHELL := /bin/bash
 TOP := $(CURDIR)
-BUILD := $(TOP)/build
+BUILD ?= $(TOP)/build
+export BUILD
 
 all: modules userspace selftests guest-tools
 

@@ -16,8 +16,9 @@ TLS_PREV_GOAL := $(.DEFAULT_GOAL)
 
 TLS_REPO := $(abspath $(TLS_MK_DIR)/../..)
 TLS_CORE_DIR := $(TLS_REPO)/module/core
-TLS_OUT := $(TLS_REPO)/build/tls
-KSFT_DIR ?= $(TLS_REPO)/build/ksft
+BUILD ?= $(TLS_REPO)/build
+TLS_OUT := $(BUILD)/tls
+KSFT_DIR ?= $(BUILD)/ksft
 TLS_LINUX_SRC_TAR ?= /usr/src/linux-source-6.12.tar.xz
 
 TLS_CC ?= gcc
