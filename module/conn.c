@@ -23,6 +23,9 @@
 #include "tcplab.h"
 #include "core/tl_isn.h"
 
+#define CREATE_TRACE_POINTS
+#include "trace.h"
+
 u64 tcplab_now_us(void)
 {
 	return div_u64(ktime_get_ns(), NSEC_PER_USEC);
@@ -429,6 +432,7 @@ static void tcplab_state_changed(struct sock *sk, const struct tl_state_change *
 	struct tcplab_sock *tsk = tcplab_sk(sk);
 	struct net *net = sock_net(sk);
 
+	trace_tcplab_state(tsk, c->from, c->to);
 	WRITE_ONCE(sk->sk_state, tcplab_linux_state[c->to]);
 	switch (c->to) {
 	case TL_SYN_RECEIVED:
@@ -536,6 +540,7 @@ again:
 	 * ACK, RFC 9293 3.10.7.2), addressed from the segment that came in.
 	 */
 	for (i = 0; i < act->nseg; i++) {
+		trace_tcplab_segment_out(tsk, &act->seg[i].th, act->seg[i].data_len);
 		if (tsk->tcb.state != TL_LISTEN)
 			tcplab_xmit(sk, &act->seg[i]);
 		else if (in)
@@ -586,6 +591,7 @@ int tcplab_sk_rcv(struct sock *sk, struct sk_buff *skb)
 		goto malformed;
 	seg.len = skb->len - hlen;
 	__skb_pull(skb, hlen);
+	trace_tcplab_segment_in(tsk, &seg.th, seg.len);
 
 	tl_input(&tsk->tcb, &seg, tcplab_now_us(), &tsk->act);
 	if (tsk->act.drop == TL_DROP_RST_CHALLENGE ||
