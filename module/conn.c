@@ -481,6 +481,7 @@ void tcplab_run_actions(struct sock *sk, struct sk_buff *skb)
 	u64 now = tcplab_now_us();
 	struct sk_buff *in = skb;	/* valid while not consumed */
 	unsigned int i;
+	bool release;
 	u8 wake;
 
 	if (skb) {
@@ -541,6 +542,8 @@ again:
 	 */
 	for (i = 0; i < act->nseg; i++) {
 		trace_tcplab_segment_out(tsk, &act->seg[i].th, act->seg[i].data_len);
+		if (act->seg[i].rtx)
+			tcplab_inc_stats(net, TCPLAB_MIB_RETRANS);
 		if (tsk->tcb.state != TL_LISTEN)
 			tcplab_xmit(sk, &act->seg[i]);
 		else if (in)
@@ -566,12 +569,21 @@ again:
 	if (wake & (TL_WAKE_HUP | TL_WAKE_WRITE))
 		sk->sk_state_change(sk);
 
-	if (act->release) {
-		tcplab_conn_released(sk);
-	} else if (act->more) {
+	if (!act->release && act->more) {
 		tl_output(&tsk->tcb, now, act);
 		goto again;
 	}
+	/*
+	 * Executed: forget the actions, so that a caller that runs them
+	 * again without a new core call in between (close() of a socket
+	 * already CLOSED) cannot free acked bytes, send segments or release
+	 * the connection a second time.  Before the release, which may drop
+	 * the last reference of an orphan.
+	 */
+	release = act->release;
+	memset(act, 0, sizeof(*act));
+	if (release)
+		tcplab_conn_released(sk);
 	kfree_skb(skb);		/* payload the core did not want */
 }
 

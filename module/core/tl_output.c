@@ -133,6 +133,9 @@ static struct tl_seg_out *tl_emit(struct tl_tcb *tcb, u8 flags, u32 seq,
 		tcb->ack_pending = false;
 	}
 	s->th.wnd = tl_rcv_wnd_field(tcb, syn);
+	/* Below snd_max means this sequence space went out before. */
+	s->rtx = (len || (flags & (TL_TCP_SYN | TL_TCP_FIN))) &&
+		 tl_seq_lt(seq, tcb->snd_max);
 	if (len) {
 		s->data_off = seq - tl_snd_buf_head(tcb, tcb->snd_una);
 		s->data_len = len;

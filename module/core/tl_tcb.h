@@ -132,6 +132,8 @@ struct tl_seg_out {
 	 */
 	u32 data_off;
 	u32 data_len;
+	/* Carries sequence space sent before (SYN, data or FIN again). */
+	bool rtx;
 };
 
 struct tl_state_change {

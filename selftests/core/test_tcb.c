@@ -885,11 +885,13 @@ TEST(rfc6298_5_syn_retransmission_backoff_and_etimedout)
 	t_init(&c);
 	tl_open_active(&c.tcb, T_LPORT, T_RPORT, ISS, c.now, &c.act);
 	sent = c.now;
+	ASSERT_FALSE(c.act.seg[0].rtx);		/* the first SYN */
 	for (i = 0; i < 6; i++) {
 		/* 1, 2, 4, ... 32 s */
 		ASSERT_EQ(sent + (1000000ULL << i), c.tcb.timer[TL_TIMER_RTX]);
 		t_fire(&c, TL_TIMER_RTX);
 		EXPECT_SEG(&c, 0, "SYN", ISS, 0);
+		ASSERT_TRUE(c.act.seg[0].rtx);	/* counted as retransmission */
 		EXPECT_STATE(&c, TL_SYN_SENT);
 		sent = c.now;
 	}
