@@ -53,6 +53,7 @@
 #include <linux/ip.h>
 #include <linux/netfilter.h>
 #include <linux/netfilter_ipv4.h>
+#include <linux/sizes.h>
 #include <linux/skbuff.h>
 #include <linux/tcp.h>
 #include <net/ip.h>
@@ -98,12 +99,22 @@ static bool tcplab_ct_confirm(struct sk_buff *skb)
 static void tcplab_deliver(struct net *net, struct sock *sk,
 			   struct sk_buff *skb)
 {
+	/*
+	 * The backlog limit of tcp_add_backlog(): sk_add_backlog() counts
+	 * the receive queue too, and a process that owns the socket while it
+	 * sends (not reading) has a full window there, so leave room for the
+	 * ACKs and the window's worth of data that arrive meanwhile.  With
+	 * rcvbuf + sndbuf, bulk transfers on loopback (64 KiB segments with
+	 * 128 KiB of truesize) lost ACKs.
+	 */
+	u64 limit = ((u64)READ_ONCE(sk->sk_rcvbuf) << 1) +
+		    (READ_ONCE(sk->sk_sndbuf) >> 1) + SZ_64K;
+
 	bh_lock_sock_nested(sk);
 	if (!sock_owned_by_user(sk)) {
 		tcplab_sk_rcv(sk, skb);
 	} else if (unlikely(sk_add_backlog(sk, skb,
-					   READ_ONCE(sk->sk_rcvbuf) +
-					   READ_ONCE(sk->sk_sndbuf)))) {
+					   min_t(u64, limit, UINT_MAX)))) {
 		bh_unlock_sock(sk);
 		tcplab_inc_stats(net, TCPLAB_MIB_BACKLOG_DROP);
 		kfree_skb(skb);
@@ -175,10 +186,14 @@ static void tcplab_rcv(struct net *net, struct sk_buff *skb, struct sock *sk,
 		tcplab_inc_stats(net, TCPLAB_MIB_RST_IN);
 
 	if (!sk) {
-		/* RFC 9293 3.10.7.1: the port is ours, no connection. */
-		tcplab_inc_stats(net, TCPLAB_MIB_NO_SOCKET);
-		if (tl_rst_reply(&th, skb->len - hlen, &rst))
+		/*
+		 * RFC 9293 3.10.7.1: the port is ours, no connection.  A RST
+		 * is dropped unanswered (and not counted as NoSocketResets).
+		 */
+		if (tl_rst_reply(&th, skb->len - hlen, &rst)) {
+			tcplab_inc_stats(net, TCPLAB_MIB_NO_SOCKET);
 			tcplab_send_reset(net, skb, &rst);
+		}
 		consume_skb(skb);
 		return;
 	}
