@@ -75,6 +75,8 @@ static void tcplab_cfg(struct sock *sk, struct tl_cfg *cfg)
 	 * for skb overhead.
 	 */
 	cfg->rcv_buf = max_t(u32, READ_ONCE(sk->sk_rcvbuf) / 2, TL_MSS_DEFAULT);
+	/* SYN retries from the namespace's sysctl, as tcp_write_timeout(). */
+	cfg->syn_retries = READ_ONCE(sock_net(sk)->ipv4.sysctl_tcp_syn_retries);
 }
 
 static void tcplab_rtx_timer(struct timer_list *t);
@@ -312,8 +314,15 @@ static void tcplab_new_child(struct sock *lsk, const struct tl_child_req *req,
 	u64 now = tcplab_now_us();
 	bool full;
 
+	/*
+	 * tcp_conn_request(): a full accept queue drops the SYN.  A full SYN
+	 * queue does not, with tcp_syncookies=1 (the default): Linux then
+	 * answers with a cookie.  tcplab has no cookies, so it keeps the
+	 * state, but bounds the SYN queue by somaxconn.
+	 */
 	spin_lock_bh(&ltsk->accept_lock);
-	full = ltsk->syn_queue_len >= READ_ONCE(lsk->sk_max_ack_backlog) ||
+	full = ltsk->syn_queue_len >=
+		       (u32)READ_ONCE(net->core.sysctl_somaxconn) ||
 	       sk_acceptq_is_full(lsk);
 	spin_unlock_bh(&ltsk->accept_lock);
 	if (full) {
@@ -331,7 +340,17 @@ static void tcplab_new_child(struct sock *lsk, const struct tl_child_req *req,
 	csk->sk_userlocks = lsk->sk_userlocks;
 	csk->sk_mark = READ_ONCE(lsk->sk_mark);
 	csk->sk_bound_dev_if = READ_ONCE(lsk->sk_bound_dev_if);
+	/* What sk_clone_lock() copies and the socket API shows. */
+	csk->sk_reuse = lsk->sk_reuse;	/* TIME-WAIT vs SO_REUSEADDR */
+	csk->sk_rcvtimeo = READ_ONCE(lsk->sk_rcvtimeo);
+	csk->sk_sndtimeo = READ_ONCE(lsk->sk_sndtimeo);
+	csk->sk_rcvlowat = READ_ONCE(lsk->sk_rcvlowat);
+	csk->sk_priority = READ_ONCE(lsk->sk_priority);
+	csk->sk_lingertime = READ_ONCE(lsk->sk_lingertime);
+	if (sock_flag(lsk, SOCK_LINGER))
+		sock_set_flag(csk, SOCK_LINGER);
 	ctsk = tcplab_sk(csk);
+	ctsk->nodelay = READ_ONCE(ltsk->nodelay);
 	ctsk->saddr = laddr;
 	ctsk->daddr = raddr;
 	ctsk->sport = htons(req->lport);
@@ -554,7 +573,13 @@ again:
 		tcplab_timer_apply(sk, i, &act->timer[i], now);
 
 	if (act->error) {
-		WRITE_ONCE(sk->sk_err, -act->error);
+		int err = -act->error;
+
+		/* tcp_reset(): a RST in CLOSE-WAIT is reported as EPIPE. */
+		if (err == ECONNRESET && act->nstate &&
+		    act->state[0].from == TL_CLOSE_WAIT)
+			err = EPIPE;
+		WRITE_ONCE(sk->sk_err, err);
 		tcplab_inc_stats(net, TCPLAB_MIB_FAILED);
 		sk_error_report(sk);
 	}
@@ -566,7 +591,12 @@ again:
 		sk->sk_data_ready(sk);
 	if (wake & TL_WAKE_WRITE)
 		sk->sk_write_space(sk);
-	if (wake & (TL_WAKE_HUP | TL_WAKE_WRITE))
+	/*
+	 * State changes wake everyone (tcp_set_state() callers call
+	 * sk_state_change()); an ACK alone must not, or edge-triggered
+	 * epoll would report an edge for every ACK.
+	 */
+	if ((wake & TL_WAKE_HUP) || act->nstate)
 		sk->sk_state_change(sk);
 
 	if (!act->release && act->more) {
@@ -587,6 +617,37 @@ again:
 	kfree_skb(skb);		/* payload the core did not want */
 }
 
+/*
+ * tcp_rcv_state_process() step 7: new data for a connection in FIN-WAIT-1
+ * or FIN-WAIT-2 whose user will read no more (close(), or SHUT_RD before
+ * SHUT_WR) aborts it with RST, as RFC 1122 4.2.2.13 asks ("if new data
+ * is received after CLOSE is called, its TCP SHOULD send a RST").  The
+ * peer then reports EPIPE (RST in CLOSE-WAIT) as with Linux.  True if the
+ * segment was consumed so.
+ */
+static bool tcplab_abort_on_data(struct sock *sk, const struct tl_seg_in *seg)
+{
+	struct tcplab_sock *tsk = tcplab_sk(sk);
+	const struct tl_tcb *tcb = &tsk->tcb;
+	u32 end = seg->th.seq + seg->len;
+
+	if (!(READ_ONCE(sk->sk_shutdown) & RCV_SHUTDOWN) || !seg->len ||
+	    (seg->th.flags & (TL_TCP_SYN | TL_TCP_RST)) ||
+	    (tcb->state != TL_FIN_WAIT_1 && tcb->state != TL_FIN_WAIT_2) ||
+	    !tl_seq_gt(end, tcb->rcv_nxt) ||
+	    tl_seq_gt(seg->th.seq, tcb->rcv_nxt + tcb->rcv_wnd))
+		return false;
+	if (tl_abort(&tsk->tcb, &tsk->act))
+		return false;
+	if (!sock_flag(sk, SOCK_DEAD)) {
+		/* tcp_reset() in FIN-WAIT: the user learns ECONNRESET. */
+		WRITE_ONCE(sk->sk_err, ECONNRESET);
+		sk_error_report(sk);
+	}
+	tcplab_run_actions(sk, NULL);
+	return true;
+}
+
 /* proto.backlog_rcv, and the softirq path (input.c): one segment arrives. */
 int tcplab_sk_rcv(struct sock *sk, struct sk_buff *skb)
 {
@@ -605,6 +666,10 @@ int tcplab_sk_rcv(struct sock *sk, struct sk_buff *skb)
 	__skb_pull(skb, hlen);
 	trace_tcplab_segment_in(tsk, &seg.th, seg.len);
 
+	if (tcplab_abort_on_data(sk, &seg)) {
+		kfree_skb(skb);
+		return 0;
+	}
 	tl_input(&tsk->tcb, &seg, tcplab_now_us(), &tsk->act);
 	if (tsk->act.drop == TL_DROP_RST_CHALLENGE ||
 	    tsk->act.drop == TL_DROP_SYN_CHALLENGE)

@@ -12,6 +12,7 @@
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/module.h>
+#include <linux/capability.h>
 #include <linux/in.h>
 #include <linux/net.h>
 #include <linux/poll.h>
@@ -19,6 +20,7 @@
 #include <linux/sched/signal.h>
 #include <net/sock.h>
 #include <net/tcp_states.h>
+#include <net/ip.h>
 #include <net/route.h>
 #include <net/tcp.h>		/* MAX_TCP_HEADER */
 
@@ -37,13 +39,19 @@ static void tcplab_sk_destruct(struct sock *sk)
 	atomic_dec(&tcplab_socks_alive);
 }
 
-/* Like sk_stream_write_space(), which is not exported to modules. */
+/*
+ * Like sk_stream_write_space(), which is not exported to modules, as
+ * tcp_check_space() calls it: only a writer that found the send buffer
+ * full (SOCK_NOSPACE, set by sendmsg and poll) is woken, so an
+ * edge-triggered epoll sees no EPOLLOUT edge for every ACK.
+ */
 static void tcplab_write_space(struct sock *sk)
 {
 	struct socket *sock = sk->sk_socket;
 	struct socket_wq *wq;
 
-	if (!sock || !sk_stream_is_writeable(sk))
+	if (!sock || !test_bit(SOCK_NOSPACE, &sock->flags) ||
+	    !sk_stream_is_writeable(sk))
 		return;
 	clear_bit(SOCK_NOSPACE, &sock->flags);
 	rcu_read_lock();
@@ -131,6 +139,11 @@ static int tcplab_bind(struct socket *sock, struct sockaddr *uaddr, int addr_len
 	    type != RTN_MULTICAST && type != RTN_BROADCAST &&
 	    !sock_net(sk)->ipv4.sysctl_ip_nonlocal_bind)
 		return -EADDRNOTAVAIL;
+	/* __inet_bind() checks the privileged port before the socket state. */
+	if (sin->sin_port &&
+	    inet_port_requires_bind_service(sock_net(sk), ntohs(sin->sin_port)) &&
+	    !ns_capable(sock_net(sk)->user_ns, CAP_NET_BIND_SERVICE))
+		return -EACCES;
 
 	lock_sock(sk);
 	err = -EINVAL;
@@ -192,6 +205,37 @@ static long tcplab_wait_connect(struct sock *sk, long timeo)
 	return timeo;
 }
 
+static void tcplab_listen_stop(struct sock *sk);
+
+/*
+ * Like tcp_disconnect(): abort whatever the socket does (a listener
+ * resets its unaccepted children, a connection sends RST where RFC 9293
+ * 3.10.5 ABORT says so) and leave a fresh CLOSED socket that may connect
+ * or listen again.
+ */
+static void tcplab_disconnect(struct sock *sk)
+{
+	struct tcplab_sock *tsk = tcplab_sk(sk);
+	int old_state = sk->sk_state;
+
+	if (tsk->tcb.state == TL_LISTEN) {
+		tcplab_listen_stop(sk);
+		tcplab_unhash_listen(sk);
+	}
+	if (tsk->tcb.state != TL_CLOSED && !tl_abort(&tsk->tcb, &tsk->act))
+		tcplab_run_actions(sk, NULL);
+	/* tcp_disconnect(): the user is told the connection was reset. */
+	if (old_state != TCP_CLOSE && old_state != TCP_LISTEN)
+		WRITE_ONCE(sk->sk_err, ECONNRESET);
+	tcplab_purge_queues(sk);
+	WRITE_ONCE(sk->sk_shutdown, 0);
+	sock_reset_flag(sk, SOCK_DONE);
+	if (!(sk->sk_userlocks & SOCK_BINDADDR_LOCK) && !tsk->port)
+		tsk->saddr = 0;
+	tsk->dport = 0;
+	sk_error_report(sk);
+}
+
 static int tcplab_connect(struct socket *sock, struct sockaddr *uaddr,
 			  int addr_len, int flags)
 {
@@ -240,21 +284,26 @@ static int tcplab_connect(struct socket *sock, struct sockaddr *uaddr,
 
 	timeo = sock_sndtimeo(sk, flags & O_NONBLOCK);
 	if ((1 << sk->sk_state) & (TCPF_SYN_SENT | TCPF_SYN_RECV)) {
-		/* Nonblocking: EINPROGRESS (first call) or EALREADY. */
+		/*
+		 * As __inet_stream_connect(): nonblocking, or SO_SNDTIMEO ran
+		 * out, gives the error set above (EINPROGRESS on the first
+		 * call, EALREADY later) while the handshake goes on.
+		 */
 		if (!timeo)
 			goto out;
 		timeo = tcplab_wait_connect(sk, timeo);
-		if ((1 << sk->sk_state) & (TCPF_SYN_SENT | TCPF_SYN_RECV)) {
-			err = signal_pending(current) ? sock_intr_errno(timeo) : -ETIMEDOUT;
-			if (timeo)	/* interrupted: the connect goes on */
-				goto out;
+		if (!timeo)
 			goto out;
-		}
+		/* -ERESTARTSYS (restarted: EALREADY, wait on) or -EINTR. */
+		err = sock_intr_errno(timeo);
+		if (signal_pending(current))
+			goto out;
 	}
 	/* Closed by RST, by running out of retries, or by shutdown(). */
 	if (sk->sk_state == TCP_CLOSE) {
 		err = sock_error(sk) ? : -ECONNABORTED;
 		sock->state = SS_UNCONNECTED;
+		tcplab_disconnect(sk);
 		goto out;
 	}
 	sock->state = SS_CONNECTED;
@@ -337,7 +386,7 @@ static int tcplab_do_accept(struct socket *sock, struct socket *newsock,
 			    int flags)
 {
 	DEFINE_WAIT_FUNC(wait, woken_wake_function);
-	struct sock *sk = sock->sk, *csk;
+	struct sock *sk = sock->sk, *csk = NULL;
 	long timeo;
 	int err = 0;
 
@@ -364,7 +413,7 @@ static int tcplab_do_accept(struct socket *sock, struct socket *newsock,
 	}
 	remove_wait_queue(sk_sleep(sk), &wait);
 	release_sock(sk);
-	if (!csk || (err && err != -EAGAIN && !csk))
+	if (!csk)
 		return err;
 
 	/* The child's own reference now belongs to @newsock. */
@@ -508,29 +557,29 @@ static int tcplab_shutdown(struct socket *sock, int how)
 	else if (sock->state == SS_CONNECTING)
 		sock->state = SS_CONNECTED;
 
-	switch (tsk->tcb.state) {
-	case TL_CLOSED:
+	/*
+	 * inet_shutdown() decides on sk_state: a connection in TIME-WAIT
+	 * shows TCP_CLOSE there, so it is ENOTCONN like a closed one.
+	 */
+	switch (sk->sk_state) {
+	case TCP_CLOSE:
 		err = -ENOTCONN;
-		WRITE_ONCE(sk->sk_shutdown, sk->sk_shutdown | how);
-		break;
-	case TL_LISTEN:
-		if (!(how & RCV_SHUTDOWN))
-			break;
 		fallthrough;
-	case TL_SYN_SENT:
-		/* inet_shutdown() disconnects: the socket may be reused. */
-		tcplab_listen_stop(sk);
-		tcplab_unhash_listen(sk);
-		if (!tl_abort(&tsk->tcb, &tsk->act))
-			tcplab_run_actions(sk, NULL);
-		sock->state = SS_UNCONNECTED;
-		break;
 	default:
 		WRITE_ONCE(sk->sk_shutdown, sk->sk_shutdown | how);
 		/* tcp_shutdown(): SHUT_WR sends our FIN (RFC 9293 3.10.4). */
-		if ((how & SEND_SHUTDOWN) &&
+		if ((how & SEND_SHUTDOWN) && sk->sk_state != TCP_CLOSE &&
 		    !tl_close(&tsk->tcb, tcplab_now_us(), &tsk->act))
 			tcplab_run_actions(sk, NULL);
+		break;
+	case TCP_LISTEN:
+		if (!(how & RCV_SHUTDOWN))
+			break;
+		fallthrough;
+	case TCP_SYN_SENT:
+		/* inet_shutdown() disconnects: the socket may be reused. */
+		tcplab_disconnect(sk);
+		sock->state = SS_UNCONNECTED;
 		break;
 	}
 	sk->sk_state_change(sk);
@@ -656,7 +705,7 @@ static int tcplab_recvmsg(struct socket *sock, struct msghdr *msg, size_t len,
 
 	while (copied < len) {
 		struct sk_buff *skb, *last = NULL;
-		u32 done = 0;
+		u32 skipped = 0, got = 0;
 
 		skb_queue_walk(&sk->sk_receive_queue, skb) {
 			u32 off = TCPLAB_SKB_CB(skb)->seq;
@@ -664,37 +713,37 @@ static int tcplab_recvmsg(struct socket *sock, struct msghdr *msg, size_t len,
 
 			last = skb;
 			if (flags & MSG_PEEK) {
-				if (peek_off >= done + avail) {
-					done += avail;
+				/* Pass over what this call has peeked already. */
+				if (peek_off >= skipped + avail) {
+					skipped += avail;
 					continue;
 				}
-				off += peek_off - done;
-				avail -= peek_off - done;
-				done = peek_off;
+				off += peek_off - skipped;
+				avail -= peek_off - skipped;
 			}
 			avail = min_t(u32, avail, len - copied);
 			err = skb_copy_datagram_msg(skb, off, msg, avail);
 			if (err)
 				goto out_copied;
 			copied += avail;
-			done += avail;
+			got = avail;
 			if (flags & MSG_PEEK)
-				peek_off = done;
+				peek_off += avail;
 			else
 				TCPLAB_SKB_CB(skb)->seq += avail;
 			break;
 		}
-		if (!(flags & MSG_PEEK) && done) {
+		if (!(flags & MSG_PEEK) && got) {
 			skb = skb_peek(&sk->sk_receive_queue);
 			if (skb->len == TCPLAB_SKB_CB(skb)->seq) {
 				__skb_unlink(skb, &sk->sk_receive_queue);
 				kfree_skb(skb);
 			}
 			/* RFC 9293 3.10.3 RECEIVE: the window may open. */
-			tl_rcv_read(&tsk->tcb, done, tcplab_now_us(), &tsk->act);
+			tl_rcv_read(&tsk->tcb, got, tcplab_now_us(), &tsk->act);
 			tcplab_run_actions(sk, NULL);
 		}
-		if (done)
+		if (got)
 			continue;
 
 		/* Nothing (more) to copy now. */

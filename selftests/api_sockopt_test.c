@@ -1,0 +1,300 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * api_sockopt_test: socket options, differential (AF_INET is the oracle).
+ *
+ * SOL_SOCKET options are handled by the socket core for both families
+ * (sock_setsockopt()); what matters is that tcplab acts on them as Linux
+ * TCP does: timeouts, buffer sizes and the window, SO_REUSEADDR against
+ * TIME-WAIT, SO_LINGER {1, 0} as a reset.
+ */
+#include "kselftest_harness.h"
+#include "api_util.h"
+
+FIXTURE(one) {
+	int fam;
+};
+
+FIXTURE_VARIANT(one) {
+	bool lab;
+};
+
+FIXTURE_VARIANT_ADD(one, inet) { .lab = false };
+FIXTURE_VARIANT_ADD(one, lab) { .lab = true };
+
+FIXTURE_SETUP(one)
+{
+	self->fam = api_family(variant->lab);
+	if (self->fam < 0)
+		SKIP(return, "tcplab module not loaded");
+}
+
+FIXTURE_TEARDOWN(one)
+{
+}
+
+/* SO_TYPE, SO_DOMAIN (the family number itself), SO_PROTOCOL, ... */
+TEST_F(one, identity)
+{
+	struct sockaddr_in addr;
+	int fd = socket(self->fam, SOCK_STREAM, 0), lfd;
+
+	ASSERT_LE(0, fd);
+	EXPECT_EQ(SOCK_STREAM, api_sockopt_int(fd, SOL_SOCKET, SO_TYPE));
+	EXPECT_EQ(self->fam, api_sockopt_int(fd, SOL_SOCKET, SO_DOMAIN));
+	EXPECT_EQ(IPPROTO_TCP, api_sockopt_int(fd, SOL_SOCKET, SO_PROTOCOL));
+	EXPECT_EQ(0, api_sockopt_int(fd, SOL_SOCKET, SO_ERROR));
+	EXPECT_EQ(0, api_sockopt_int(fd, SOL_SOCKET, SO_ACCEPTCONN));
+	lfd = api_listener(self->fam, 4, &addr);
+	ASSERT_LE(0, lfd);
+	EXPECT_EQ(1, api_sockopt_int(lfd, SOL_SOCKET, SO_ACCEPTCONN));
+	close(lfd);
+	close(fd);
+}
+
+/* SO_SNDBUF / SO_RCVBUF: doubled, clamped to the same minimum as Linux. */
+TEST_F(one, buffer_sizes)
+{
+	int fd = socket(self->fam, SOCK_STREAM, 0);
+	int ref = socket(AF_INET, SOCK_STREAM, 0);
+	static const int names[] = { SO_SNDBUF, SO_RCVBUF };
+	unsigned int i;
+
+	ASSERT_LE(0, fd);
+	ASSERT_LE(0, ref);
+	for (i = 0; i < 2; i++) {
+		ASSERT_EQ(0, api_set_int(fd, SOL_SOCKET, names[i], 10000));
+		EXPECT_EQ(20000, api_sockopt_int(fd, SOL_SOCKET, names[i]));
+		ASSERT_EQ(0, api_set_int(fd, SOL_SOCKET, names[i], 1));
+		ASSERT_EQ(0, api_set_int(ref, SOL_SOCKET, names[i], 1));
+		EXPECT_EQ(api_sockopt_int(ref, SOL_SOCKET, names[i]),
+			  api_sockopt_int(fd, SOL_SOCKET, names[i]));
+	}
+	close(ref);
+	close(fd);
+}
+
+TEST_F(one, tcp_nodelay)
+{
+	int fd = socket(self->fam, SOCK_STREAM, 0);
+	char c = 1;
+
+	ASSERT_LE(0, fd);
+	EXPECT_EQ(0, api_sockopt_int(fd, SOL_TCP, TCP_NODELAY));
+	EXPECT_EQ(0, api_set_int(fd, SOL_TCP, TCP_NODELAY, 5));
+	EXPECT_EQ(1, api_sockopt_int(fd, SOL_TCP, TCP_NODELAY));
+	EXPECT_EQ(0, api_set_int(fd, SOL_TCP, TCP_NODELAY, 0));
+	EXPECT_EQ(0, api_sockopt_int(fd, SOL_TCP, TCP_NODELAY));
+	EXPECT_EQ(-1, setsockopt(fd, SOL_TCP, TCP_NODELAY, &c, 1));
+	EXPECT_EQ(EINVAL, errno);
+	/* An option TCP does not have. */
+	EXPECT_EQ(-ENOPROTOOPT, api_set_int(fd, SOL_TCP, 9999, 1));
+	close(fd);
+}
+
+TEST_F(one, linger_roundtrip)
+{
+	struct linger lg = { .l_onoff = 1, .l_linger = 0 }, out;
+	socklen_t len = sizeof(out);
+	int fd = socket(self->fam, SOCK_STREAM, 0);
+
+	ASSERT_LE(0, fd);
+	ASSERT_EQ(0, setsockopt(fd, SOL_SOCKET, SO_LINGER, &lg, sizeof(lg)));
+	ASSERT_EQ(0, getsockopt(fd, SOL_SOCKET, SO_LINGER, &out, &len));
+	EXPECT_EQ(1, out.l_onoff);
+	EXPECT_EQ(0, out.l_linger);
+	close(fd);
+}
+
+FIXTURE(api) {
+	int cfam, sfam;
+	int cfd, afd;
+};
+
+FIXTURE_VARIANT(api) {
+	bool lab_client;
+	bool lab_server;
+};
+
+FIXTURE_VARIANT_ADD(api, inet_inet) { .lab_client = false, .lab_server = false };
+FIXTURE_VARIANT_ADD(api, lab_inet) { .lab_client = true, .lab_server = false };
+FIXTURE_VARIANT_ADD(api, inet_lab) { .lab_client = false, .lab_server = true };
+FIXTURE_VARIANT_ADD(api, lab_lab) { .lab_client = true, .lab_server = true };
+
+FIXTURE_SETUP(api)
+{
+	self->cfd = self->afd = -1;
+	self->cfam = api_family(variant->lab_client);
+	self->sfam = api_family(variant->lab_server);
+	if (self->cfam < 0 || self->sfam < 0)
+		SKIP(return, "tcplab module not loaded");
+	ASSERT_EQ(0, api_pair(self->cfam, self->sfam, &self->cfd, &self->afd));
+}
+
+FIXTURE_TEARDOWN(api)
+{
+	if (self->cfd >= 0)
+		close(self->cfd);
+	if (self->afd >= 0)
+		close(self->afd);
+}
+
+TEST_F(api, rcvtimeo)
+{
+	char buf[4];
+	long t0;
+
+	ASSERT_EQ(0, api_set_timeo(self->afd, SO_RCVTIMEO, 300));
+	t0 = api_now_ms();
+	EXPECT_EQ(-1, recv(self->afd, buf, sizeof(buf), 0));
+	EXPECT_EQ(EAGAIN, errno);
+	EXPECT_LE(250, api_now_ms() - t0);
+	/* MSG_WAITALL does not outlast the timeout either. */
+	ASSERT_EQ(1, send(self->cfd, "q", 1, 0));
+	EXPECT_EQ(1, recv(self->afd, buf, sizeof(buf), MSG_WAITALL));
+}
+
+/* A full send buffer (the peer does not read): EAGAIN after SO_SNDTIMEO. */
+TEST_F(api, sndtimeo)
+{
+	char buf[1000] = { 0 };
+	long t0;
+
+	ASSERT_LT(0, api_fill(self->cfd));
+	ASSERT_EQ(0, api_set_timeo(self->cfd, SO_SNDTIMEO, 300));
+	t0 = api_now_ms();
+	EXPECT_EQ(-1, send(self->cfd, buf, sizeof(buf), MSG_NOSIGNAL));
+	EXPECT_EQ(EAGAIN, errno);
+	EXPECT_LE(250, api_now_ms() - t0);
+	EXPECT_FALSE(api_poll_mask(self->cfd) & POLLOUT);
+}
+
+/*
+ * A small SO_RCVBUF limits the window: a sender whose peer does not read
+ * blocks after a bounded amount, and every byte arrives intact.
+ */
+TEST_F(api, small_rcvbuf_window)
+{
+	struct sockaddr_in addr = api_sin("127.0.0.1", 0);
+	socklen_t len = sizeof(addr);
+	static char buf[65536];
+	int lfd, cfd, afd;
+	long sent, got = 0;
+
+	lfd = socket(self->sfam, SOCK_STREAM, 0);
+	ASSERT_LE(0, lfd);
+	ASSERT_EQ(0, api_set_int(lfd, SOL_SOCKET, SO_RCVBUF, 4096));
+	ASSERT_EQ(0, bind(lfd, (struct sockaddr *)&addr, sizeof(addr)));
+	ASSERT_EQ(0, listen(lfd, 4));
+	ASSERT_EQ(0, getsockname(lfd, (struct sockaddr *)&addr, &len));
+	/* A small send buffer too, or it is the sender that holds it all. */
+	cfd = socket(self->cfam, SOCK_STREAM, 0);
+	ASSERT_LE(0, cfd);
+	ASSERT_EQ(0, api_set_int(cfd, SOL_SOCKET, SO_SNDBUF, 16384));
+	ASSERT_EQ(0, connect(cfd, (struct sockaddr *)&addr, sizeof(addr)));
+	afd = accept(lfd, NULL, NULL);
+	ASSERT_LE(0, afd);
+	EXPECT_EQ(8192, api_sockopt_int(afd, SOL_SOCKET, SO_RCVBUF));
+
+	sent = api_fill(cfd);
+	EXPECT_LT(0, sent);
+	EXPECT_GT(256L << 10, sent);
+	TH_LOG("sent %ld bytes before blocking", sent);
+	while (got < sent) {
+		ssize_t n;
+
+		if (!(api_poll_wait(afd, POLLIN, 3000) & POLLIN))
+			break;
+		n = recv(afd, buf, sizeof(buf), MSG_DONTWAIT);
+		if (n <= 0)
+			break;
+		got += n;
+	}
+	EXPECT_EQ(sent, got);
+	close(afd);
+	close(cfd);
+	close(lfd);
+}
+
+/* SO_LINGER {1, 0}: close() resets; the peer's recv says ECONNRESET. */
+TEST_F(api, linger_zero_reset)
+{
+	char buf[4];
+
+	api_close_rst(self->afd);
+	self->afd = -1;
+	api_poll_wait(self->cfd, POLLERR, 2000);
+	EXPECT_EQ(-1, recv(self->cfd, buf, sizeof(buf), 0));
+	EXPECT_EQ(ECONNRESET, errno);
+}
+
+TEST_F(api, linger_zero_reset_client)
+{
+	char buf[4];
+
+	api_close_rst(self->cfd);
+	self->cfd = -1;
+	api_poll_wait(self->afd, POLLERR, 2000);
+	EXPECT_EQ(-1, recv(self->afd, buf, sizeof(buf), 0));
+	EXPECT_EQ(ECONNRESET, errno);
+}
+
+/*
+ * A server restarts while its old connection sits in TIME-WAIT (the server
+ * closed first).  Rebinding the port needs SO_REUSEADDR on both the old
+ * and the new socket (inet_bind_conflict()); without it EADDRINUSE.
+ * TIME-WAIT lasts 2 s for tcplab in the test VM: be quick.
+ */
+static void timewait_rebind(struct __test_metadata *_metadata, int cfam,
+			    int sfam, bool reuse)
+{
+	struct sockaddr_in addr = api_sin("127.0.0.1", 0);
+	socklen_t len = sizeof(addr);
+	int lfd, cfd, afd, nfd, c2;
+	char buf[4];
+
+	lfd = socket(sfam, SOCK_STREAM, 0);
+	ASSERT_LE(0, lfd);
+	ASSERT_EQ(0, api_set_int(lfd, SOL_SOCKET, SO_REUSEADDR, 1));
+	ASSERT_EQ(0, bind(lfd, (struct sockaddr *)&addr, sizeof(addr)));
+	ASSERT_EQ(0, listen(lfd, 4));
+	ASSERT_EQ(0, getsockname(lfd, (struct sockaddr *)&addr, &len));
+	cfd = api_connect(cfam, &addr);
+	ASSERT_LE(0, cfd);
+	afd = accept(lfd, NULL, NULL);
+	ASSERT_LE(0, afd);
+	close(lfd);
+	close(afd);			/* active close: TIME-WAIT here */
+	EXPECT_EQ(0, recv(cfd, buf, sizeof(buf), 0));
+	close(cfd);
+	usleep(100000);
+
+	nfd = socket(sfam, SOCK_STREAM, 0);
+	ASSERT_LE(0, nfd);
+	if (reuse)
+		ASSERT_EQ(0, api_set_int(nfd, SOL_SOCKET, SO_REUSEADDR, 1));
+	if (!reuse) {
+		EXPECT_EQ(-1, bind(nfd, (struct sockaddr *)&addr, sizeof(addr)));
+		EXPECT_EQ(EADDRINUSE, errno);
+		close(nfd);
+		return;
+	}
+	EXPECT_EQ(0, bind(nfd, (struct sockaddr *)&addr, sizeof(addr)));
+	EXPECT_EQ(0, listen(nfd, 4));
+	c2 = api_connect(cfam, &addr);
+	EXPECT_LE(0, c2);
+	if (c2 >= 0)
+		close(c2);
+	close(nfd);
+}
+
+TEST_F(api, reuseaddr_timewait_without)
+{
+	timewait_rebind(_metadata, self->cfam, self->sfam, false);
+}
+
+TEST_F(api, reuseaddr_timewait_with)
+{
+	timewait_rebind(_metadata, self->cfam, self->sfam, true);
+}
+
+TEST_HARNESS_MAIN
