@@ -5,6 +5,7 @@
 #   make            build the module (every installed kernel), userspace, tests
 #   make check      all tests: host unit tests + each kernel in a QEMU VM
 #   make demo       the main job (see README.md)
+#   make bench      tcplab vs Linux TCP side by side in the VM
 #   make vm         an interactive shell in the test VM, module loaded
 #   make lint       checkpatch over module/
 #
@@ -47,6 +48,9 @@ vm: all
 demo: all
 	@scripts/demo.sh
 
+bench: all
+	@scripts/vm.sh bench "$$(. scripts/lib.sh; kernels_selected "$(KERNELS)" | head -n 1 | cut -d' ' -f2)"
+
 lint: deps
 	@scripts/lint.sh
 
@@ -54,4 +58,4 @@ clean:
 	rm -rf $(BUILD)
 	$(MAKE) -s -C selftests/core clean 2>/dev/null || true
 
-.PHONY: all deps modules userspace selftests guest-tools check vm demo lint clean
+.PHONY: all deps modules userspace selftests guest-tools check vm demo bench lint clean

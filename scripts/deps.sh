@@ -10,7 +10,7 @@ set -euo pipefail
 
 PKGS=(
 	build-essential bc flex bison libelf-dev kmod xz-utils cpio
-	busybox-static iproute2 qemu-system-x86
+	busybox-static iproute2 qemu-system-x86 netcat-openbsd curl
 	clang libclang-rt-14-dev
 	libgnutls28-dev gnutls-bin
 	linux-image-6.12-cloud-amd64 linux-headers-6.12-cloud-amd64

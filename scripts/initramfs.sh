@@ -25,7 +25,9 @@ proj_root=$vmdir/project-root
 KMODS="veth sch_netem tls af_key"
 KMOD_DIRS="kernel/crypto kernel/arch/x86/crypto kernel/lib/crypto"
 # Host programs copied into the guest with their shared libraries.
-HOST_PROGS="/usr/sbin/ip /usr/sbin/tc /bin/kmod"
+# nc.openbsd and curl: dynamically linked, for the LD_PRELOAD shim tests
+# (busybox is static, so LD_PRELOAD cannot reach it).
+HOST_PROGS="/usr/sbin/ip /usr/sbin/tc /bin/kmod /bin/nc.openbsd /usr/bin/curl"
 
 copy_with_libs() {
 	local root=$1 prog=$2 lib
@@ -116,6 +118,7 @@ mkdir -p "$proj_root"/{lib/tcplab,usr/bin,selftests}
 cp "$BUILD/kmod/$ver/module/tcplab.ko" "$proj_root/lib/tcplab/"
 cp "$TOP/scripts/guest/init" "$proj_root/init"
 cp "$TOP/scripts/guest/run-tests" "$TOP/scripts/run-one.sh" "$proj_root/usr/bin/"
+cp "$TOP/scripts/guest/demo" "$proj_root/usr/bin/tcplab-demo"
 cp "$BUILD/guest-exit" "$proj_root/usr/bin/guest-exit"
 if [ -d "$BUILD/selftests-install" ]; then
 	cp -a "$BUILD/selftests-install/." "$proj_root/selftests/"

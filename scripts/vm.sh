@@ -6,6 +6,8 @@
 #               results on stdout; fail if the kernel log shows trouble.
 #   MODE demo:  boot, insmod, run the demo programs (make demo).
 #   MODE shell: an interactive shell in the guest (make vm).
+#   MODE bench: boot, insmod, run tcplab-bench-all (make bench); no
+#               slub_debug, so both TCPs run at full speed.
 #
 # Environment: ACCEL=tcg (default; nested KVM hangs at boot on the
 # machines we know) or kvm; MEM (MiB, default 1024); SMP (default 2);
@@ -42,7 +44,8 @@ if [ "$mode" = shell ]; then
 		-append "$cmdline quiet TCPLAB_MODE=shell"
 fi
 
-case "$mode" in check|demo) ;; *) die "unknown mode $mode" ;; esac
+case "$mode" in check|demo|bench) ;; *) die "unknown mode $mode" ;; esac
+[ "$mode" = bench ] && cmdline="console=ttyS0 loglevel=7 panic=-1"
 console=$vmdir/console.log
 results=$vmdir/results.log
 : > "$results"
@@ -59,9 +62,9 @@ wait $qpid
 qrc=$?
 set -e
 
-if [ "$mode" = demo ]; then
+if [ "$mode" = demo ] || [ "$mode" = bench ]; then
 	grep -q '^TCPLAB-GUEST-DONE status=0' "$results" && exit 0
-	echo "demo failed (qemu status $qrc); kernel log: $console" >&2
+	echo "$mode failed (qemu status $qrc); kernel log: $console" >&2
 	exit 1
 fi
 

@@ -88,9 +88,18 @@ void tl_timer(struct tl_tcb *tcb, enum tl_timer_id id, u64 now,
 	      struct tl_actions *act)
 {
 	tl_actions_clear(act);
-	if ((unsigned int)id >= TL_TIMER_NR || !tcb->timer[id] ||
-	    now < tcb->timer[id])
-		return;		/* cancelled, re-armed, or early: stale */
+	if ((unsigned int)id >= TL_TIMER_NR || !tcb->timer[id])
+		return;		/* cancelled: stale */
+	if (now < tcb->timer[id]) {
+		/*
+		 * Early: the glue's timer is coarser than our microseconds
+		 * (kernel timers count jiffies), or it was re-armed later.
+		 * Ask for it again at the deadline; dropping it would leave
+		 * the connection with no timer at all.
+		 */
+		tl_timer_arm(tcb, id, tcb->timer[id], act);
+		return;
+	}
 	tcb->timer[id] = 0;
 
 	switch (id) {

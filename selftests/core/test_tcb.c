@@ -903,6 +903,34 @@ TEST(rfc6298_5_syn_retransmission_backoff_and_etimedout)
 	ASSERT_TRUE(c.act.release);
 }
 
+/*
+ * A kernel timer counts jiffies and may fire a little before the core's
+ * microsecond deadline: the core must ask for it again, never drop it
+ * (a dropped timer left connections in SYN-SENT and TIME-WAIT forever).
+ */
+TEST(early_timer_is_rearmed_not_lost)
+{
+	struct t_conn c;
+	u64 deadline;
+
+	t_init(&c);
+	tl_open_active(&c.tcb, T_LPORT, T_RPORT, ISS, c.now, &c.act);
+	deadline = c.tcb.timer[TL_TIMER_RTX];
+	tl_timer(&c.tcb, TL_TIMER_RTX, deadline - 100, &c.act);
+	EXPECT_NOSEG(&c);
+	ASSERT_EQ(TL_TIMER_ARM, c.act.timer[TL_TIMER_RTX].op);
+	ASSERT_EQ(deadline, c.act.timer[TL_TIMER_RTX].expires);
+	ASSERT_EQ(deadline, c.tcb.timer[TL_TIMER_RTX]);
+	/* On time, it retransmits the SYN. */
+	t_fire(&c, TL_TIMER_RTX);
+	EXPECT_SEG(&c, 0, "SYN", ISS, 0);
+	/* A cancelled timer that fires anyway does nothing. */
+	c.tcb.timer[TL_TIMER_TIME_WAIT] = 0;
+	tl_timer(&c.tcb, TL_TIMER_TIME_WAIT, c.now, &c.act);
+	ASSERT_EQ(TL_TIMER_KEEP, c.act.timer[TL_TIMER_TIME_WAIT].op);
+	EXPECT_NOSEG(&c);
+}
+
 TEST(rfc6298_3_karn_and_5_7_after_syn_timeout)
 {
 	struct t_conn c;

@@ -1,0 +1,116 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+#
+# tcplab-bench-all: every tcplab-bench measurement for Linux TCP and tcplab,
+# side by side in one run, with tcplab/Linux ratios (`make bench`, in the
+# test VM).  Loopback (127.0.0.1) and a veth pair to a second network
+# namespace (192.0.2.1 here, 192.0.2.2 there).  Prints; never fails a build.
+# TCPLAB_TESTS (make bench TESTS=...) picks rows by name: mem, bulk_lo,
+# rr_lo, cps_lo, bulk_veth, rr_veth, cps_veth.
+BENCH=${BENCH:-tcplab-bench}
+NS=tcplab-bench-peer
+LIMIT=${TCPLAB_BENCH_LIMIT:-240}	# seconds per measurement
+OUT=/tmp/tcplab-bench.out
+
+setup_veth() {
+	[ -e /var/run ] || { mkdir -p /var && ln -s /run /var/run; }
+	/sbin/modprobe -q veth
+	/usr/sbin/ip netns add $NS || return 1
+	/usr/sbin/ip link add bench0 type veth peer name bench1 netns $NS || return 1
+	/usr/sbin/ip addr add 192.0.2.1/24 dev bench0
+	/usr/sbin/ip link set bench0 up
+	/usr/sbin/ip -n $NS addr add 192.0.2.2/24 dev bench1
+	/usr/sbin/ip -n $NS link set bench1 up
+	/usr/sbin/ip -n $NS link set lo up
+}
+
+# Wait (up to 30 s) until tcplab holds no socket, e.g. in TIME-WAIT.
+drain() {
+	i=0
+	while [ $i -lt 60 ]; do
+		n=$(sed -n 's/^SocketsAllNamespaces: //p' /proc/net/tcplab_stats)
+		[ "${n:-0}" = 0 ] && return 0
+		sleep 0.5
+		i=$((i + 1))
+	done
+}
+
+# measure FAMILY TEST ADDR [-n NETNS]: the result line, or an error.  A
+# measurement still running after LIMIT seconds is stopped, after a dump
+# of the state of tcplab's sockets in both namespaces.
+measure() {
+	fam=$1 test=$2 addr=$3
+	shift 3
+	$BENCH "$@" "$fam" "$addr" "$test" > $OUT 2>&1 &
+	pid=$!
+	i=0
+	while kill -0 $pid 2>/dev/null && [ $i -lt $LIMIT ]; do
+		sleep 1
+		i=$((i + 1))
+	done
+	if kill -0 $pid 2>/dev/null; then
+		{
+			echo "# $fam $test $addr: still running after ${LIMIT}s"
+			cat /proc/net/tcplab /proc/net/tcplab_stats
+			[ $# -gt 0 ] && /usr/sbin/ip netns exec $NS cat /proc/net/tcplab /proc/net/tcplab_stats
+		} | sed 's/^/# /' >&2
+		pkill -P $pid 2>/dev/null
+		kill $pid
+		echo "stopped after ${LIMIT}s"
+	else
+		wait $pid
+		tail -n 1 $OUT
+	fi
+}
+
+wanted() {
+	[ -z "$TCPLAB_TESTS" ] && return 0
+	echo ",$TCPLAB_TESTS," | grep -q ",$1,"
+}
+
+# run NAME LABEL TARGET TEST ADDR [NETNS]: one row of the table, Linux
+# then tcplab.  TARGET "min": tcplab/Linux should be >= 0.8; "max": <= 1.0.
+run() {
+	wanted "$1" || return 0
+	label=$2 target=$3 test=$4 addr=$5 ns=${6:+-n $6}
+	lin=$(measure inet "$test" "$addr" $ns)
+	drain
+	lab=$(measure tcplab "$test" "$addr" $ns)
+	drain
+	# Results look like "bulk 123.4 MiB/s"; anything else is an error.
+	echo "$lin|$lab" | awk -F'|' -v label="$label" -v target="$target" -v test="$test" '
+	{
+		split($1, a, " "); split($2, b, " ")
+		if (a[1] != test || b[1] != test) {
+			printf "%-18s error: Linux: %s; tcplab: %s\n", label, $1, $2
+			exit
+		}
+		r = a[2] ? b[2] / a[2] : 0
+		met = target == "min" ? r >= 0.8 : r <= 1.0
+		printf "%-18s %12s %12s  %-18s %6.2f  %s %s\n", label, a[2], b[2], a[3], r,
+			target == "min" ? ">= 0.8" : "<= 1.0", met ? "met" : "NOT met"
+	}'
+}
+
+echo "tcplab vs Linux TCP on $(uname -r), $(nproc) CPUs; both ends of every"
+echo "connection use the family measured.  Higher is better except mem."
+echo
+printf "%-18s %12s %12s  %-18s %6s  %s\n" test "Linux TCP" tcplab unit ratio "target"
+# Memory first, while no TIME-WAIT socket of either TCP is being freed.
+sleep 2
+run mem "mem (idle conn)" max mem 127.0.0.1
+run bulk_lo "bulk loopback" min bulk 127.0.0.1
+run rr_lo "rr loopback" min rr 127.0.0.1
+run cps_lo "cps loopback" min cps 127.0.0.1
+if setup_veth; then
+	run bulk_veth "bulk veth" min bulk 192.0.2.2 /var/run/netns/$NS
+	run rr_veth "rr veth" min rr 192.0.2.2 /var/run/netns/$NS
+	run cps_veth "cps veth" min cps 192.0.2.2 /var/run/netns/$NS
+	/usr/sbin/ip netns del $NS
+else
+	echo "veth: cannot set up the veth pair; skipped"
+fi
+echo
+echo "mem: growth of /proc/meminfo Slab per connection with 1000 open (both ends)."
+echo "bulk: 64 MiB in 64 KiB send()s; rr: 10000 1-byte round trips;"
+echo "cps: 2000 connect/accept/close."

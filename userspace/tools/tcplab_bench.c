@@ -1,0 +1,301 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * tcplab-bench: one measurement of one TCP, to compare tcplab with Linux.
+ *
+ *   tcplab-bench [-n NETNS] FAMILY ADDR TEST
+ *
+ * FAMILY is "inet" (Linux TCP) or "tcplab" (the loaded module's family);
+ * both ends use it.  The server is a child process, moved into the network
+ * namespace NETNS (a path such as /var/run/netns/peer) when given, that
+ * listens on ADDR; the client connects from here.  TEST is one of
+ *
+ *   bulk  64 MiB one way in 64 KiB send()s, until the receiver's close
+ *   rr    10000 round trips of one byte each way (TCP_NODELAY)
+ *   cps   2000 connections: connect, the server accepts and closes, the
+ *         client reads EOF and closes
+ *   mem   1000 connections held open: kernel slab (/proc/meminfo Slab)
+ *         before and after, per connection (both of its ends are here)
+ *
+ * Output: one line "TEST VALUE UNIT".  Exit status 1 on any error.
+ */
+#define _GNU_SOURCE
+#include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "tcplab.h"
+
+#define BULK_BYTES	(64 << 20)
+#define CHUNK		65536
+#define RR_COUNT	10000
+#define CPS_COUNT	2000
+#define MEM_CONNS	1000
+#define TIME_LIMIT	300	/* seconds, per process */
+
+static int family;
+static struct sockaddr_in addr = { .sin_family = AF_INET };
+static char buf[CHUNK];
+
+static void die(const char *what)
+{
+	fprintf(stderr, "tcplab-bench: %s: %s\n", what, strerror(errno));
+	exit(1);
+}
+
+static double now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+static void send_all(int fd, const char *p, size_t len)
+{
+	while (len) {
+		ssize_t n = send(fd, p, len, MSG_NOSIGNAL);
+
+		if (n < 0)
+			die("send");
+		p += n;
+		len -= n;
+	}
+}
+
+/* Receive until EOF; returns the byte count. */
+static size_t drain(int fd)
+{
+	size_t total = 0;
+	ssize_t n;
+
+	while ((n = recv(fd, buf, sizeof(buf), 0)) > 0)
+		total += n;
+	if (n < 0)
+		die("recv");
+	return total;
+}
+
+static int connect_server(void)
+{
+	int fd = socket(family, SOCK_STREAM, 0);
+
+	if (fd < 0)
+		die("socket");
+	if (connect(fd, (struct sockaddr *)&addr, sizeof(addr)))
+		die("connect");
+	return fd;
+}
+
+static void nodelay(int fd)
+{
+	int one = 1;
+
+	if (setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one)))
+		die("TCP_NODELAY");
+}
+
+static long slab_kb(void)
+{
+	FILE *f = fopen("/proc/meminfo", "r");
+	char line[128];
+	long kb = -1;
+
+	if (!f)
+		die("/proc/meminfo");
+	while (fgets(line, sizeof(line), f))
+		if (sscanf(line, "Slab: %ld kB", &kb) == 1)
+			break;
+	fclose(f);
+	return kb;
+}
+
+/* The server side of @test on listening socket @lfd; @sync is a pipe. */
+static void serve(const char *test, int lfd, int sync)
+{
+	static int held[MEM_CONNS];
+	int i, fd;
+	char c = 0;
+
+	if (!strcmp(test, "bulk")) {
+		fd = accept(lfd, NULL, NULL);
+		if (fd < 0)
+			die("accept");
+		if (drain(fd) != BULK_BYTES)
+			die("bulk: short stream");
+		close(fd);
+	} else if (!strcmp(test, "rr")) {
+		fd = accept(lfd, NULL, NULL);
+		if (fd < 0)
+			die("accept");
+		nodelay(fd);
+		while (recv(fd, &c, 1, 0) == 1)
+			send_all(fd, &c, 1);
+		close(fd);
+	} else if (!strcmp(test, "cps")) {
+		for (i = 0; i < CPS_COUNT; i++) {
+			fd = accept(lfd, NULL, NULL);
+			if (fd < 0)
+				die("accept");
+			close(fd);
+		}
+	} else {
+		for (i = 0; i < MEM_CONNS; i++) {
+			held[i] = accept(lfd, NULL, NULL);
+			if (held[i] < 0)
+				die("accept");
+		}
+		/* All accepted: tell the client, hold them until it is done. */
+		if (write(sync, &c, 1) != 1 || read(sync, &c, 1) < 0)
+			die("sync");
+	}
+}
+
+static pid_t start_server(const char *netns, const char *test, int *sync)
+{
+	socklen_t len = sizeof(addr);
+	int sv[2], lfd, one = 1;
+	pid_t pid;
+
+	if (socketpair(AF_UNIX, SOCK_STREAM, 0, sv))
+		die("socketpair");
+	pid = fork();
+	if (pid < 0)
+		die("fork");
+	if (pid) {
+		close(sv[1]);
+		*sync = sv[0];
+		/* The server sends its port when it listens. */
+		if (read(sv[0], &addr.sin_port, sizeof(addr.sin_port)) != sizeof(addr.sin_port))
+			exit(1);
+		return pid;
+	}
+	close(sv[0]);
+	alarm(TIME_LIMIT);
+	if (netns) {
+		int nsfd = open(netns, O_RDONLY);
+
+		if (nsfd < 0 || setns(nsfd, CLONE_NEWNET))
+			die(netns);
+		close(nsfd);
+	}
+	lfd = socket(family, SOCK_STREAM, 0);
+	if (lfd < 0)
+		die("socket");
+	setsockopt(lfd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+	if (bind(lfd, (struct sockaddr *)&addr, sizeof(addr)) || listen(lfd, 1024) ||
+	    getsockname(lfd, (struct sockaddr *)&addr, &len))
+		die("bind/listen");
+	if (write(sv[1], &addr.sin_port, sizeof(addr.sin_port)) < 0)
+		die("sync");
+	serve(test, lfd, sv[1]);
+	_exit(0);
+}
+
+static void client(const char *test, int sync)
+{
+	static int held[MEM_CONNS];
+	double t0 = now(), t;
+	int i, fd;
+	char c = 'x';
+
+	if (!strcmp(test, "bulk")) {
+		fd = connect_server();
+		t0 = now();
+		for (i = 0; i < BULK_BYTES / CHUNK; i++)
+			send_all(fd, buf, CHUNK);
+		shutdown(fd, SHUT_WR);
+		drain(fd);
+		t = now() - t0;
+		close(fd);
+		printf("bulk %.1f MiB/s\n", (BULK_BYTES >> 20) / t);
+	} else if (!strcmp(test, "rr")) {
+		fd = connect_server();
+		nodelay(fd);
+		t0 = now();
+		for (i = 0; i < RR_COUNT; i++) {
+			send_all(fd, &c, 1);
+			if (recv(fd, &c, 1, 0) != 1)
+				die("rr: recv");
+		}
+		t = now() - t0;
+		close(fd);
+		printf("rr %.0f round-trips/s\n", RR_COUNT / t);
+	} else if (!strcmp(test, "cps")) {
+		for (i = 0; i < CPS_COUNT; i++) {
+			fd = connect_server();
+			drain(fd);
+			close(fd);
+		}
+		printf("cps %.0f connections/s\n", CPS_COUNT / (now() - t0));
+	} else {
+		long before = slab_kb(), after;
+
+		for (i = 0; i < MEM_CONNS; i++)
+			held[i] = connect_server();
+		if (read(sync, &c, 1) != 1)
+			die("mem: server failed");
+		sleep(1);	/* let deferred work (RCU, per-cpu caches) settle */
+		after = slab_kb();
+		if (write(sync, &c, 1) != 1)
+			die("sync");
+		for (i = 0; i < MEM_CONNS; i++)
+			close(held[i]);
+		printf("mem %.0f bytes/connection\n", (after - before) * 1024.0 / MEM_CONNS);
+	}
+}
+
+int main(int argc, char **argv)
+{
+	const char *netns = NULL, *test;
+	struct rlimit rl;
+	int sync, status;
+	pid_t pid;
+
+	if (argc > 2 && !strcmp(argv[1], "-n")) {
+		netns = argv[2];
+		argv += 2;
+		argc -= 2;
+	}
+	if (argc != 4 || (strcmp(argv[3], "bulk") && strcmp(argv[3], "rr") &&
+			  strcmp(argv[3], "cps") && strcmp(argv[3], "mem"))) {
+		fprintf(stderr, "usage: tcplab-bench [-n NETNS] inet|tcplab ADDR bulk|rr|cps|mem\n");
+		return 2;
+	}
+	test = argv[3];
+	family = strcmp(argv[1], "inet") ? tcplab_family() : AF_INET;
+	if (family < 0)
+		die("tcplab family (module not loaded?)");
+	if (inet_pton(AF_INET, argv[2], &addr.sin_addr) != 1) {
+		fprintf(stderr, "tcplab-bench: bad address %s\n", argv[2]);
+		return 2;
+	}
+	/* 1000 held connections need more than the default 1024 fds. */
+	if (!getrlimit(RLIMIT_NOFILE, &rl)) {
+		rl.rlim_cur = rl.rlim_max;
+		setrlimit(RLIMIT_NOFILE, &rl);
+	}
+	signal(SIGPIPE, SIG_IGN);
+	alarm(TIME_LIMIT);
+	memset(buf, 'b', sizeof(buf));
+
+	pid = start_server(netns, test, &sync);
+	client(test, sync);
+	close(sync);
+	if (waitpid(pid, &status, 0) != pid || !WIFEXITED(status) || WEXITSTATUS(status)) {
+		fprintf(stderr, "tcplab-bench: %s server failed\n", test);
+		return 1;
+	}
+	return 0;
+}
