@@ -87,8 +87,10 @@ $(TLS_FUZZ_BIN): $(TLS_MK_DIR)/tls_fuzz_record.c $(TLS_CORE_SRCS) \
 # libFuzzer exits non-zero (and leaves crash-* in build/tls/) on a finding.
 tls-fuzz-short: $(TLS_FUZZ_BIN)
 	@mkdir -p $(TLS_OUT)/fuzz-corpus
-	$(TLS_FUZZ_BIN) -max_total_time=$(TLS_FUZZ_TIME) -print_final_stats=1 \
-		-artifact_prefix=$(TLS_OUT)/ $(TLS_OUT)/fuzz-corpus
+	@$(TLS_FUZZ_BIN) -max_total_time=$(TLS_FUZZ_TIME) -print_final_stats=1 \
+		-artifact_prefix=$(TLS_OUT)/ $(TLS_OUT)/fuzz-corpus \
+		> $(TLS_OUT)/fuzz.log 2>&1 || { tail -n 60 $(TLS_OUT)/fuzz.log; exit 1; }
+	@grep -E 'stat::number_of_executed_units|Done [0-9]+ runs' $(TLS_OUT)/fuzz.log
 
 tls-clean:
 	rm -rf $(TLS_OUT)
