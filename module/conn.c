@@ -310,9 +310,11 @@ static void tcplab_new_child(struct sock *lsk, const struct tl_child_req *req,
 {
 	struct tcplab_sock *ltsk = tcplab_sk(lsk), *ctsk;
 	struct net *net = sock_net(lsk);
+	struct tcplab_port *port;
 	struct sock *csk;
 	u64 now = tcplab_now_us();
 	bool full;
+	u32 iss;
 
 	/*
 	 * tcp_conn_request(): a full accept queue drops the SYN.  A full SYN
@@ -378,7 +380,15 @@ static void tcplab_new_child(struct sock *lsk, const struct tl_child_req *req,
 	spin_unlock_bh(&ltsk->accept_lock);
 	tcplab_inc_stats(net, TCPLAB_MIB_PASSIVE_OPENS);
 
-	tl_accept_syn(&ctsk->tcb, req, tcplab_isn(ctsk, now), now, &ctsk->act);
+	iss = tcplab_isn(ctsk, now);
+	port = ltsk->port;
+	if (port && READ_ONCE(port->reopen_rport) == ctsk->dport &&
+	    READ_ONCE(port->reopen_raddr) == ctsk->daddr) {
+		/* A reopened TIME-WAIT connection: above the old sequences. */
+		iss = READ_ONCE(port->reopen_iss);
+		WRITE_ONCE(port->reopen_rport, 0);
+	}
+	tl_accept_syn(&ctsk->tcb, req, iss, now, &ctsk->act);
 	tcplab_run_actions(csk, NULL);
 	bh_unlock_sock(csk);
 	local_bh_enable();
@@ -645,6 +655,47 @@ static bool tcplab_abort_on_data(struct sock *sk, const struct tl_seg_in *seg)
 		sk_error_report(sk);
 	}
 	tcplab_run_actions(sk, NULL);
+	return true;
+}
+
+/*
+ * RFC 1122 4.2.2.13: a connection in TIME-WAIT "MAY accept a new SYN from
+ * the remote TCP to reopen the connection directly from TIME-WAIT state,
+ * if it: (1) assigns its initial sequence number for the new connection
+ * to be larger than the largest sequence number it used on the previous
+ * connection incarnation, and (2) returns to TIME-WAIT state if the SYN
+ * turns out to be an old duplicate."  Linux does (TCP_TW_SYN in
+ * tcp_timewait_state_process()).  Without it a client that reuses its
+ * port while we wait in TIME-WAIT gets a challenge ACK, resets, and
+ * connects only after a SYN retransmission timeout.
+ *
+ * If the segment in @skb (softirq, @sk bh-locked and not owned) is such
+ * a SYN, with a sequence number beyond the old connection's and a
+ * listener on the port, end the TIME-WAIT connection and return true:
+ * the caller hands the SYN to the listener.  Otherwise false, nothing
+ * done.  (2) is left to the peer: an old duplicate SYN meets a new
+ * connection that answers it as RFC 9293 says.
+ */
+bool tcplab_tw_reopen(struct sock *sk, struct sk_buff *skb)
+{
+	struct tcplab_sock *tsk = tcplab_sk(sk);
+	struct tcplab_port *port = tsk->port;
+	struct tl_tcphdr th;
+
+	if (tsk->tcb.state != TL_TIME_WAIT || !port ||
+	    !READ_ONCE(port->listener) ||
+	    tl_seg_parse(skb->data, skb_headlen(skb), &th) != TL_SEG_OK ||
+	    (th.flags & (TL_TCP_SYN | TL_TCP_ACK | TL_TCP_RST | TL_TCP_FIN)) !=
+	    TL_TCP_SYN || !tl_seq_gt(th.seq, tsk->tcb.rcv_nxt))
+		return false;
+
+	/* (1), as tcp_timewait_state_process() picks it. */
+	WRITE_ONCE(port->reopen_iss, tsk->tcb.snd_nxt + 65535 + 2);
+	WRITE_ONCE(port->reopen_raddr, tsk->daddr);
+	WRITE_ONCE(port->reopen_rport, tsk->dport);
+	/* 3.10.5 ABORT in TIME-WAIT: no RST, delete the TCB. */
+	if (!tl_abort(&tsk->tcb, &tsk->act))
+		tcplab_run_actions(sk, NULL);
 	return true;
 }
 

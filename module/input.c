@@ -96,8 +96,8 @@ static bool tcplab_ct_confirm(struct sk_buff *skb)
  * process it now unless a process owns the socket, else queue it on the
  * backlog for release_sock().  Consumes @skb.
  */
-static void tcplab_deliver(struct net *net, struct sock *sk,
-			   struct sk_buff *skb)
+static bool tcplab_deliver(struct net *net, struct sock *sk,
+			   struct sk_buff *skb, bool may_reopen)
 {
 	/*
 	 * The backlog limit of tcp_add_backlog(): sk_add_backlog() counts
@@ -112,15 +112,21 @@ static void tcplab_deliver(struct net *net, struct sock *sk,
 
 	bh_lock_sock_nested(sk);
 	if (!sock_owned_by_user(sk)) {
+		/* A SYN that reopens a TIME-WAIT connection: not consumed. */
+		if (may_reopen && tcplab_tw_reopen(sk, skb)) {
+			bh_unlock_sock(sk);
+			return true;
+		}
 		tcplab_sk_rcv(sk, skb);
 	} else if (unlikely(sk_add_backlog(sk, skb,
 					   min_t(u64, limit, UINT_MAX)))) {
 		bh_unlock_sock(sk);
 		tcplab_inc_stats(net, TCPLAB_MIB_BACKLOG_DROP);
 		kfree_skb(skb);
-		return;
+		return false;
 	}
 	bh_unlock_sock(sk);
+	return false;
 }
 
 /*
@@ -201,7 +207,19 @@ static void tcplab_rcv(struct net *net, struct sk_buff *skb, struct sock *sk,
 	skb_orphan(skb);	/* no early-demux owner: it is ours now */
 	skb_dst_drop(skb);
 	memset(skb->cb, 0, sizeof(skb->cb));
-	tcplab_deliver(net, sk, skb);
+	if (tcplab_deliver(net, sk, skb, true)) {
+		/* The TIME-WAIT connection is gone: now the listener's SYN. */
+		bool owned;
+
+		sock_put(sk);
+		sk = tcplab_lookup(net, ip_hdr(skb)->saddr, htons(th.sport),
+				   ip_hdr(skb)->daddr, htons(th.dport), &owned);
+		if (!sk) {
+			kfree_skb(skb);
+			return;
+		}
+		tcplab_deliver(net, sk, skb, false);
+	}
 	sock_put(sk);
 	return;
 

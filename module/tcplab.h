@@ -180,6 +180,7 @@ void tcplab_sock_init(struct sock *sk, struct socket *sock);
 
 /* conn.c: drive the core for one socket (socket lock held) */
 int tcplab_sk_rcv(struct sock *sk, struct sk_buff *skb);	/* backlog_rcv */
+bool tcplab_tw_reopen(struct sock *sk, struct sk_buff *skb);
 void tcplab_release_cb(struct sock *sk);
 void tcplab_conn_init(struct sock *sk);
 void tcplab_conn_setup(struct sock *sk, u16 mss);
@@ -206,6 +207,13 @@ struct tcplab_port {
 	struct socket		*resv;		/* the Linux socket holding it */
 	struct hlist_head	socks;		/* sockets bound to it */
 	struct sock		*listener;	/* LISTEN socket on it, if any */
+	/*
+	 * A TIME-WAIT connection reopened by a new SYN (RFC 1122 4.2.2.13):
+	 * the child for that peer starts above the old sequence space.
+	 */
+	__be32			reopen_raddr;
+	__be16			reopen_rport;
+	u32			reopen_iss;
 	struct rcu_head		rcu;
 };
 

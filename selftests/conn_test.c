@@ -15,6 +15,7 @@
 #include <signal.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
+#include <time.h>
 
 #include "kselftest_harness.h"
 #include "tcplab_test.h"
@@ -358,6 +359,55 @@ TEST_F(conn, recv_flags)
 	EXPECT_EQ(0, memcmp(buf, "abc", 3));
 	ASSERT_EQ(6, recv(afd, buf, 6, MSG_WAITALL));
 	EXPECT_EQ(0, memcmp(buf, "abcdef", 6));
+	close(afd);
+	close(fd);
+}
+
+static long elapsed_ms(const struct timespec *a, const struct timespec *b)
+{
+	return (b->tv_sec - a->tv_sec) * 1000 + (b->tv_nsec - a->tv_nsec) / 1000000;
+}
+
+/*
+ * The server closes first and waits in TIME-WAIT; the client reconnects
+ * from the same port.  RFC 1122 4.2.2.13 lets TIME-WAIT accept the new
+ * SYN (Linux does): the connect completes at once, not after a SYN
+ * retransmission timeout (1 s).
+ */
+TEST_F(conn, time_wait_reopen)
+{
+	struct sockaddr_in caddr = { .sin_family = AF_INET };
+	struct timespec t0, t1;
+	socklen_t len = sizeof(caddr);
+	int fd, afd, one = 1;
+	char c;
+
+	caddr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	fd = socket(self->cfam, SOCK_STREAM, 0);
+	ASSERT_LE(0, fd);
+	ASSERT_EQ(0, setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one)));
+	ASSERT_EQ(0, bind(fd, (struct sockaddr *)&caddr, sizeof(caddr)));
+	ASSERT_EQ(0, getsockname(fd, (struct sockaddr *)&caddr, &len));
+	ASSERT_EQ(0, connect(fd, (struct sockaddr *)&self->addr, sizeof(self->addr)));
+	afd = accept(self->lfd, NULL, NULL);
+	ASSERT_LE(0, afd);
+	close(afd);			/* the server closes first: TIME-WAIT */
+	ASSERT_EQ(0, recv(fd, &c, 1, 0));
+	close(fd);
+	usleep(200000);
+
+	fd = socket(self->cfam, SOCK_STREAM, 0);
+	ASSERT_LE(0, fd);
+	ASSERT_EQ(0, setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one)));
+	ASSERT_EQ(0, bind(fd, (struct sockaddr *)&caddr, sizeof(caddr)));
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	ASSERT_EQ(0, connect(fd, (struct sockaddr *)&self->addr, sizeof(self->addr)));
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	afd = accept(self->lfd, NULL, NULL);
+	ASSERT_LE(0, afd);
+	EXPECT_GT(500, elapsed_ms(&t0, &t1));
+	ASSERT_EQ(1, send(fd, "x", 1, 0));
+	ASSERT_EQ(1, recv(afd, &c, 1, 0));
 	close(afd);
 	close(fd);
 }
