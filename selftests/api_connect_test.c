@@ -13,28 +13,6 @@
 #include "kselftest_harness.h"
 #include "api_util.h"
 
-FIXTURE(one) {
-	int fam;
-};
-
-FIXTURE_VARIANT(one) {
-	bool lab;
-};
-
-FIXTURE_VARIANT_ADD(one, inet) { .lab = false };
-FIXTURE_VARIANT_ADD(one, lab) { .lab = true };
-
-FIXTURE_SETUP(one)
-{
-	self->fam = api_family(variant->lab);
-	if (self->fam < 0)
-		SKIP(return, "tcplab module not loaded");
-}
-
-FIXTURE_TEARDOWN(one)
-{
-}
-
 #define NETNS_OR_SKIP()							\
 	do {								\
 		if (api_netns_blackhole())				\

@@ -6,28 +6,6 @@
 #include "kselftest_harness.h"
 #include "api_util.h"
 
-FIXTURE(one) {
-	int fam;
-};
-
-FIXTURE_VARIANT(one) {
-	bool lab;
-};
-
-FIXTURE_VARIANT_ADD(one, inet) { .lab = false };
-FIXTURE_VARIANT_ADD(one, lab) { .lab = true };
-
-FIXTURE_SETUP(one)
-{
-	self->fam = api_family(variant->lab);
-	if (self->fam < 0)
-		SKIP(return, "tcplab module not loaded");
-}
-
-FIXTURE_TEARDOWN(one)
-{
-}
-
 /*
  * Calls on a socket that never connected: recv and getpeername ENOTCONN,
  * send EPIPE (tcp_sendmsg_locked() -> sk_stream_wait_connect()) with

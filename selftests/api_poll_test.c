@@ -19,28 +19,6 @@
 #define M_IN		(POLLIN | POLLRDNORM)
 #define M_EOF		(M_IN | POLLRDHUP)
 
-FIXTURE(one) {
-	int fam;
-};
-
-FIXTURE_VARIANT(one) {
-	bool lab;
-};
-
-FIXTURE_VARIANT_ADD(one, inet) { .lab = false };
-FIXTURE_VARIANT_ADD(one, lab) { .lab = true };
-
-FIXTURE_SETUP(one)
-{
-	self->fam = api_family(variant->lab);
-	if (self->fam < 0)
-		SKIP(return, "tcplab module not loaded");
-}
-
-FIXTURE_TEARDOWN(one)
-{
-}
-
 TEST_F(one, fresh_socket)
 {
 	struct timeval tv = { 0, 0 };

@@ -10,28 +10,6 @@
 #include "kselftest_harness.h"
 #include "api_util.h"
 
-FIXTURE(one) {
-	int fam;
-};
-
-FIXTURE_VARIANT(one) {
-	bool lab;
-};
-
-FIXTURE_VARIANT_ADD(one, inet) { .lab = false };
-FIXTURE_VARIANT_ADD(one, lab) { .lab = true };
-
-FIXTURE_SETUP(one)
-{
-	self->fam = api_family(variant->lab);
-	if (self->fam < 0)
-		SKIP(return, "tcplab module not loaded");
-}
-
-FIXTURE_TEARDOWN(one)
-{
-}
-
 /* SO_TYPE, SO_DOMAIN (the family number itself), SO_PROTOCOL, ... */
 TEST_F(one, identity)
 {

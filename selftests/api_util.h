@@ -20,6 +20,7 @@
 #include <sys/time.h>
 #include <sys/wait.h>
 
+#include "kselftest_harness.h"
 #include "tcplab_test.h"
 
 /* The address that routes into the void in api_netns_blackhole(). */
@@ -267,6 +268,32 @@ static inline int api_wait_child(pid_t pid)
 	if (waitpid(pid, &status, 0) != pid)
 		return -1;
 	return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+}
+
+/*
+ * Fixture "one", shared by the api_* programs: each TEST_F(one, ...) runs
+ * once on AF_INET and once on tcplab with the same assertions.
+ */
+FIXTURE(one) {
+	int fam;
+};
+
+FIXTURE_VARIANT(one) {
+	bool lab;
+};
+
+FIXTURE_VARIANT_ADD(one, inet) { .lab = false };
+FIXTURE_VARIANT_ADD(one, lab) { .lab = true };
+
+FIXTURE_SETUP(one)
+{
+	self->fam = api_family(variant->lab);
+	if (self->fam < 0)
+		SKIP(return, "tcplab module not loaded");
+}
+
+FIXTURE_TEARDOWN(one)
+{
 }
 
 #endif /* _API_UTIL_H */
