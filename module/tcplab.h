@@ -68,6 +68,8 @@ extern const char *const tcplab_mib_names[TCPLAB_MIB_MAX];
  * Per network namespace state.  Every tcplab socket belongs to the
  * namespace it was created in.
  */
+struct tcplab_tls;
+
 struct tcplab_net {
 	spinlock_t		all_lock;	/* protects all_socks */
 	struct hlist_head	all_socks;	/* every tcplab socket, for /proc */
@@ -133,6 +135,8 @@ struct tcplab_sock {
 
 	struct timer_list	timer[TL_TIMER_NR];
 	unsigned long		deferred;	/* TCPLAB_DEFER_* bits */
+	/* Kernel TLS (module/tls_*.c); NULL until TCP_ULP "tls". */
+	struct tcplab_tls	*tls;
 	bool			nodelay;	/* TCP_NODELAY */
 
 	/* Receive side: sequence number after the last byte queued to read */

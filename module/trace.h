@@ -124,6 +124,157 @@ DEFINE_EVENT(tcplab_segment_class, tcplab_segment_out,
 	TP_ARGS(tsk, th, len)
 );
 
+/*
+ * A segment is sent again.  @kind says why: "syn" (SYN or SYN-ACK
+ * retry), "rto" (retransmission timeout), "fast" (three duplicate ACKs,
+ * RFC 5681/6582), "sack" (RFC 6675 loss recovery), "probe" (zero-window
+ * probe or tail probe).
+ */
+TRACE_EVENT(tcplab_retransmit,
+	TP_PROTO(const struct tcplab_sock *tsk, u32 seq, u32 len,
+		 const char *kind),
+	TP_ARGS(tsk, seq, len, kind),
+	TP_STRUCT__entry(
+		__field(const void *, sk)
+		__field(__be32, saddr)
+		__field(__be32, daddr)
+		__field(u16, sport)
+		__field(u16, dport)
+		__field(u32, seq)
+		__field(u32, len)
+		__field(u32, iss)
+		__field(const char *, kind)
+	),
+	TP_fast_assign(
+		TCPLAB_TUPLE_ASSIGN(tsk);
+		__entry->seq = seq;
+		__entry->len = len;
+		__entry->iss = tsk->tcb.iss;
+		__entry->kind = kind;
+	),
+	TP_printk("sk=%p %pI4:%u %pI4:%u seq=%u len=%u iss=%u kind=%s",
+		  __entry->sk, &__entry->saddr, __entry->sport,
+		  &__entry->daddr, __entry->dport, __entry->seq,
+		  __entry->len, __entry->iss, __entry->kind)
+);
+
+/*
+ * Congestion control and RTO state after an event.  @event is one of
+ * "init", "ack" (cwnd grew), "rtt" (new RTT sample moved SRTT/RTO),
+ * "loss" (fast retransmit: ssthresh cut), "recovery_enter",
+ * "recovery_exit", "rto" (timeout: cwnd to 1 segment), "backoff" (RTO
+ * doubled).  cwnd and ssthresh are in bytes; times in microseconds.
+ */
+TRACE_EVENT(tcplab_cc,
+	TP_PROTO(const struct tcplab_sock *tsk, const char *event),
+	TP_ARGS(tsk, event),
+	TP_STRUCT__entry(
+		__field(const void *, sk)
+		__field(__be32, saddr)
+		__field(__be32, daddr)
+		__field(u16, sport)
+		__field(u16, dport)
+		__field(u32, cwnd)
+		__field(u32, ssthresh)
+		__field(u32, mss)
+		__field(u32, srtt_us)
+		__field(u32, rttvar_us)
+		__field(u32, rto_us)
+		__field(u32, inflight)
+		__field(const char *, ca)
+		__field(const char *, event)
+	),
+	TP_fast_assign(
+		TCPLAB_TUPLE_ASSIGN(tsk);
+		__entry->cwnd = tsk->tcb.cc.cwnd;
+		__entry->ssthresh = tsk->tcb.cc.ssthresh;
+		__entry->mss = tsk->tcb.cc.mss;
+		__entry->srtt_us = tl_rto_srtt(&tsk->tcb.rto);
+		__entry->rttvar_us = tl_rto_rttvar(&tsk->tcb.rto);
+		__entry->rto_us = tl_rto_timeout(&tsk->tcb.rto);
+		__entry->inflight = tsk->tcb.snd_nxt - tsk->tcb.snd_una;
+		__entry->ca = tsk->tcb.cc.ops ? tsk->tcb.cc.ops->name : "none";
+		__entry->event = event;
+	),
+	TP_printk("sk=%p %pI4:%u %pI4:%u cwnd=%u ssthresh=%u mss=%u srtt=%u rttvar=%u rto=%u inflight=%u ca=%s event=%s",
+		  __entry->sk, &__entry->saddr, __entry->sport,
+		  &__entry->daddr, __entry->dport, __entry->cwnd,
+		  __entry->ssthresh, __entry->mss, __entry->srtt_us,
+		  __entry->rttvar_us, __entry->rto_us, __entry->inflight,
+		  __entry->ca, __entry->event)
+);
+
+/*
+ * A TLS record went out ("tx") or was authenticated and accepted ("rx").
+ * @type is the TLS content type (23 application data, 21 alert, 22
+ * handshake), @len the plaintext length, @rec_seq the record sequence
+ * number, @tcp_seq the TCP sequence number of the record's first header
+ * byte (so a ladder can place the record on its segments).
+ */
+TRACE_EVENT(tcplab_tls_record,
+	TP_PROTO(const struct tcplab_sock *tsk, bool tx, u8 type, u32 len,
+		 u64 rec_seq, u32 tcp_seq),
+	TP_ARGS(tsk, tx, type, len, rec_seq, tcp_seq),
+	TP_STRUCT__entry(
+		__field(const void *, sk)
+		__field(__be32, saddr)
+		__field(__be32, daddr)
+		__field(u16, sport)
+		__field(u16, dport)
+		__field(bool, tx)
+		__field(u8, type)
+		__field(u32, len)
+		__field(u64, rec_seq)
+		__field(u32, tcp_seq)
+	),
+	TP_fast_assign(
+		TCPLAB_TUPLE_ASSIGN(tsk);
+		__entry->tx = tx;
+		__entry->type = type;
+		__entry->len = len;
+		__entry->rec_seq = rec_seq;
+		__entry->tcp_seq = tcp_seq;
+	),
+	TP_printk("sk=%p %pI4:%u %pI4:%u dir=%s type=%u len=%u rec_seq=%llu tcp_seq=%u",
+		  __entry->sk, &__entry->saddr, __entry->sport,
+		  &__entry->daddr, __entry->dport,
+		  __entry->tx ? "tx" : "rx", __entry->type, __entry->len,
+		  __entry->rec_seq, __entry->tcp_seq)
+);
+
+/*
+ * Keys were installed for one direction (@rekey false) or replaced by a
+ * TLS 1.3 KeyUpdate (@rekey true).  Never the keys themselves.
+ */
+TRACE_EVENT(tcplab_tls_key,
+	TP_PROTO(const struct tcplab_sock *tsk, bool tx, u16 version,
+		 u16 cipher, bool rekey),
+	TP_ARGS(tsk, tx, version, cipher, rekey),
+	TP_STRUCT__entry(
+		__field(const void *, sk)
+		__field(__be32, saddr)
+		__field(__be32, daddr)
+		__field(u16, sport)
+		__field(u16, dport)
+		__field(bool, tx)
+		__field(u16, version)
+		__field(u16, cipher)
+		__field(bool, rekey)
+	),
+	TP_fast_assign(
+		TCPLAB_TUPLE_ASSIGN(tsk);
+		__entry->tx = tx;
+		__entry->version = version;
+		__entry->cipher = cipher;
+		__entry->rekey = rekey;
+	),
+	TP_printk("sk=%p %pI4:%u %pI4:%u dir=%s version=0x%04x cipher=%u event=%s",
+		  __entry->sk, &__entry->saddr, __entry->sport,
+		  &__entry->daddr, __entry->dport,
+		  __entry->tx ? "tx" : "rx", __entry->version,
+		  __entry->cipher, __entry->rekey ? "rekey" : "install")
+);
+
 #endif /* _TCPLAB_TRACE_H */
 
 #undef TRACE_INCLUDE_PATH
