@@ -64,6 +64,33 @@ static u32 tcplab_ehash_secret __read_mostly;
 static HLIST_HEAD(tcplab_dead_ports);
 static DEFINE_SPINLOCK(tcplab_dead_lock);
 
+/*
+ * A reservation needs only the bound TCP sock in Linux's port table, not
+ * the struct socket (and its inode) that sock_create_kern() made for the
+ * bind: keep the sock, orphaned, and free the rest.  This is what makes
+ * a tcplab connection's port hold cost one sock instead of a sock plus a
+ * socket inode.  inet_release() does nothing for a socket without a sock.
+ */
+static struct sock *tcplab_resv_detach(struct socket *sock)
+{
+	struct sock *sk = sock->sk;
+
+	sock_orphan(sk);
+	sock->sk = NULL;
+	sock_release(sock);
+	return sk;
+}
+
+/*
+ * Close a detached reservation the way inet_release() closes a socket's
+ * sock: tcp_close() of a bound, never-connected sock unhashes it, gives
+ * the port back (inet_put_port()) and drops the last reference.
+ */
+static void tcplab_resv_close(struct sock *sk)
+{
+	sk->sk_prot->close(sk, 0);
+}
+
 static void tcplab_port_release_work(struct work_struct *work)
 {
 	struct tcplab_port *port;
@@ -76,7 +103,7 @@ static void tcplab_port_release_work(struct work_struct *work)
 
 	hlist_for_each_entry_safe(port, tmp, &list, node) {
 		hlist_del(&port->node);
-		sock_release(port->resv);
+		tcplab_resv_close(port->resv);
 		/* /proc may still look at tsk->port under RCU. */
 		kfree_rcu(port, rcu);
 	}
@@ -145,9 +172,12 @@ static int tcplab_port_try_share(struct sock *sk, struct tcplab_port *p,
 	return 0;
 }
 
-/* Create a kernel TCP socket and bind it to @addr:@port in Linux's table. */
+/*
+ * Create a kernel TCP socket, bind it to @addr:@port in Linux's table and
+ * keep its sock as the reservation (tcplab_resv_detach()).
+ */
 static int tcplab_resv_bind(struct net *net, __be32 addr, __be16 port,
-			    struct socket **resv, __be16 *bound)
+			    struct sock **resv, __be16 *bound)
 {
 	struct sockaddr_in sin = {
 		.sin_family	= AF_INET,
@@ -180,7 +210,7 @@ static int tcplab_resv_bind(struct net *net, __be32 addr, __be16 port,
 			goto out_release;
 		port = sin.sin_port;
 	}
-	*resv = sock;
+	*resv = tcplab_resv_detach(sock);
 	*bound = port;
 	return 0;
 
@@ -201,7 +231,7 @@ int tcplab_port_get(struct sock *sk, __be32 addr, __be16 port)
 	struct net *net = sock_net(sk);
 	struct tcplab_net *tn = tcplab_pernet(net);
 	struct tcplab_port *p, *newp;
-	struct socket *resv, *spare[4];
+	struct sock *resv, *spare[4];
 	unsigned int nspare = 0;
 	__be16 bound = 0;
 	int err;
@@ -279,9 +309,9 @@ retry:
 	}
 
 	if (resv)
-		sock_release(resv);
+		tcplab_resv_close(resv);
 	while (nspare)
-		sock_release(spare[--nspare]);
+		tcplab_resv_close(spare[--nspare]);
 	kfree(newp);
 	return err;
 }

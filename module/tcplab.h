@@ -208,7 +208,7 @@ struct tcplab_port {
 	refcount_t		ref;		/* sockets holding it */
 	__be16			port;
 	__be32			addr;		/* bound address (0: any) */
-	struct socket		*resv;		/* the Linux socket holding it */
+	struct sock		*resv;		/* the Linux TCP sock holding it */
 	struct hlist_head	socks;		/* sockets bound to it */
 	struct sock		*listener;	/* LISTEN socket on it, if any */
 	/*
