@@ -168,6 +168,11 @@ static bool arrived(struct tl_ev *ev, int n, int i, const char *rcv,
 	for (j = i + 1; j < n; j++) {
 		const struct tl_ev *e = &ev[j];
 
+		/* Sent again before it arrived: this copy was lost. */
+		if (e->kind == TL_EV_OUT && !strcmp(e->local, o->local) &&
+		    !strcmp(e->remote, o->remote) && e->seq == o->seq &&
+		    e->len == o->len && !strcmp(e->flags, o->flags))
+			return false;
 		if (e->kind != TL_EV_IN || used[j])
 			continue;
 		/* A listener traces a SYN with no remote address. */
