@@ -45,6 +45,11 @@ static bool ssthresh_finite(const struct tl_ev *e)
 					     e->ssthresh / e->mss < 100000);
 }
 
+static bool mine(const struct sender *s, const struct tl_ev *e)
+{
+	return !strcmp(s->local, e->local) && !strcmp(s->remote, e->remote);
+}
+
 static int find_senders(struct tl_ev *ev, int n, struct sender *s,
 			unsigned int port)
 {
@@ -72,13 +77,15 @@ static int find_senders(struct tl_ev *ev, int n, struct sender *s,
 		s[k].n++;
 		s[k].t1 = ev[i].ts;
 	}
+	/* Retransmissions after the last cc event stay on the plot. */
+	for (i = 0; i < n; i++)
+		for (k = 0; k < ns; k++)
+			if (ev[i].kind == TL_EV_RETRANS && mine(&s[k], &ev[i]) &&
+			    ev[i].ts > s[k].t1)
+				s[k].t1 = ev[i].ts;
 	return ns;
 }
 
-static bool mine(const struct sender *s, const struct tl_ev *e)
-{
-	return !strcmp(s->local, e->local) && !strcmp(s->remote, e->remote);
-}
 
 static void table(const struct sender *s, struct tl_ev *ev, int n)
 {
@@ -145,7 +152,7 @@ static void panel(FILE *o, const struct sender *s, struct tl_ev *ev, int n,
 		  int y0, const char *ylabel, const struct series *ser,
 		  int nser)
 {
-	double span = s->t1 > s->t0 ? s->t1 - s->t0 : 1, ymax = 1, v;
+	double span = (s->t1 > s->t0 ? s->t1 - s->t0 : 1) * 1.1, ymax = 1, v;
 	int pw = W - ML - MR, i, k, tick;
 	bool ok;
 
@@ -211,7 +218,9 @@ static void panel(FILE *o, const struct sender *s, struct tl_ev *ev, int n,
 			px = x;
 			py = y;
 		}
-		(void)px;
+		/* The last value holds to the end of the plot. */
+		if (started && px < ML + pw)
+			fprintf(o, " L%d %.1f", ML + pw, py);
 		fprintf(o, "\"/>\n");
 		fprintf(o, "<text x=\"%d\" y=\"%d\" class=\"legend %s\">%s</text>\n",
 			ML + 10 + k * 160, y0 - 6, ser[k].cls, ser[k].name);
@@ -255,8 +264,8 @@ static int svg(const char *path, struct sender *s, int ns, struct tl_ev *ev,
 		int y0 = k * per;
 		char title[256], esc[400];
 
-		snprintf(title, sizeof(title), "sender %.47s -> %.47s (%s; time in s)",
-			 s[k].local, s[k].remote, "dashed red: loss/timeout, red ticks: retransmissions");
+		snprintf(title, sizeof(title), "sender %.47s -> %.47s (%s)",
+			 s[k].local, s[k].remote, "time in s; red: loss/timeout, ticks: retransmissions");
 		tl_xml_escape(title, esc, sizeof(esc));
 		fprintf(o, "<text x=\"%d\" y=\"%d\" class=\"title\">%s</text>\n",
 			10, y0 + 18, esc);

@@ -313,10 +313,9 @@ static void build_rows(struct ladder_conn *c, struct tl_ev *ev, int n,
 		case TL_EV_TLS_KEY:
 			r = add_row(c, ROW_KEY, e->ts);
 			r->side = s;
-			snprintf(r->text, sizeof(r->text), "%s %s key %s: %s %s",
-				 e->rekey ? "KeyUpdate:" : "kernel TLS:",
+			snprintf(r->text, sizeof(r->text), "%s %s key: %s %s",
+				 e->rekey ? "KeyUpdate, new" : "kernel TLS",
 				 e->tx ? "send" : "receive",
-				 e->rekey ? "replaced" : "installed",
 				 tl_tls_version_name(e->version),
 				 tl_tls_cipher_name(e->cipher));
 			break;

@@ -15,10 +15,10 @@
 
 #include "ladder.h"
 
-#define W		820
-#define XL		230	/* the left end's line */
-#define XR		590	/* the right end's line */
-#define ROW_H		30
+#define W		960
+#define XL		300	/* the left end's line */
+#define XR		660	/* the right end's line */
+#define ROW_H		34
 #define SLANT		20	/* how far down an arrow travels */
 #define HEAD_H		70
 
@@ -64,7 +64,7 @@ static void segment(FILE *o, const struct ladder_row *r, int y)
 		fprintf(o, "<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" class=\"%s\" marker-end=\"url(#%s)\"/>\n",
 			x0, y, x1, y1, cls, r->retrans[0] ? "headr" : "head");
 	}
-	text(o, xm, y + SLANT / 2 - 4, "middle", r->retrans[0] ? "label retrans" : "label",
+	text(o, xm, y + 1, "middle", r->retrans[0] ? "label retrans" : "label",
 	     label);
 	if (r->retrans[0] || r->tls[0]) {
 		snprintf(note, sizeof(note), "%s%s%s%s%s",
@@ -166,7 +166,7 @@ int ladder_svg(const char *path, const struct ladder_conn *c, int nc)
 		".lost { stroke: #c00; stroke-width: 2.5; fill: none; }\n"
 		".lostlabel, .note { fill: #c00; font-size: 11px; }\n"
 		".tls { fill: #083; font-size: 11px; }\n"
-		".key { fill: #fc3; stroke: #a80; } .keylabel { fill: #850; font-size: 11px; }\n"
+		".key { fill: #fc3; stroke: #a80; } .keylabel { fill: #850; font-size: 10px; }\n"
 		".phase { fill: #eef6ee; stroke: #9c9; stroke-dasharray: 4 3; }\n"
 		".phaselabel { fill: #363; font-size: 11px; }\n"
 		"</style>\n</defs>\n"
