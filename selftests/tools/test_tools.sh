@@ -33,7 +33,7 @@ sys.exit(0 if r.tag == "{http://www.w3.org/2000/svg}svg" else 1)' "$1"
 
 ladder_case() {	# ladder_case TRACE PORT SCENARIO
 	"$bin/tcplab-ladder" -p "$2" -o "$w/$1.svg" "$tr/$1.trace" > "$w/$1.txt" &&
-	sh "$here/ladder_check.sh" -x "$3" -m 1000 "$2" "$tr/$1.trace" "$w/$1.txt" &&
+	sh "$here/../../userspace/tools/ladder_check.sh" -x "$3" -m 1000 "$2" "$tr/$1.trace" "$w/$1.txt" &&
 	xml_ok "$w/$1.svg" &&
 	# One SVG arrow per text arrow.
 	[ "$(grep -c 'class="seg' "$w/$1.svg")" = "$(grep -cE ' seq=[0-9]+' "$w/$1.txt")" ]
@@ -61,7 +61,7 @@ several() {
 	"$bin/tcplab-ladder" -p 9000 "$w/both.trace" > "$w/one.txt" &&
 	! grep -q '^connection' "$w/one.txt" && grep -q '192.0.2.2:9000' "$w/one.txt" &&
 	! grep -q ':8080' "$w/one.txt" &&
-	sh "$here/ladder_check.sh" -x loss 9000 "$w/both.trace" "$w/one.txt" &&
+	sh "$here/../../userspace/tools/ladder_check.sh" -x loss 9000 "$w/both.trace" "$w/one.txt" &&
 	! "$bin/tcplab-ladder" -p 1234 "$w/both.trace" > /dev/null 2>&1
 }
 
