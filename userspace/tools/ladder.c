@@ -252,7 +252,7 @@ static void build_rows(struct ladder_conn *c, struct tl_ev *ev, int n,
 {
 	bool traced_out[2] = { false, false }, traced_in[2] = { false, false };
 	bool have_max[2] = { false, false }, keys = false, hs_banner = false;
-	bool data_banner = false;
+	bool data_banner = false, syn_acked[2] = { false, false };
 	unsigned int iss[2] = { 0, 0 }, max_end[2] = { 0, 0 };
 	int i, s;
 
@@ -300,6 +300,7 @@ static void build_rows(struct ladder_conn *c, struct tl_ev *ev, int n,
 			r = add_row(c, ROW_STATE, e->ts);
 			r->side = 1;
 			snprintf(r->text, sizeof(r->text), "%s", e->to);
+			c->listener = true;
 			continue;
 		}
 		if (s < 0 || i < c->first)
@@ -351,9 +352,20 @@ static void build_rows(struct ladder_conn *c, struct tl_ev *ev, int n,
 			    (int)(e->seq - max_end[from]) < 0) {
 				const char *why = retrans_reason(ev, n, i);
 
-				snprintf(r->retrans, sizeof(r->retrans), "%s",
-					 why ? why : "resent");
+				/*
+				 * In a simultaneous open the SYN,ACK carries
+				 * the SYN again (RFC 9293 figure 7): not a
+				 * retransmission unless the module says so.
+				 */
+				if (why || !strchr(e->flags, 'S') ||
+				    !strchr(e->flags, '.') || syn_acked[from])
+					snprintf(r->retrans, sizeof(r->retrans),
+						 "%s", why ? why : "resent");
 			}
+			if (strchr(e->flags, 'S') && strchr(e->flags, '.'))
+				syn_acked[from] = true;
+			if (from == 1 && pure_syn(e))
+				c->right_syn = true;
 			if (!have_max[from] ||
 			    (int)(e->seq + seg_space(e) - max_end[from]) > 0) {
 				max_end[from] = e->seq + seg_space(e);

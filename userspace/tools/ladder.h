@@ -35,6 +35,8 @@ struct ladder_conn {
 	char left[TL_ADDR_LEN], right[TL_ADDR_LEN];
 	int first;			/* index of its first event */
 	bool traced[2];			/* tcplab traced that end */
+	bool listener;			/* the right end listened first */
+	bool right_syn;			/* the right end sent a SYN too */
 	bool tls, tls_tx[2];
 	unsigned int tls_version;
 	struct ladder_row *rows;
@@ -44,6 +46,9 @@ struct ladder_conn {
 bool keys_before(const struct tl_ev *ev, const struct ladder_conn *c, int i);
 
 /* "SYN,ACK seq=0 ack=1 len=5" */
+/* "client", "server", "client too", with "(not tcplab)" if untraced. */
+void ladder_role(const struct ladder_conn *c, int side, char *out, size_t n);
+
 void ladder_seg_label(const struct ladder_row *r, char *out, size_t n);
 
 void ladder_text(FILE *out, const struct ladder_conn *c, int idx, int total);

@@ -83,7 +83,7 @@ static int draw_conn(FILE *o, const struct ladder_conn *c, int y0, int idx,
 {
 	int y = y0 + HEAD_H, h = conn_height(c), i;
 	double t0 = c->nrows ? c->rows[0].ts : 0;
-	char title[160], t[32];
+	char title[160], t[32], role[48];
 
 	if (total > 1) {
 		snprintf(title, sizeof(title), "connection %d of %d", idx + 1,
@@ -91,11 +91,11 @@ static int draw_conn(FILE *o, const struct ladder_conn *c, int y0, int idx,
 		text(o, 10, y0 + 16, "start", "title", title);
 	}
 	text(o, XL, y0 + 38, "middle", "end", c->left);
-	text(o, XL, y0 + 54, "middle", "role",
-	     c->traced[0] ? "client" : "client (not tcplab)");
+	ladder_role(c, 0, role, sizeof(role));
+	text(o, XL, y0 + 54, "middle", "role", role);
 	text(o, XR, y0 + 38, "middle", "end", c->right);
-	text(o, XR, y0 + 54, "middle", "role",
-	     c->traced[1] ? "server" : "server (not tcplab)");
+	ladder_role(c, 1, role, sizeof(role));
+	text(o, XR, y0 + 54, "middle", "role", role);
 	text(o, 40, y0 + 54, "middle", "role", "time (s)");
 	fprintf(o, "<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" class=\"life\"/>\n",
 		XL, y - 8, XL, y0 + h - 10);

@@ -11,6 +11,15 @@
 
 #define LEFT_W		14	/* the left state column */
 #define ARROW_W		52
+#define GAP_S		0.15	/* a pause worth showing (RTO >= 200 ms) */
+
+void ladder_role(const struct ladder_conn *c, int side, char *out, size_t n)
+{
+	snprintf(out, n, "%s%s", side == 0 ? "client" :
+		 c->listener || !c->right_syn ? "server" :
+		 "client too: simultaneous open",
+		 c->traced[side] ? "" : ", not tcplab");
+}
 
 void ladder_seg_label(const struct ladder_row *r, char *out, size_t n)
 {
@@ -84,6 +93,7 @@ static void arrow(FILE *out, const struct ladder_row *r)
 
 void ladder_text(FILE *out, const struct ladder_conn *c, int idx, int total)
 {
+	char role[2][48];
 	double prev = -1;
 	int i;
 
@@ -91,14 +101,15 @@ void ladder_text(FILE *out, const struct ladder_conn *c, int idx, int total)
 		fprintf(out, "%sconnection %d of %d\n", idx ? "\n" : "", idx + 1,
 			total);
 	fprintf(out, "%-*s %s\n", LEFT_W + ARROW_W + 1, c->left, c->right);
-	fprintf(out, "%-*s %s\n", LEFT_W + ARROW_W + 1,
-		c->traced[0] ? "(client)" : "(client, not tcplab)",
-		c->traced[1] ? "(server)" : "(server, not tcplab)");
+	ladder_role(c, 0, role[0], sizeof(role[0]));
+	ladder_role(c, 1, role[1], sizeof(role[1]));
+	fprintf(out, "(%-*s (%s)\n", LEFT_W + ARROW_W, strcat(role[0], ")"),
+		role[1]);
 	fputc('\n', out);
 	for (i = 0; i < c->nrows; i++) {
 		const struct ladder_row *r = &c->rows[i];
 
-		if (prev >= 0 && r->ts - prev >= 0.5)
+		if (prev >= 0 && r->ts - prev >= GAP_S)
 			fprintf(out, "%-*s %*s:  %.1f s later\n", LEFT_W, "",
 				ARROW_W / 2 - 1, "", r->ts - prev);
 		prev = r->ts;
