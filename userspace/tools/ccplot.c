@@ -288,9 +288,15 @@ int main(int argc, char **argv)
 
 	while ((opt = getopt(argc, argv, "p:o:qh")) != -1) {
 		switch (opt) {
-		case 'p': port = (unsigned int)atoi(optarg); break;
-		case 'o': out = optarg; break;
-		case 'q': quiet = true; break;
+		case 'p':
+			port = (unsigned int)atoi(optarg);
+			break;
+		case 'o':
+			out = optarg;
+			break;
+		case 'q':
+			quiet = true;
+			break;
 		default:
 			fprintf(stderr, "usage: tcplab-ccplot [-p PORT] [-o FILE.svg] [-q] [TRACEFILE|-]\n");
 			return 2;

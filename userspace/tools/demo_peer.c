@@ -4,7 +4,7 @@
  *
  *   tcplab-demo-peer listen PORT REPLY [-c FILE]
  *   tcplab-demo-peer connect ADDR PORT MESSAGE [-b LPORT] [-r LEN]
- *                    [-g FILE] [-c FILE] [-e]
+ *                    [-s FILE] [-g FILE] [-c FILE] [-e]
  *
  * listen: accept one connection, read a message, answer REPLY, then
  * close after the peer does (the passive close: CLOSE-WAIT, LAST-ACK).
@@ -14,7 +14,8 @@
  * (the active close: FIN-WAIT-1, FIN-WAIT-2, TIME-WAIT).
  *
  * The demo script coordinates the two ends with files (both ends see
- * the same /tmp): with -g FILE a peer waits for FILE before sending;
+ * the same /tmp): with -s FILE a peer waits for FILE before connecting
+ * (two peers start their connect() together), with -g FILE before sending;
  * with -c FILE it waits for FILE before closing (both ends at once: a
  * simultaneous close).  Before waiting, a peer creates FILE.PID so the
  * script knows it is there.  -e expects the connection to be refused:
@@ -62,14 +63,14 @@ static void usage(void)
 {
 	fprintf(stderr,
 		"usage: tcplab-demo-peer listen PORT REPLY [-c FILE]\n"
-		"       tcplab-demo-peer connect ADDR PORT MESSAGE [-b LPORT] [-r LEN] [-g FILE] [-c FILE] [-e]\n");
+		"       tcplab-demo-peer connect ADDR PORT MESSAGE [-b LPORT] [-r LEN] [-s FILE] [-g FILE] [-c FILE] [-e]\n");
 	exit(2);
 }
 
 int main(int argc, char **argv)
 {
 	struct sockaddr_in a = { .sin_family = AF_INET };
-	const char *go = NULL, *closing = NULL, *msg;
+	const char *go = NULL, *closing = NULL, *start = NULL, *msg;
 	int family = tcplab_family(), fd, lfd, opt, n;
 	bool listen_mode, refused = false;
 	unsigned int lport = 0;
@@ -87,14 +88,28 @@ int main(int argc, char **argv)
 	}
 	msg = listen_mode ? argv[3] : argv[4];
 	optind = listen_mode ? 4 : 5;
-	while ((opt = getopt(argc, argv, "b:r:g:c:e")) != -1) {
+	while ((opt = getopt(argc, argv, "b:r:s:g:c:e")) != -1) {
 		switch (opt) {
-		case 'b': lport = (unsigned int)atoi(optarg); break;
-		case 'r': want = (size_t)atoi(optarg); break;
-		case 'g': go = optarg; break;
-		case 'c': closing = optarg; break;
-		case 'e': refused = true; break;
-		default: usage();
+		case 'b':
+			lport = (unsigned int)atoi(optarg);
+			break;
+		case 'r':
+			want = (size_t)atoi(optarg);
+			break;
+		case 's':
+			start = optarg;
+			break;
+		case 'g':
+			go = optarg;
+			break;
+		case 'c':
+			closing = optarg;
+			break;
+		case 'e':
+			refused = true;
+			break;
+		default:
+			usage();
 		}
 	}
 	fd = socket(family, SOCK_STREAM, 0);
@@ -150,6 +165,7 @@ int main(int argc, char **argv)
 			return 1;
 		}
 	}
+	wait_for(start);
 	if (connect(fd, (struct sockaddr *)&a, sizeof(a))) {
 		if (refused && errno == ECONNREFUSED) {
 			printf("connect: %s (the server answered the SYN with RST)\n",

@@ -504,12 +504,23 @@ int main(int argc, char **argv)
 
 	while ((opt = getopt(argc, argv, "+p:o:qr:w:h")) != -1) {
 		switch (opt) {
-		case 'p': want_port = (unsigned int)atoi(optarg); break;
-		case 'o': svg = optarg; break;
-		case 'q': quiet = true; break;
-		case 'r': rec = optarg; break;
-		case 'w': wait_s = atof(optarg); break;
-		default: usage();
+		case 'p':
+			want_port = (unsigned int)atoi(optarg);
+			break;
+		case 'o':
+			svg = optarg;
+			break;
+		case 'q':
+			quiet = true;
+			break;
+		case 'r':
+			rec = optarg;
+			break;
+		case 'w':
+			wait_s = atof(optarg);
+			break;
+		default:
+			usage();
 		}
 	}
 	if (rec) {

@@ -160,10 +160,14 @@ unsigned int tl_port(const char *addr)
 const char *tl_tls_type_name(unsigned int type)
 {
 	switch (type) {
-	case 20: return "change_cipher_spec";
-	case 21: return "alert";
-	case 22: return "handshake";
-	case 23: return "appdata";
+	case 20:
+		return "change_cipher_spec";
+	case 21:
+		return "alert";
+	case 22:
+		return "handshake";
+	case 23:
+		return "appdata";
 	}
 	return "type?";
 }
@@ -171,8 +175,10 @@ const char *tl_tls_type_name(unsigned int type)
 const char *tl_tls_version_name(unsigned int version)
 {
 	switch (version) {
-	case 0x0303: return "TLS 1.2";
-	case 0x0304: return "TLS 1.3";
+	case 0x0303:
+		return "TLS 1.2";
+	case 0x0304:
+		return "TLS 1.3";
 	}
 	return "TLS ?";
 }
@@ -181,10 +187,14 @@ const char *tl_tls_version_name(unsigned int version)
 const char *tl_tls_cipher_name(unsigned int cipher)
 {
 	switch (cipher) {
-	case 51: return "AES-128-GCM";
-	case 52: return "AES-256-GCM";
-	case 53: return "AES-128-CCM";
-	case 54: return "CHACHA20-POLY1305";
+	case 51:
+		return "AES-128-GCM";
+	case 52:
+		return "AES-256-GCM";
+	case 53:
+		return "AES-128-CCM";
+	case 54:
+		return "CHACHA20-POLY1305";
 	}
 	return "cipher?";
 }
@@ -218,10 +228,18 @@ void tl_xml_escape(const char *s, char *out, size_t n)
 		const char *r = NULL;
 
 		switch (*s) {
-		case '<': r = "&lt;"; break;
-		case '>': r = "&gt;"; break;
-		case '&': r = "&amp;"; break;
-		case '"': r = "&quot;"; break;
+		case '<':
+			r = "&lt;";
+			break;
+		case '>':
+			r = "&gt;";
+			break;
+		case '&':
+			r = "&amp;";
+			break;
+		case '"':
+			r = "&quot;";
+			break;
 		}
 		if (r) {
 			memcpy(out + o, r, strlen(r));

@@ -185,12 +185,24 @@ int main(int argc, char **argv)
 
 	while ((opt = getopt(argc, argv, "ni:ap:f:h")) != -1) {
 		switch (opt) {
-		case 'n': once = true; break;
-		case 'i': interval = atof(optarg); break;
-		case 'a': all = true; break;
-		case 'p': port = (unsigned int)atoi(optarg); break;
-		case 'f': path = optarg; stats = NULL; break;
-		default: usage();
+		case 'n':
+			once = true;
+			break;
+		case 'i':
+			interval = atof(optarg);
+			break;
+		case 'a':
+			all = true;
+			break;
+		case 'p':
+			port = (unsigned int)atoi(optarg);
+			break;
+		case 'f':
+			path = optarg;
+			stats = NULL;
+			break;
+		default:
+			usage();
 		}
 	}
 	if (interval < 0.1)
