@@ -204,21 +204,20 @@ static const char *retrans_reason(struct tl_ev *ev, int n, int i)
 	return NULL;
 }
 
-static void attach_records(struct ladder_conn *c, struct tl_ev *ev, int n,
+static void attach_records(struct ladder_conn *c, struct tl_ev *ev,
 			   int i, int from, struct ladder_row *r, char *used)
 {
 	const struct tl_ev *s = &ev[i];
 	const char *sender = from ? c->right : c->left;
 	bool have_tx = from ? c->tls_tx[1] : c->tls_tx[0];
-	int j;
+	int k, j;
 
-	for (j = c->first; j < n; j++) {
-		const struct tl_ev *e = &ev[j];
+	for (k = 0; k < c->nrecs; k++) {
+		const struct tl_ev *e = &ev[c->recs[k]];
 		unsigned int off, wire;
 		bool mine;
 
-		if (e->kind != TL_EV_TLS_REC)
-			continue;
+		j = c->recs[k];
 		/* tx records of the sender, or rx records at its peer. */
 		if (e->tx)
 			mine = !strcmp(e->local, sender) && side_of(c, e) >= 0;
@@ -269,11 +268,25 @@ static void build_rows(struct ladder_conn *c, struct tl_ev *ev, int n,
 		if (e->kind == TL_EV_IN)
 			traced_in[s] = true;
 		if (e->kind == TL_EV_TLS_KEY) {
+			if (!keys)
+				c->first_key = i;
 			keys = true;
 			c->tls_version = e->version;
 		}
-		if (e->kind == TL_EV_TLS_REC && e->tx)
-			c->tls_tx[s] = true;
+		if (e->kind == TL_EV_TLS_REC) {
+			if (e->tx)
+				c->tls_tx[s] = true;
+			if (c->nrecs == c->recs_cap) {
+				c->recs_cap = c->recs_cap ? 2 * c->recs_cap : 64;
+				c->recs = realloc(c->recs, (size_t)c->recs_cap *
+						  sizeof(*c->recs));
+				if (!c->recs) {
+					perror("tcplab-ladder");
+					exit(1);
+				}
+			}
+			c->recs[c->nrecs++] = i;
+		}
 	}
 	/* The ISN of an end that tcplab did not trace: its peer's IRS. */
 	for (i = c->first; i < n; i++) {
@@ -374,8 +387,8 @@ static void build_rows(struct ladder_conn *c, struct tl_ev *ev, int n,
 			if (e->kind == TL_EV_OUT && traced_in[!from] &&
 			    !arrived(ev, n, i, from ? c->left : c->right, used_in))
 				r->lost = true;
-			if (e->len)
-				attach_records(c, ev, n, i, from, r, used_rec);
+			if (e->len && c->nrecs)
+				attach_records(c, ev, i, from, r, used_rec);
 			break;
 		default:
 			break;
@@ -385,14 +398,8 @@ static void build_rows(struct ladder_conn *c, struct tl_ev *ev, int n,
 
 bool keys_before(const struct tl_ev *ev, const struct ladder_conn *c, int i)
 {
-	int j;
-
-	for (j = c->first; j < i; j++)
-		if (ev[j].kind == TL_EV_TLS_KEY &&
-		    (same_pair(&ev[j], c->left, c->right) ||
-		     same_pair(&ev[j], c->right, c->left)))
-			return true;
-	return false;
+	(void)ev;
+	return c->tls && c->first_key < i;
 }
 
 /* ---- record mode ---- */

@@ -39,6 +39,8 @@ struct ladder_conn {
 	bool right_syn;			/* the right end sent a SYN too */
 	bool tls, tls_tx[2];
 	unsigned int tls_version;
+	int first_key;			/* index of its first key event */
+	int *recs, nrecs, recs_cap;	/* indexes of its TLS record events */
 	struct ladder_row *rows;
 	int nrows, cap;
 };
