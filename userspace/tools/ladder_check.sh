@@ -22,7 +22,7 @@
 #                by the receiver, the ladder marking both.
 # POSIX sh and awk (busybox in the test VM).  Exit 0 if all hold; else
 # prints what differs and exits 1.
-x= msl=0
+x='' msl=0
 while [ $# -gt 3 ]; do
 	case $1 in
 	-x) x=$2; shift 2 ;;
