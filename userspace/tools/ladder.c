@@ -436,11 +436,40 @@ static int write_file(const char *dir, const char *name, const char *val)
 	return ok ? 0 : -1;
 }
 
-/* Run @argv with tcplab's events on; keep the tcplab lines in @out. */
+/* The first character of a tracefs file ('1' for "1\n"), or 0. */
+static char read_flag(const char *dir, const char *name)
+{
+	char p[256], c = 0;
+	FILE *f;
+
+	snprintf(p, sizeof(p), "%s/%s", dir, name);
+	f = fopen(p, "r");
+	if (f) {
+		if (fread(&c, 1, 1, f) != 1)
+			c = 0;
+		fclose(f);
+	}
+	return c;
+}
+
+/*
+ * Run @argv with tcplab's events on; keep the tcplab lines in @out.
+ *
+ * Enabling or disabling an event patches kernel code (static keys), and
+ * by default the first enabled event also starts recording task names,
+ * which patches the scheduler's sched_switch tracepoint.  Under QEMU TCG
+ * that patching has been seen to oops in __schedule (int3), so: task
+ * names are not recorded ("record-cmd" off while we enable the events;
+ * the trace shows "<...>" for them), events already enabled are left
+ * as they are, and only events we enabled are disabled again.  Between
+ * recordings the ring buffer is gated with tracing_on, which patches
+ * nothing.
+ */
 static int record(const char *out, double wait_s, char **argv)
 {
 	const char *dir = tracefs();
-	char p[256], line[1024];
+	char p[256], line[1024], was_cmd;
+	bool enabled_here = false;
 	int status = 0;
 	FILE *in, *o;
 	pid_t pid;
@@ -449,10 +478,16 @@ static int record(const char *out, double wait_s, char **argv)
 		fprintf(stderr, "tcplab-ladder: no tracefs with tcplab events (is the module loaded, tracefs mounted, and are you root?)\n");
 		return -1;
 	}
-	if (write_file(dir, "tracing_on", "0") ||
-	    write_file(dir, "trace", "") ||
-	    write_file(dir, "events/tcplab/enable", "1") ||
-	    write_file(dir, "tracing_on", "1"))
+	was_cmd = read_flag(dir, "options/record-cmd");
+	if (write_file(dir, "tracing_on", "0") || write_file(dir, "trace", ""))
+		return -1;
+	if (read_flag(dir, "events/tcplab/enable") != '1') {
+		write_file(dir, "options/record-cmd", "0");
+		if (write_file(dir, "events/tcplab/enable", "1"))
+			return -1;
+		enabled_here = true;
+	}
+	if (write_file(dir, "tracing_on", "1"))
 		return -1;
 	pid = fork();
 	if (pid < 0) {
@@ -469,7 +504,12 @@ static int record(const char *out, double wait_s, char **argv)
 		;
 	if (wait_s > 0)
 		usleep((useconds_t)(wait_s * 1e6));
-	write_file(dir, "events/tcplab/enable", "0");
+	write_file(dir, "tracing_on", "0");
+	if (enabled_here) {
+		write_file(dir, "events/tcplab/enable", "0");
+		if (was_cmd == '1')
+			write_file(dir, "options/record-cmd", "1");
+	}
 	snprintf(p, sizeof(p), "%s/trace", dir);
 	in = fopen(p, "r");
 	o = fopen(out, "w");
@@ -493,7 +533,8 @@ static void usage(void)
 		"Draws tcplab connections from the module's tracepoints: every connection\n"
 		"in the trace (-p: those with PORT at either end) as a text ladder on\n"
 		"stdout (-q: none) and, with -o, as SVG.  -r records while COMMAND runs\n"
-		"(and SECS seconds more), saving the raw trace in TRACEOUT.\n");
+		"(and SECS seconds more), saving the raw trace in TRACEOUT; it\n"
+		"leaves tracing_on at 0.\n");
 	exit(2);
 }
 
