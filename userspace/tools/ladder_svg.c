@@ -64,7 +64,7 @@ static void segment(FILE *o, const struct ladder_row *r, int y)
 		fprintf(o, "<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" class=\"%s\" marker-end=\"url(#%s)\"/>\n",
 			x0, y, x1, y1, cls, r->retrans[0] ? "headr" : "head");
 	}
-	text(o, xm, y + 1, "middle", r->retrans[0] ? "label retrans" : "label",
+	text(o, xm, y + 1, "middle", r->retrans[0] ? "label rlabel" : "label",
 	     label);
 	if (r->retrans[0] || r->tls[0]) {
 		snprintf(note, sizeof(note), "%s%s%s%s%s",
@@ -162,7 +162,7 @@ int ladder_svg(const char *path, const struct ladder_conn *c, int nc)
 		".state { fill: #05a; font-weight: bold; }\n"
 		".life { stroke: #999; stroke-width: 2; }\n"
 		".seg { stroke: #222; stroke-width: 1.5; }\n"
-		".retrans { stroke: #c00; fill: #c00; }\n"
+		".retrans { stroke: #c00; fill: #c00; } .rlabel { fill: #c00; }\n"
 		".lost { stroke: #c00; stroke-width: 2.5; fill: none; }\n"
 		".lostlabel, .note { fill: #c00; font-size: 11px; }\n"
 		".tls { fill: #083; font-size: 11px; }\n"
