@@ -11,9 +11,10 @@
 #
 # Variables: KERNELS="6.12 6.1" (series or full versions; default: all
 # installed), KDIR=/path/to/kernel/build (build the module for one tree),
-# TESTS=a,b (narrow `make check`), ACCEL=kvm (opt-in; TCG is the default).
+# TESTS=a,b (narrow `make check`), ACCEL=kvm (opt-in; TCG is the default),
+# SCENARIO=tcp|tls|simopen|simclose|refused|loss|badcert|all (make demo).
 
-export KERNELS TESTS ACCEL MEM SMP VM_TIMEOUT
+export KERNELS TESTS ACCEL MEM SMP VM_TIMEOUT SCENARIO
 SHELL := /bin/bash
 TOP := $(CURDIR)
 BUILD ?= $(TOP)/build

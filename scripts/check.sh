@@ -31,6 +31,10 @@ host_tests() {
 		want "$t" || want core || continue
 		"$TOP/scripts/run-one.sh" "host/$t" 900 make -s -C "$TOP/selftests/core" "$t"
 	done
+	# The instruments (tcplab-ladder, -ccplot, -watch) on recorded traces.
+	if want tools; then
+		"$TOP/scripts/run-one.sh" host/tools 120 "$TOP/selftests/tools/test_tools.sh"
+	fi
 }
 
 guest_tests() {
@@ -38,7 +42,7 @@ guest_tests() {
 	# Host-only names do not go to the guest.
 	if [ -n "$guest_tests" ]; then
 		guest_tests=$(echo "${guest_tests//,/ }" | tr ' ' '\n' |
-			grep -vxF -f <(make -s -C "$TOP/selftests/core" list-checks 2>/dev/null; echo core) |
+			grep -vxF -f <(make -s -C "$TOP/selftests/core" list-checks 2>/dev/null; echo core; echo tools) |
 			paste -sd, -)
 		[ -n "$guest_tests" ] || return 0
 	fi

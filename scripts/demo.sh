@@ -1,35 +1,67 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# demo.sh: what `make demo` runs.  Boots the test VM on the first selected
-# kernel (KERNELS narrows), loads tcplab, and in two network namespaces
-# joined by a veth pair runs a tcplab echo server and client once (see
-# scripts/guest/demo).  The tcplab tracepoints record the connection;
-# tcplab-ladder draws it.  The raw trace and the drawing are kept in
-# build/demo/.
+# demo.sh [SCENARIO[,SCENARIO...]]: what `make demo` runs (SCENARIO=...
+# on make's command line does the same).  Boots the test VM on the first
+# selected kernel (KERNELS narrows), loads tcplab, and runs
+# scripts/guest/demo: in two network namespaces joined by a veth pair a
+# server and a client talk over tcplab while tcplab-ladder records the
+# module's tracepoints.  The guest prints its story and the ladder; the
+# raw trace, the text ladder, the SVG (and cc.svg, certcheck.txt when the
+# scenario makes them) come out of the VM over the second serial port
+# between TCPLAB-FILE markers and are kept in build/demo/SCENARIO/.
+# Scenarios: see scripts/guest/demo (tcp, tls, simopen, simclose,
+# refused, loss, badcert, all).  Exit 1 when anything failed.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
+[ $# -gt 0 ] && SCENARIO=$1
+export SCENARIO=${SCENARIO:-}
 ver=$(kernels_selected "${KERNELS:-}" | head -n 1 | cut -d' ' -f2)
 [ -n "$ver" ] || die "no installed kernel matches KERNELS='${KERNELS:-}'"
 out=$BUILD/demo
 mkdir -p "$out"
-echo "tcplab demo on $ver (QEMU, ${ACCEL:-tcg})"
+echo "tcplab demo${SCENARIO:+ ($SCENARIO)} on $ver (QEMU, ${ACCEL:-tcg})"
 echo
-if ! "$TOP/scripts/vm.sh" demo "$ver" > "$out/guest.log"; then
-	cat "$out/guest.log"
+start=$(date +%s)
+status=0
+"$TOP/scripts/vm.sh" demo "$ver" > "$out/guest.log" || status=1
+
+# The story, without the files and the guest's framing.
+sed '/^TCPLAB-FILE-BEGIN/,/^TCPLAB-FILE-END/d;/^TCPLAB-GUEST/d' "$out/guest.log"
+
+# The files, each to build/demo/SCENARIO/NAME.
+files=$(awk -v out="$out" '
+/^TCPLAB-FILE-BEGIN / { f = out "/" $2; d = f; sub(/\/[^\/]*$/, "", d)
+			system("mkdir -p \"" d "\""); printf "" > f; print f; next }
+/^TCPLAB-FILE-END/ { close(f); f = ""; next }
+f != "" { print > f }' "$out/guest.log" | grep -v '^$' || true)
+
+if [ -z "$files" ]; then
+	echo "demo: no files came out of the VM; kernel log: $BUILD/vm/$ver/console.log" >&2
 	exit 1
 fi
-# The guest prints its story, then the raw trace between markers.
-sed -n '/^TCPLAB-TRACE-BEGIN/q;/^TCPLAB-GUEST/d;p' "$out/guest.log"
-sed -n '/^TCPLAB-TRACE-BEGIN/,/^TCPLAB-TRACE-END/{/^TCPLAB-TRACE/d;p}' \
-	"$out/guest.log" > "$out/trace.txt"
-"$BUILD/userspace/tools/tcplab-ladder" -p 8080 "$out/trace.txt" > "$out/ladder.txt"
-cat <<TXT
-Files:
-  $out/trace.txt    the raw tracepoint records (tcplab_state, tcplab_segment_*)
-  $out/ladder.txt   the diagram above
-
-Not yet in this demo: TLS (the handshake helper and kernel record
-encryption are being built); see README.md, "Status".
-TXT
+echo "Files (copied out of the VM):"
+for f in $files; do
+	case $f in
+	*/trace.txt) what="the raw tracepoint records" ;;
+	*/ladder.txt) what="the ladder diagram above" ;;
+	*/ladder.svg) what="the same diagram as SVG (open it in a browser)" ;;
+	*/cc.svg) what="congestion window and RTO over time (tcplab-ccplot)" ;;
+	*/certcheck.txt) what="the certificate checks of the TLS client" ;;
+	*) what= ;;
+	esac
+	printf '  %-44s %s\n' "${f#$TOP/}" "$what"
+	# The SVGs must be well-formed XML.
+	if [[ $f == *.svg ]] && command -v python3 >/dev/null &&
+	   ! python3 -c 'import sys, xml.etree.ElementTree as E; E.parse(sys.argv[1])' "$f"; then
+		echo "demo: $f is not well-formed XML" >&2
+		status=1
+	fi
+done
+echo
+echo "Took $(( $(date +%s) - start )) s."
+if [ $status != 0 ]; then
+	echo "demo: FAILED (see above; guest log $out/guest.log, kernel log $BUILD/vm/$ver/console.log)" >&2
+	exit 1
+fi

@@ -16,6 +16,7 @@ PKGS=(
 	linux-image-6.12-cloud-amd64 linux-headers-6.12-cloud-amd64
 	linux-image-cloud-amd64 linux-headers-cloud-amd64
 	linux-source-6.12
+	python3
 )
 
 missing=()

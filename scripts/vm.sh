@@ -51,6 +51,7 @@ results=$vmdir/results.log
 : > "$results"
 cmdline="$cmdline TCPLAB_MODE=$mode"
 [ -n "${TESTS:-}" ] && cmdline="$cmdline TCPLAB_TESTS=$TESTS"
+[ -n "${SCENARIO:-}" ] && cmdline="$cmdline TCPLAB_SCENARIO=$SCENARIO"
 
 set +e
 timeout -s KILL "${VM_TIMEOUT:-1200}" "${qemu[@]}" \

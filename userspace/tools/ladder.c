@@ -1,245 +1,625 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * tcplab-ladder: draw one TCP connection as a ladder diagram, from the
- * tcplab tracepoints (module/trace.h) recorded in tracefs.
+ * tcplab-ladder: draw tcplab connections as ladder diagrams (the way
+ * textbooks draw TCP), from the tcplab tracepoints (module/trace.h).
  *
- *   tcplab-ladder [-p PORT] [TRACEFILE]
+ *   tcplab-ladder [-p PORT] [-o FILE.svg] [-q] [TRACEFILE|-]
+ *   tcplab-ladder -r TRACEOUT [-w SECS] [-p PORT] [-o FILE.svg] -- CMD...
  *
- * TRACEFILE defaults to /sys/kernel/tracing/trace ("-" reads stdin).  The
- * connection drawn is the first one that opens with a SYN, or the first
- * with PORT at either end.  The client is drawn on the left, the server
- * on the right; every arrow is a real segment with its flags, relative
- * sequence and acknowledgment numbers and payload length; every RFC 9293
- * state change is written in the column of the end that changed.
+ * TRACEFILE defaults to the tracefs "trace" file.  With -r the tool
+ * enables tcplab's events, runs CMD, waits SECS more (to see TIME-WAIT
+ * end), saves the trace in TRACEOUT and draws it.  Every connection in
+ * the trace is drawn (-p keeps those with PORT at either end), one
+ * ladder each: the end that sent the first SYN on the left, the other
+ * on the right.  Each arrow is a real segment: flags, sequence and
+ * acknowledgment numbers relative to each side's ISN, payload length;
+ * retransmissions are marked (from the sequence numbers, and with the
+ * reason when a tcplab_retransmit event says it), as are segments one
+ * traced end sent and the other traced end never received (lost).  The
+ * RFC 9293 state changes are written in the column of the end that
+ * changed, right after the segment that caused them.  With kernel TLS,
+ * each TLS record (type and length, from tcplab_tls_record) is written
+ * on the segment that carries its header, and the phases are marked:
+ * the handshake the helper runs in user space (plain TCP payload), the
+ * key hand-off to the kernel (tcplab_tls_key), encrypted records.
  *
- * Both ends may be tcplab sockets (then each end's own "segment_out"
- * events are the arrows) or one end may be any other TCP (then tcplab's
- * "segment_in" events draw the peer's segments).
+ * -o writes the same diagrams as SVG (ladder_svg.c); -q skips the text.
  */
-#include <stdbool.h>
-#include <stdio.h>
+#include <errno.h>
+#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
-#define MAX_EVENTS	100000
-#define ADDR_LEN	48
-#define ARROW_LEN	46
+#include "ladder.h"
 
-enum ev_kind { EV_STATE, EV_OUT, EV_IN };
+static bool is_wild(const char *addr)
+{
+	return !strncmp(addr, "0.0.0.0:", 8);
+}
 
-struct event {
-	enum ev_kind kind;
-	char local[ADDR_LEN], remote[ADDR_LEN];
-	char from[16], to[16];			/* EV_STATE */
-	char flags[12];				/* segments */
-	unsigned int seq, ack, win, len, iss, irs;
-};
+static bool same_pair(const struct tl_ev *e, const char *x, const char *y)
+{
+	return !strcmp(e->local, x) && !strcmp(e->remote, y);
+}
 
-static struct event events[MAX_EVENTS];
-static int nevents;
+/* Sequence space a segment takes: payload, plus one each for SYN, FIN. */
+static unsigned int seg_space(const struct tl_ev *e)
+{
+	return e->len + !!strchr(e->flags, 'S') + !!strchr(e->flags, 'F');
+}
+
+static bool pure_syn(const struct tl_ev *e)
+{
+	return strchr(e->flags, 'S') && !strchr(e->flags, '.');
+}
+
+/* Find the connections; orient each by its first SYN. */
+static int find_conns(struct tl_ev *ev, int n, struct ladder_conn *c,
+		      int max, unsigned int want_port)
+{
+	int nc = 0, i, k;
+
+	for (i = 0; i < n; i++) {
+		struct tl_ev *e = &ev[i];
+
+		if (is_wild(e->remote))
+			continue;
+		for (k = 0; k < nc; k++)
+			if (same_pair(e, c[k].left, c[k].right) ||
+			    same_pair(e, c[k].right, c[k].left))
+				break;
+		if (k < nc)
+			continue;
+		if (nc == max)
+			break;
+		memset(&c[nc], 0, sizeof(c[nc]));
+		/* Left: who sent the first SYN; else the first event's end. */
+		if (e->kind == TL_EV_IN && pure_syn(e)) {
+			strcpy(c[nc].left, e->remote);
+			strcpy(c[nc].right, e->local);
+		} else {
+			strcpy(c[nc].left, e->local);
+			strcpy(c[nc].right, e->remote);
+		}
+		c[nc].first = i;
+		nc++;
+	}
+	/* A SYN sent later than the first event still orients the pair. */
+	for (k = 0; k < nc; k++) {
+		for (i = c[k].first; i < n; i++) {
+			struct tl_ev *e = &ev[i];
+			const char *sender;
+
+			if ((e->kind != TL_EV_OUT && e->kind != TL_EV_IN) ||
+			    !pure_syn(e))
+				continue;
+			if (!same_pair(e, c[k].left, c[k].right) &&
+			    !same_pair(e, c[k].right, c[k].left))
+				continue;
+			sender = e->kind == TL_EV_OUT ? e->local : e->remote;
+			if (strcmp(sender, c[k].left)) {
+				char t[TL_ADDR_LEN];
+
+				strcpy(t, c[k].left);
+				strcpy(c[k].left, c[k].right);
+				strcpy(c[k].right, t);
+			}
+			break;
+		}
+	}
+	/* Port filter. */
+	for (i = k = 0; k < nc; k++) {
+		if (want_port && tl_port(c[k].left) != want_port &&
+		    tl_port(c[k].right) != want_port)
+			continue;
+		c[i++] = c[k];
+	}
+	return i;
+}
+
+/* Which end of @c an event belongs to: 0 left, 1 right, -1 neither. */
+static int side_of(const struct ladder_conn *c, const struct tl_ev *e)
+{
+	if (same_pair(e, c->left, c->right))
+		return 0;
+	if (same_pair(e, c->right, c->left))
+		return 1;
+	return -1;
+}
+
+static struct ladder_row *add_row(struct ladder_conn *c, enum row_kind k,
+				  double ts)
+{
+	struct ladder_row *r, *nr;
+
+	if (c->nrows == c->cap) {
+		c->cap = c->cap ? c->cap * 2 : 64;
+		nr = realloc(c->rows, (size_t)c->cap * sizeof(*nr));
+		if (!nr) {
+			perror("tcplab-ladder");
+			exit(1);
+		}
+		c->rows = nr;
+	}
+	r = &c->rows[c->nrows++];
+	memset(r, 0, sizeof(*r));
+	r->kind = k;
+	r->ts = ts;
+	return r;
+}
+
+/* Bytes a TLS record of @len plaintext bytes takes on the wire. */
+static unsigned int tls_wire_len(unsigned int len, unsigned int version)
+{
+	if (version == 0x0303)		/* header, explicit nonce, tag */
+		return 5 + 8 + len + 16;
+	return 5 + len + 1 + 16;	/* TLS 1.3: header, type byte, tag */
+}
+
+/* Did the receiving end trace segment @i (a segment_in matching it)? */
+static bool arrived(struct tl_ev *ev, int n, int i, const char *rcv,
+		    char *used)
+{
+	const struct tl_ev *o = &ev[i];
+	int j;
+
+	for (j = i + 1; j < n; j++) {
+		const struct tl_ev *e = &ev[j];
+
+		/* Sent again before it arrived: this copy was lost. */
+		if (e->kind == TL_EV_OUT && !strcmp(e->local, o->local) &&
+		    !strcmp(e->remote, o->remote) && e->seq == o->seq &&
+		    e->len == o->len && !strcmp(e->flags, o->flags))
+			return false;
+		if (e->kind != TL_EV_IN || used[j])
+			continue;
+		/* A listener traces a SYN with no remote address. */
+		if ((strcmp(e->remote, o->local) && !is_wild(e->remote)) ||
+		    tl_port(e->local) != tl_port(rcv))
+			continue;
+		if (e->seq == o->seq && e->ack == o->ack && e->len == o->len &&
+		    !strcmp(e->flags, o->flags)) {
+			used[j] = 1;
+			return true;
+		}
+	}
+	return false;
+}
+
+/* The reason a tcplab_retransmit event near segment @i gives, if any. */
+static const char *retrans_reason(struct tl_ev *ev, int n, int i)
+{
+	int j;
+
+	for (j = i - 8; j <= i + 8; j++) {
+		if (j < 0 || j >= n || ev[j].kind != TL_EV_RETRANS)
+			continue;
+		if (!strcmp(ev[j].local, ev[i].local) &&
+		    !strcmp(ev[j].remote, ev[i].remote) &&
+		    ev[j].seq == ev[i].seq)
+			return ev[j].kind_name;
+	}
+	return NULL;
+}
+
+static void attach_records(struct ladder_conn *c, struct tl_ev *ev,
+			   int i, int from, struct ladder_row *r, char *used)
+{
+	const struct tl_ev *s = &ev[i];
+	const char *sender = from ? c->right : c->left;
+	bool have_tx = from ? c->tls_tx[1] : c->tls_tx[0];
+	int k, j;
+
+	for (k = 0; k < c->nrecs; k++) {
+		const struct tl_ev *e = &ev[c->recs[k]];
+		unsigned int off, wire;
+		bool mine;
+
+		j = c->recs[k];
+		/* tx records of the sender, or rx records at its peer. */
+		if (e->tx)
+			mine = !strcmp(e->local, sender) && side_of(c, e) >= 0;
+		else
+			mine = !have_tx && !strcmp(e->remote, sender) &&
+			       side_of(c, e) >= 0;
+		if (!mine)
+			continue;
+		off = e->tcp_seq - s->seq;
+		wire = tls_wire_len(e->len, c->tls_version ? c->tls_version :
+				    0x0304);
+		if (off < s->len && !used[j]) {
+			char one[64];
+
+			used[j] = 1;
+			snprintf(one, sizeof(one), "%sTLS %s %u", r->tls[0] ? "; " : "",
+				 tl_tls_type_name(e->type), e->len);
+			strncat(r->tls, one, sizeof(r->tls) - strlen(r->tls) - 1);
+		} else if ((int)(s->seq - e->tcp_seq) > 0 &&
+			   s->seq - e->tcp_seq < wire && !strstr(r->tls, "cont")) {
+			strncat(r->tls, r->tls[0] ? "; record continues" :
+				"record continues",
+				sizeof(r->tls) - strlen(r->tls) - 1);
+		}
+	}
+}
+
+/* Turn the events of one connection into rows. */
+static void build_rows(struct ladder_conn *c, struct tl_ev *ev, int n,
+		       char *used_in, char *used_rec)
+{
+	bool traced_out[2] = { false, false }, traced_in[2] = { false, false };
+	bool have_max[2] = { false, false }, keys = false, hs_banner = false;
+	bool data_banner = false, syn_acked[2] = { false, false };
+	unsigned int iss[2] = { 0, 0 }, max_end[2] = { 0, 0 };
+	int i, s;
+
+	for (i = c->first; i < n; i++) {
+		struct tl_ev *e = &ev[i];
+
+		s = side_of(c, e);
+		if (s < 0)
+			continue;
+		if (e->kind == TL_EV_OUT) {
+			traced_out[s] = true;
+			iss[s] = e->iss;
+		}
+		if (e->kind == TL_EV_IN)
+			traced_in[s] = true;
+		if (e->kind == TL_EV_TLS_KEY) {
+			if (!keys)
+				c->first_key = i;
+			keys = true;
+			c->tls_version = e->version;
+		}
+		if (e->kind == TL_EV_TLS_REC) {
+			if (e->tx)
+				c->tls_tx[s] = true;
+			if (c->nrecs == c->recs_cap) {
+				c->recs_cap = c->recs_cap ? 2 * c->recs_cap : 64;
+				c->recs = realloc(c->recs, (size_t)c->recs_cap *
+						  sizeof(*c->recs));
+				if (!c->recs) {
+					perror("tcplab-ladder");
+					exit(1);
+				}
+			}
+			c->recs[c->nrecs++] = i;
+		}
+	}
+	/* The ISN of an end that tcplab did not trace: its peer's IRS. */
+	for (i = c->first; i < n; i++) {
+		struct tl_ev *e = &ev[i];
+
+		s = side_of(c, e);
+		if (s >= 0 && e->kind == TL_EV_IN && e->irs && !traced_out[!s])
+			iss[!s] = e->irs;
+	}
+	c->traced[0] = traced_out[0] || traced_in[0];
+	c->traced[1] = traced_out[1] || traced_in[1];
+	c->tls = keys;
+
+	for (i = 0; i < n; i++) {
+		struct tl_ev *e = &ev[i];
+		struct ladder_row *r;
+		int from;
+
+		s = side_of(c, e);
+		/* The listener the right end's connection came from. */
+		if (s < 0 && e->kind == TL_EV_STATE && is_wild(e->remote) &&
+		    tl_port(e->local) == tl_port(c->right) &&
+		    !strcmp(e->to, "LISTEN") && i < c->first) {
+			r = add_row(c, ROW_STATE, e->ts);
+			r->side = 1;
+			snprintf(r->text, sizeof(r->text), "%s", e->to);
+			c->listener = true;
+			continue;
+		}
+		if (s < 0 || i < c->first)
+			continue;
+		switch (e->kind) {
+		case TL_EV_STATE:
+			r = add_row(c, ROW_STATE, e->ts);
+			r->side = s;
+			snprintf(r->text, sizeof(r->text), "%s", e->to);
+			break;
+		case TL_EV_TLS_KEY:
+			r = add_row(c, ROW_KEY, e->ts);
+			r->side = s;
+			snprintf(r->text, sizeof(r->text), "%s %s key: %s %s",
+				 e->rekey ? "KeyUpdate, new" : "kernel TLS",
+				 e->tx ? "send" : "receive",
+				 tl_tls_version_name(e->version),
+				 tl_tls_cipher_name(e->cipher));
+			break;
+		case TL_EV_OUT:
+		case TL_EV_IN:
+			from = e->kind == TL_EV_OUT ? s : !s;
+			/* Each segment once: from its sender's own event. */
+			if (e->kind == TL_EV_IN && traced_out[from])
+				break;
+			if (c->tls && e->len && !keys_before(ev, c, i) &&
+			    !hs_banner) {
+				r = add_row(c, ROW_PHASE, e->ts);
+				snprintf(r->text, sizeof(r->text),
+					 "TLS handshake in user space (plain TCP payload)");
+				hs_banner = true;
+			}
+			if (c->tls && e->len && keys_before(ev, c, i) &&
+			    !data_banner) {
+				r = add_row(c, ROW_PHASE, e->ts);
+				snprintf(r->text, sizeof(r->text),
+					 "encrypted application data (TLS records sealed in the kernel)");
+				data_banner = true;
+			}
+			r = add_row(c, ROW_SEG, e->ts);
+			r->side = from;
+			snprintf(r->flags, sizeof(r->flags), "%s", e->flags);
+			r->seq = e->seq - iss[from];
+			r->ack = e->ack - iss[!from];
+			r->has_ack = strchr(e->flags, '.') != NULL;
+			r->len = e->len;
+			r->win = e->win;
+			if (seg_space(e) && have_max[from] &&
+			    (int)(e->seq - max_end[from]) < 0) {
+				const char *why = retrans_reason(ev, n, i);
+
+				/*
+				 * In a simultaneous open the SYN,ACK carries
+				 * the SYN again (RFC 9293 figure 7): not a
+				 * retransmission unless the module says so.
+				 */
+				if (why || !strchr(e->flags, 'S') ||
+				    !strchr(e->flags, '.') || syn_acked[from])
+					snprintf(r->retrans, sizeof(r->retrans),
+						 "%s", why ? why : "resent");
+			}
+			if (strchr(e->flags, 'S') && strchr(e->flags, '.'))
+				syn_acked[from] = true;
+			if (from == 1 && pure_syn(e))
+				c->right_syn = true;
+			if (!have_max[from] ||
+			    (int)(e->seq + seg_space(e) - max_end[from]) > 0) {
+				max_end[from] = e->seq + seg_space(e);
+				have_max[from] = true;
+			}
+			if (e->kind == TL_EV_OUT && traced_in[!from] &&
+			    !arrived(ev, n, i, from ? c->left : c->right, used_in))
+				r->lost = true;
+			if (e->len && c->nrecs)
+				attach_records(c, ev, i, from, r, used_rec);
+			break;
+		default:
+			break;
+		}
+	}
+}
+
+bool keys_before(const struct tl_ev *ev, const struct ladder_conn *c, int i)
+{
+	(void)ev;
+	return c->tls && c->first_key < i;
+}
+
+/* ---- record mode ---- */
+
+static const char *tracefs(void)
+{
+	static const char *const dirs[] = {
+		"/sys/kernel/tracing", "/sys/kernel/debug/tracing",
+	};
+	char p[128];
+	size_t i;
+
+	for (i = 0; i < 2; i++) {
+		snprintf(p, sizeof(p), "%s/events/tcplab/enable", dirs[i]);
+		if (access(p, W_OK) == 0)
+			return dirs[i];
+	}
+	return NULL;
+}
+
+static int write_file(const char *dir, const char *name, const char *val)
+{
+	char p[256];
+	int fd, ok;
+
+	snprintf(p, sizeof(p), "%s/%s", dir, name);
+	fd = open(p, O_WRONLY | O_TRUNC);
+	if (fd < 0) {
+		fprintf(stderr, "tcplab-ladder: %s: %s\n", p, strerror(errno));
+		return -1;
+	}
+	ok = write(fd, val, strlen(val)) == (ssize_t)strlen(val);
+	close(fd);
+	return ok ? 0 : -1;
+}
+
+/* The first character of a tracefs file ('1' for "1\n"), or 0. */
+static char read_flag(const char *dir, const char *name)
+{
+	char p[256], c = 0;
+	FILE *f;
+
+	snprintf(p, sizeof(p), "%s/%s", dir, name);
+	f = fopen(p, "r");
+	if (f) {
+		if (fread(&c, 1, 1, f) != 1)
+			c = 0;
+		fclose(f);
+	}
+	return c;
+}
+
+/*
+ * Run @argv with tcplab's events on; keep the tcplab lines in @out.
+ *
+ * Enabling or disabling an event patches kernel code (static keys), and
+ * by default the first enabled event also starts recording task names,
+ * which patches the scheduler's sched_switch tracepoint.  Under QEMU TCG
+ * that patching has been seen to oops in __schedule (int3), so: task
+ * names are not recorded ("record-cmd" off while we enable the events;
+ * the trace shows "<...>" for them), events already enabled are left
+ * as they are, and only events we enabled are disabled again.  Between
+ * recordings the ring buffer is gated with tracing_on, which patches
+ * nothing.
+ */
+static int record(const char *out, double wait_s, char **argv)
+{
+	const char *dir = tracefs();
+	char p[256], line[1024], was_cmd;
+	bool enabled_here = false;
+	int status = 0;
+	FILE *in, *o;
+	pid_t pid;
+
+	if (!dir) {
+		fprintf(stderr, "tcplab-ladder: no tracefs with tcplab events (is the module loaded, tracefs mounted, and are you root?)\n");
+		return -1;
+	}
+	was_cmd = read_flag(dir, "options/record-cmd");
+	if (write_file(dir, "tracing_on", "0") || write_file(dir, "trace", ""))
+		return -1;
+	if (read_flag(dir, "events/tcplab/enable") != '1') {
+		write_file(dir, "options/record-cmd", "0");
+		if (write_file(dir, "events/tcplab/enable", "1"))
+			return -1;
+		enabled_here = true;
+	}
+	if (write_file(dir, "tracing_on", "1"))
+		return -1;
+	pid = fork();
+	if (pid < 0) {
+		perror("fork");
+		return -1;
+	}
+	if (pid == 0) {
+		execvp(argv[0], argv);
+		fprintf(stderr, "tcplab-ladder: %s: %s\n", argv[0],
+			strerror(errno));
+		_exit(127);
+	}
+	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+		;
+	if (wait_s > 0)
+		usleep((useconds_t)(wait_s * 1e6));
+	write_file(dir, "tracing_on", "0");
+	if (enabled_here) {
+		write_file(dir, "events/tcplab/enable", "0");
+		if (was_cmd == '1')
+			write_file(dir, "options/record-cmd", "1");
+	}
+	snprintf(p, sizeof(p), "%s/trace", dir);
+	in = fopen(p, "r");
+	o = fopen(out, "w");
+	if (!in || !o) {
+		perror(in ? out : p);
+		return -1;
+	}
+	while (fgets(line, sizeof(line), in))
+		if (strstr(line, "tcplab_"))
+			fputs(line, o);
+	fclose(in);
+	fclose(o);
+	return WIFEXITED(status) ? WEXITSTATUS(status) : 128;
+}
 
 static void usage(void)
 {
 	fprintf(stderr,
-		"usage: tcplab-ladder [-p PORT] [TRACEFILE|-]\n"
-		"Draws a tcplab connection from its tracepoints. Record them with:\n"
-		"  echo 1 > /sys/kernel/tracing/events/tcplab/enable\n");
+		"usage: tcplab-ladder [-p PORT] [-o FILE.svg] [-q] [TRACEFILE|-]\n"
+		"       tcplab-ladder -r TRACEOUT [-w SECS] [-p PORT] [-o FILE.svg] -- COMMAND [ARGS...]\n"
+		"Draws tcplab connections from the module's tracepoints: every connection\n"
+		"in the trace (-p: those with PORT at either end) as a text ladder on\n"
+		"stdout (-q: none) and, with -o, as SVG.  -r records while COMMAND runs\n"
+		"(and SECS seconds more), saving the raw trace in TRACEOUT; it\n"
+		"leaves tracing_on at 0.\n");
 	exit(2);
-}
-
-/* Parse one line of the trace; false if it is not a tcplab event. */
-static bool parse_line(const char *line, struct event *e)
-{
-	const char *p;
-
-	memset(e, 0, sizeof(*e));
-	if ((p = strstr(line, "tcplab_state: "))) {
-		e->kind = EV_STATE;
-		return sscanf(p + 14, "sk=%*s %47s %47s %15s -> %15s", e->local,
-			      e->remote, e->from, e->to) == 4;
-	}
-	if ((p = strstr(line, "tcplab_segment_out: ")))
-		e->kind = EV_OUT;
-	else if ((p = strstr(line, "tcplab_segment_in: ")))
-		e->kind = EV_IN;
-	else
-		return false;
-	p = strchr(p, ' ');
-	return sscanf(p, " sk=%*s %47s %47s [%11[^]]] seq=%u ack=%u win=%u len=%u iss=%u irs=%u",
-		      e->local, e->remote, e->flags, &e->seq, &e->ack, &e->win,
-		      &e->len, &e->iss, &e->irs) == 9;
-}
-
-static unsigned int port_of(const char *addr)
-{
-	const char *c = strrchr(addr, ':');
-
-	return c ? (unsigned int)atoi(c + 1) : 0;
-}
-
-/* "S." -> "SYN,ACK": the names a textbook uses. */
-static void flag_names(const char *f, char *out, size_t n)
-{
-	static const struct { char c; const char *name; } names[] = {
-		{ 'S', "SYN" }, { 'F', "FIN" }, { 'R', "RST" },
-		{ 'P', "PSH" }, { '.', "ACK" }, { 'U', "URG" },
-	};
-
-	out[0] = 0;
-	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
-		if (!strchr(f, names[i].c))
-			continue;
-		if (out[0])
-			strncat(out, ",", n - strlen(out) - 1);
-		strncat(out, names[i].name, n - strlen(out) - 1);
-	}
-}
-
-static void print_arrow(bool to_right, const char *label)
-{
-	char line[ARROW_LEN + 1];
-	int len = (int)strlen(label), start;
-
-	memset(line, '-', ARROW_LEN);
-	line[ARROW_LEN] = 0;
-	if (to_right)
-		line[ARROW_LEN - 1] = '>';
-	else
-		line[0] = '<';
-	start = (ARROW_LEN - len) / 2;
-	if (start < 2)
-		start = 2;
-	for (int i = 0; i < len && start + i < ARROW_LEN - 2; i++)
-		line[start + i] = label[i];
-	if (start > 0)
-		line[start - 1] = ' ';
-	if (start + len < ARROW_LEN - 1)
-		line[start + len] = ' ';
-	printf("%-14s %s\n", "", line);
-}
-
-static void print_state(bool right, const char *state)
-{
-	if (right)
-		printf("%-14s %*s %s\n", "", ARROW_LEN, "", state);
-	else
-		printf("%s\n", state);
 }
 
 int main(int argc, char **argv)
 {
-	const char *path = "/sys/kernel/tracing/trace";
-	char client[ADDR_LEN] = "", server[ADDR_LEN] = "", line[1024];
-	unsigned int want_port = 0, client_iss = 0, server_iss = 0;
-	bool client_traced = false, server_traced = false;
-	int opt, i;
+	const char *path = NULL, *svg = NULL, *rec = NULL;
+	struct ladder_conn conns[LADDER_MAX_CONNS];
+	unsigned int want_port = 0;
+	int opt, n, nc, k, cmd_status = 0;
+	bool quiet = false;
+	char *used_in, *used_rec;
+	struct tl_ev *ev;
+	double wait_s = 0;
 	FILE *f;
 
-	while ((opt = getopt(argc, argv, "p:h")) != -1) {
-		if (opt == 'p')
+	while ((opt = getopt(argc, argv, "+p:o:qr:w:h")) != -1) {
+		switch (opt) {
+		case 'p':
 			want_port = (unsigned int)atoi(optarg);
-		else
+			break;
+		case 'o':
+			svg = optarg;
+			break;
+		case 'q':
+			quiet = true;
+			break;
+		case 'r':
+			rec = optarg;
+			break;
+		case 'w':
+			wait_s = atof(optarg);
+			break;
+		default:
 			usage();
+		}
 	}
-	if (optind < argc)
-		path = argv[optind];
+	if (rec) {
+		if (optind >= argc)
+			usage();
+		cmd_status = record(rec, wait_s, argv + optind);
+		if (cmd_status < 0)
+			return 1;
+		path = rec;
+	} else {
+		path = optind < argc ? argv[optind] : NULL;
+	}
+	if (!path) {
+		const char *dir = tracefs();
+		static char p[256];
+
+		snprintf(p, sizeof(p), "%s/trace",
+			 dir ? dir : "/sys/kernel/tracing");
+		path = p;
+	}
 	f = strcmp(path, "-") ? fopen(path, "r") : stdin;
 	if (!f) {
 		perror(path);
 		return 1;
 	}
-	while (nevents < MAX_EVENTS && fgets(line, sizeof(line), f))
-		if (parse_line(line, &events[nevents]))
-			nevents++;
+	n = tl_read_events(f, &ev);
 	if (f != stdin)
 		fclose(f);
-
-	/* The connection: who sent the SYN is the client. */
-	for (i = 0; i < nevents && !client[0]; i++) {
-		struct event *e = &events[i];
-		bool syn = strchr(e->flags, 'S') && !strchr(e->flags, '.');
-
-		if (e->kind == EV_STATE || !syn)
-			continue;
-		if (want_port && port_of(e->local) != want_port &&
-		    port_of(e->remote) != want_port)
-			continue;
-		strcpy(client, e->kind == EV_OUT ? e->local : e->remote);
-		strcpy(server, e->kind == EV_OUT ? e->remote : e->local);
-	}
-	if (!client[0]) {
-		fprintf(stderr, "tcplab-ladder: no connection opening (SYN) found in %s%s\n",
-			path, want_port ? " for that port" : "");
+	if (n < 0) {
+		perror("tcplab-ladder");
 		return 1;
 	}
-
-	/* Which ends did tcplab trace (their own segment_out events)? */
-	for (i = 0; i < nevents; i++) {
-		struct event *e = &events[i];
-
-		if (e->kind != EV_OUT)
-			continue;
-		if (!strcmp(e->local, client) && !strcmp(e->remote, server)) {
-			client_traced = true;
-			client_iss = e->iss;
-		}
-		if (!strcmp(e->local, server) && !strcmp(e->remote, client)) {
-			server_traced = true;
-			server_iss = e->iss;
-		}
+	nc = find_conns(ev, n, conns, LADDER_MAX_CONNS, want_port);
+	if (!nc) {
+		fprintf(stderr, "tcplab-ladder: no tcplab connection in %s%s\n",
+			path, want_port ? " with that port" : "");
+		return 1;
 	}
-	for (i = 0; i < nevents; i++) {		/* ISS of an untraced end */
-		struct event *e = &events[i];
-
-		if (e->kind == EV_IN && !strcmp(e->local, client) && e->irs)
-			server_iss = e->irs;
-		if (e->kind == EV_IN && !strcmp(e->local, server) && e->irs)
-			client_iss = e->irs;
-	}
-
-	printf("%-*s %s\n", 14 + ARROW_LEN + 1, client, server);
-	printf("%-*s %s\n\n", 14 + ARROW_LEN + 1, "(client)", "(server)");
-	for (i = 0; i < nevents; i++) {
-		struct event *e = &events[i];
-		bool from_client, to_right;
-		char names[32], label[96];
-
-		if (e->kind == EV_STATE) {
-			if (!strcmp(e->local, client) && !strcmp(e->remote, server))
-				print_state(false, e->to);
-			else if (!strcmp(e->local, server) && !strcmp(e->remote, client))
-				print_state(true, e->to);
-			/* The listener the server's connection came from. */
-			else if (port_of(e->local) == port_of(server) &&
-				 !strcmp(e->to, "LISTEN"))
-				print_state(true, e->to);
-			continue;
-		}
-		if (!strcmp(e->local, client) && !strcmp(e->remote, server))
-			from_client = e->kind == EV_OUT;
-		else if (!strcmp(e->local, server) && !strcmp(e->remote, client))
-			from_client = e->kind == EV_IN;
-		else
-			continue;
-		/* Draw each segment once: from its sender's own event if traced. */
-		if (e->kind == EV_IN && (from_client ? client_traced : server_traced))
-			continue;
-		to_right = from_client;
-		flag_names(e->flags, names, sizeof(names));
-		{
-			unsigned int s0 = from_client ? client_iss : server_iss;
-			unsigned int a0 = from_client ? server_iss : client_iss;
-			int n = snprintf(label, sizeof(label), "%s seq=%u", names,
-					 e->seq - s0);
-
-			if (strchr(e->flags, '.'))
-				n += snprintf(label + n, sizeof(label) - n, " ack=%u",
-					      e->ack - a0);
-			if (e->len)
-				snprintf(label + n, sizeof(label) - n, " len=%u", e->len);
-		}
-		print_arrow(to_right, label);
-	}
-	return 0;
+	used_in = calloc((size_t)n + 1, 1);
+	used_rec = calloc((size_t)n + 1, 1);
+	if (!used_in || !used_rec)
+		return 1;
+	for (k = 0; k < nc; k++)
+		build_rows(&conns[k], ev, n, used_in, used_rec);
+	if (!quiet)
+		for (k = 0; k < nc; k++)
+			ladder_text(stdout, &conns[k], k, nc);
+	if (svg && ladder_svg(svg, conns, nc))
+		return 1;
+	if (rec && cmd_status)
+		fprintf(stderr, "tcplab-ladder: the command exited with status %d\n",
+			cmd_status);
+	return cmd_status;
 }

@@ -1,0 +1,106 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+#
+# demo_test: runs `make demo`'s scenarios in the VM (tcplab-demo, which
+# records the tracepoints with `tcplab-ladder -r`) and checks each one
+# from its trace, not from fixed text: tcplab-ladder-check reads the raw
+# events with awk and verifies that the ladder shows the same segments
+# and states in the same order, and that the trace tells the scenario's
+# textbook story (handshake acknowledging ISN + 1, four-way close, both
+# RFC 9293 state paths, TIME-WAIT of 2 * MSL; RST; crossing SYNs;
+# crossing FINs and CLOSING; a lost segment and its retransmission).
+# The SVG is checked for well-formedness with awk (no XML parser in the
+# VM; the host's tests parse SVGs with python3).  tls and badcert SKIP
+# until tcplab-tls exists.  Also: tcplab-watch -n sees a listener.
+# TAP output; exit 0 pass, 1 fail, 4 skip.
+OUT=/tmp/demo_test
+export OUT
+num=0 pass=0 fail=0 skip=0
+
+echo "TAP version 13"
+result() {
+	num=$((num + 1))
+	case $1 in
+	ok) pass=$((pass + 1)); echo "ok $num $2" ;;
+	fail) fail=$((fail + 1)); echo "not ok $num $2" ;;
+	skip) skip=$((skip + 1)); echo "ok $num $2 # SKIP $3" ;;
+	esac
+}
+
+# Tags balance, one <svg> root, no stray '&' or '<' in text.
+svg_ok() {
+	awk '
+	NR == 1 && !/^<\?xml / { bad = "no XML declaration" }
+	{
+		line = $0
+		gsub(/<\?[^>]*\?>/, "", line)
+		opens += gsub(/<[a-zA-Z]/, "&", line)
+		selfc += gsub(/\/>/, "&", line)
+		closes += gsub(/<\//, "&", line)
+		if (line ~ /&[^a-z#]/ || line ~ /&[a-z]+[^a-z;]/) bad = "bad entity: " $0
+		if ($0 ~ /^<svg /) roots++
+	}
+	END {
+		if (roots != 1) bad = bad " roots=" roots
+		if (opens - selfc != closes) bad = bad " unbalanced tags"
+		if (bad != "") { print "svg: " bad; exit 1 }
+	}' "$1"
+}
+
+[ -d /sys/module/tcplab ] || { echo "1..0 # SKIP tcplab not loaded"; exit 4; }
+command -v tcplab-demo >/dev/null || { echo "1..0 # SKIP no tcplab-demo"; exit 4; }
+msl=$(cat /sys/module/tcplab/parameters/msl_ms)
+
+for s in tcp refused simopen simclose loss tls badcert; do
+	case $s in
+	tls|badcert)
+		if ! command -v tcplab-tls >/dev/null; then
+			result skip "demo_$s" "tcplab-tls not built yet"
+			continue
+		fi ;;
+	esac
+	x=$s
+	[ $s = tls ] && x=tcp
+	[ $s = badcert ] && x=
+	d=$OUT/$s
+	if tcplab-demo $s > /tmp/demo_test.out 2>&1 &&
+	   tcplab-ladder-check ${x:+-x $x} -m "$msl" 8080 "$d/trace.txt" "$d/ladder.txt" &&
+	   svg_ok "$d/ladder.svg" &&
+	   # The recorder kept only tcplab's events.
+	   ! grep -qv 'tcplab_' "$d/trace.txt"; then
+		result ok "demo_$s"
+	else
+		sed 's/^/# /' /tmp/demo_test.out
+		result fail "demo_$s"
+	fi
+done
+
+# A cc plot when the trace has congestion-control events (tcprobust).
+if grep -q tcplab_cc $OUT/loss/trace.txt 2>/dev/null; then
+	if svg_ok $OUT/loss/cc.svg; then result ok ccplot; else result fail ccplot; fi
+else
+	result skip ccplot "no tcplab_cc events emitted yet"
+fi
+
+# tcplab-watch -n: the listener's line, columns found by name.
+tcplab-demo-peer listen 8090 bye & srv=$!
+i=0
+until grep -q ':8090 .*LISTEN' /proc/net/tcplab || [ $i -ge 50 ]; do
+	sleep 0.1; i=$((i + 1))
+done
+if tcplab-watch -n -p 8090 > /tmp/watch.out &&
+   head -n 1 /tmp/watch.out | grep -q '^local_address .*state .*tx_queue .*rx_queue' &&
+   grep -q '^0.0.0.0:8090 .*LISTEN' /tmp/watch.out &&
+   [ "$(grep -c ':' /tmp/watch.out)" -ge 1 ]; then
+	result ok watch_once
+else
+	cat /tmp/watch.out | sed 's/^/# /'
+	result fail watch_once
+fi
+kill $srv 2>/dev/null
+wait $srv 2>/dev/null
+
+echo "1..$num"
+echo "# Totals: pass:$pass fail:$fail xfail:0 xpass:0 skip:$skip error:0"
+[ $fail -gt 0 ] && exit 1
+exit 0
