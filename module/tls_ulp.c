@@ -287,8 +287,9 @@ int tcplab_tls_getsockopt(struct sock *sk, int optname, char __user *optval,
 	int len, rc;
 	u32 val;
 
+	/* Without the ULP: ip_getsockopt() answers for unknown levels. */
 	if (!tls)
-		return -ENOPROTOOPT;
+		return -EOPNOTSUPP;
 	if (get_user(len, optlen))
 		return -EFAULT;
 	lock_sock(sk);
