@@ -276,6 +276,8 @@ int tcplab_tls_recvmsg(struct sock *sk, struct msghdr *msg, size_t len,
 				if (peek && copied)
 					break;
 				tcplab_tls_rx_decrypt(sk, tls);
+				/* Segments that arrived while we decrypted. */
+				sk_flush_backlog(sk);
 				continue;
 			}
 			if (copied >= target)

@@ -281,6 +281,12 @@ int tcplab_tls_sendmsg(struct sock *sk, struct msghdr *msg, size_t len)
 			err = tcplab_tls_tx_push(sk, tls);
 			if (err)
 				goto do_error;
+			/*
+			 * Encrypting takes a while: let the ACKs that came
+			 * meanwhile (held in the backlog while we own the
+			 * socket) open the window now, not at release.
+			 */
+			sk_flush_backlog(sk);
 		}
 		continue;
 
