@@ -11,6 +11,7 @@
  * records are made by editing them.
  */
 #include <sys/sendfile.h>
+#include <sys/utsname.h>
 #include "kselftest_harness.h"
 #include "api_util.h"
 #include "tls_util.h"
@@ -51,6 +52,21 @@ FIXTURE_TEARDOWN(io)
 		close(self->a);
 	if (self->b >= 0)
 		close(self->b);
+}
+
+/*
+ * Linux kTLS before 6.5 (the 6.1 test kernel) refuses MSG_EOR and lets
+ * poll() report a partial record as readable; tcplab does what later
+ * Linux does on every kernel.  True when the oracle is such a kernel.
+ */
+static bool old_oracle(bool lab)
+{
+	struct utsname u;
+	int major = 0, minor = 0;
+
+	if (lab || uname(&u) || sscanf(u.release, "%d.%d", &major, &minor) != 2)
+		return false;
+	return major < 6 || (major == 6 && minor < 5);
 }
 
 /* A record plan: content type and length of each record to make. */
@@ -119,7 +135,8 @@ TEST_F(io, tx_record_boundaries)
 	EXPECT_EQ(300, send(self->a, buf, 300, MSG_MORE));
 	EXPECT_EQ(50, send(self->a, buf, 50, 0));
 	EXPECT_EQ(40000, send(self->a, buf, 40000, 0));
-	EXPECT_EQ(10, send(self->a, buf, 10, MSG_EOR));
+	EXPECT_EQ(10, send(self->a, buf, 10,
+			   old_oracle(variant->lab) ? 0 : MSG_EOR));
 	ASSERT_EQ(7, raw_records(self->b, types, lens, 16));
 	EXPECT_EQ(100 + OVH12, lens[0]);
 	EXPECT_EQ(200 + OVH12, lens[1]);
@@ -207,7 +224,8 @@ TEST_F(io, rx_whole_records_peek)
 	ASSERT_EQ(0, tls_install(self->b, V12, GCM128, -1, 3));
 	ASSERT_EQ(first - 1, send(self->a, raw, first - 1, 0));
 	usleep(200000);
-	EXPECT_EQ(0, api_poll_wait(self->b, POLLIN, 100));
+	if (!old_oracle(variant->lab))
+		EXPECT_EQ(0, api_poll_wait(self->b, POLLIN, 100));
 	EXPECT_EQ(-1, recv(self->b, buf, sizeof(buf), MSG_DONTWAIT));
 	EXPECT_EQ(EAGAIN, errno);
 	ASSERT_EQ(1, send(self->a, raw + first - 1, 1, 0));
