@@ -554,6 +554,8 @@ static int tcplab_shutdown(struct socket *sock, int how)
 		return -EINVAL;
 
 	lock_sock(sk);
+	if (how & SEND_SHUTDOWN)
+		tcplab_tls_tx_flush(sk);	/* the record MSG_MORE held */
 	if (sock->state == SS_CONNECTING &&
 	    (1 << sk->sk_state) & (TCPF_SYN_SENT | TCPF_SYN_RECV | TCPF_CLOSE))
 		sock->state = SS_DISCONNECTING;

@@ -76,6 +76,11 @@ static int tcplab_tls_tx_push(struct sock *sk, struct tcplab_tls *tls)
 
 	if (tls->tx_err)
 		return -tls->tx_err;
+	/* The record must be one TCP can still send (RFC 9293 3.10.2). */
+	if (!((1 << tsk->tcb.state) & (1 << TL_ESTABLISHED |
+				       1 << TL_CLOSE_WAIT)) ||
+	    (sk->sk_shutdown & SEND_SHUTDOWN))
+		return -EPIPE;
 
 	/* The queue's last skb takes more bytes if none has gone out. */
 	tail = skb_peek_tail(&sk->sk_write_queue);
@@ -85,7 +90,13 @@ static int tcplab_tls_tx_push(struct sock *sk, struct tcplab_tls *tls)
 					skb_tailroom(tail)), rlen);
 	__skb_queue_head_init(&list);
 	for (need = rlen - room; need; need -= skb->len) {
-		skb = alloc_skb(MAX_TCP_HEADER + mss, sk->sk_allocation);
+		/*
+		 * No bigger than needed: with loopback's 64 KiB MSS a
+		 * full-MSS skb per 16 KiB record would waste most of the
+		 * send buffer.
+		 */
+		skb = alloc_skb(MAX_TCP_HEADER + min(need, mss),
+				sk->sk_allocation);
 		if (!skb) {
 			__skb_queue_purge(&list);
 			return -ENOMEM;
@@ -177,12 +188,17 @@ fail:
 	return err;
 }
 
-/* Push what MSG_MORE held back (rekey, close).  Socket locked. */
+/*
+ * Push what MSG_MORE held back (rekey, shutdown, close), if it can still
+ * be sent.  Socket locked.
+ */
 int tcplab_tls_tx_flush(struct sock *sk)
 {
 	struct tcplab_tls *tls = tcplab_tls_get(sk);
 
-	if (!tls || !tls->tx_keys.cipher || !tls->tx_open_len)
+	if (!tls || !tls->tx_keys.cipher || !tls->tx_open_len ||
+	    (sk->sk_shutdown & SEND_SHUTDOWN) ||
+	    !((1 << sk->sk_state) & (TCPF_ESTABLISHED | TCPF_CLOSE_WAIT)))
 		return 0;
 	return tcplab_tls_tx_push(sk, tls);
 }

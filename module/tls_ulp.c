@@ -331,8 +331,7 @@ void tcplab_tls_release(struct sock *sk)
 {
 	struct tcplab_tls *tls = tcplab_tls_get(sk);
 
-	if (tls && tls->tx_keys.cipher && tls->tx_open_len &&
-	    (1 << sk->sk_state) & (TCPF_ESTABLISHED | TCPF_CLOSE_WAIT))
+	if (tls)
 		tcplab_tls_tx_flush(sk);
 }
 
