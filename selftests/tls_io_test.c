@@ -460,4 +460,29 @@ TEST_F(io, tx_sendfile_splice)
 	close(fd);
 }
 
+/* tcplab: what MSG_MORE held back is sent at shutdown() and close(). */
+TEST_F(io, tx_more_flushed_at_shutdown_and_close)
+{
+	char buf[16];
+	int a, b;
+
+	if (!variant->lab)
+		SKIP(return, "tcplab's behaviour; Linux may drop the record");
+	ASSERT_EQ(0, tls_install(self->a, V13, GCM128, 1, -1));
+	ASSERT_EQ(0, tls_install(self->b, V13, GCM128, -1, 1));
+	EXPECT_EQ(3, send(self->a, "abc", 3, MSG_MORE));
+	EXPECT_EQ(0, shutdown(self->a, SHUT_WR));
+	EXPECT_EQ(3, tls_read_full(self->b, buf, sizeof(buf), 1000));
+	EXPECT_EQ(0, memcmp(buf, "abc", 3));
+
+	ASSERT_EQ(0, api_pair(self->fam, self->fam, &a, &b));
+	ASSERT_EQ(0, tls_install(a, V12, GCM128, 1, -1));
+	ASSERT_EQ(0, tls_install(b, V12, GCM128, -1, 1));
+	EXPECT_EQ(3, send(a, "xyz", 3, MSG_MORE));
+	close(a);
+	EXPECT_EQ(3, tls_read_full(b, buf, sizeof(buf), 1000));
+	EXPECT_EQ(0, memcmp(buf, "xyz", 3));
+	close(b);
+}
+
 TEST_HARNESS_MAIN
