@@ -11,6 +11,7 @@
 #include <linux/seq_file.h>
 
 #include "tcplab.h"
+#include "tls.h"
 
 const char *const tcplab_mib_names[TCPLAB_MIB_MAX] = {
 	[TCPLAB_MIB_SEGS_IN]		= "SegmentsIn",
@@ -29,6 +30,10 @@ const char *const tcplab_mib_names[TCPLAB_MIB_MAX] = {
 	[TCPLAB_MIB_LISTEN_OVERFLOW]	= "ListenOverflows",
 	[TCPLAB_MIB_BACKLOG_DROP]	= "BacklogDrops",
 	[TCPLAB_MIB_OUT_ERRORS]		= "OutErrors",
+	[TCPLAB_MIB_TLS_TX_RECORDS]	= "TlsTxRecords",
+	[TCPLAB_MIB_TLS_RX_RECORDS]	= "TlsRxRecords",
+	[TCPLAB_MIB_TLS_DECRYPT_ERRORS]	= "TlsDecryptErrors",
+	[TCPLAB_MIB_TLS_REKEYS]		= "TlsRekeys",
 };
 
 static void *tcplab_seq_start(struct seq_file *seq, loff_t *pos)
@@ -64,10 +69,12 @@ static int tcplab_seq_show(struct seq_file *seq, void *v)
 	char local[24], remote[24];
 
 	if (v == SEQ_START_TOKEN) {
-		seq_printf(seq, "%-21s %-21s %-12s %8s %8s %6s %8s %10s %10s %10s %8s %8s\n",
+		seq_printf(seq, "%-21s %-21s %-12s %8s %8s %6s %8s %10s %10s %10s %8s %8s",
 			   "local_address", "remote_address", "state",
 			   "tx_queue", "rx_queue", "uid", "inode",
 			   "snd_una", "snd_nxt", "rcv_nxt", "snd_wnd", "rcv_wnd");
+		tcplab_tls_proc_show(seq, NULL);
+		seq_putc(seq, '\n');
 		return 0;
 	}
 
@@ -80,13 +87,15 @@ static int tcplab_seq_show(struct seq_file *seq, void *v)
 	 * tx_queue: bytes sent or queued but not acknowledged; rx_queue:
 	 * bytes received and not read yet (in order or not).
 	 */
-	seq_printf(seq, "%-21s %-21s %-12s %8u %8u %6u %8lu %10u %10u %10u %8u %8u\n",
+	seq_printf(seq, "%-21s %-21s %-12s %8u %8u %6u %8lu %10u %10u %10u %8u %8u",
 		   local, remote, tl_state_name(READ_ONCE(tcb->state)),
 		   tl_snd_queued(tcb),
 		   tcb->cfg.rcv_buf - tcb->rcv_space,
 		   from_kuid_munged(seq_user_ns(seq), sock_i_uid(sk)),
 		   sock_i_ino(sk), tcb->snd_una, tcb->snd_nxt, tcb->rcv_nxt,
 		   tcb->snd_wnd, tcb->rcv_wnd);
+	tcplab_tls_proc_show(seq, tsk);
+	seq_putc(seq, '\n');
 	return 0;
 }
 

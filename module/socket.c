@@ -25,6 +25,7 @@
 #include <net/tcp.h>		/* MAX_TCP_HEADER */
 
 #include "tcplab.h"
+#include "tls.h"
 
 static void tcplab_sk_destruct(struct sock *sk)
 {
@@ -35,6 +36,7 @@ static void tcplab_sk_destruct(struct sock *sk)
 	spin_lock_bh(&tn->all_lock);
 	hlist_del_init(&tcplab_sk(sk)->all_node);
 	spin_unlock_bh(&tn->all_lock);
+	tcplab_tls_free(sk);
 	atomic_dec(&tn->nr_socks);
 	atomic_dec(&tcplab_socks_alive);
 }
@@ -500,6 +502,7 @@ static int tcplab_release(struct socket *sock)
 	tsk = tcplab_sk(sk);
 
 	lock_sock(sk);
+	tcplab_tls_release(sk);		/* the last TLS record before FIN */
 	switch (tsk->tcb.state) {
 	case TL_CLOSED:
 		break;
@@ -551,6 +554,8 @@ static int tcplab_shutdown(struct socket *sock, int how)
 		return -EINVAL;
 
 	lock_sock(sk);
+	if (how & SEND_SHUTDOWN)
+		tcplab_tls_tx_flush(sk);	/* the record MSG_MORE held */
 	if (sock->state == SS_CONNECTING &&
 	    (1 << sk->sk_state) & (TCPF_SYN_SENT | TCPF_SYN_RECV | TCPF_CLOSE))
 		sock->state = SS_DISCONNECTING;
@@ -601,6 +606,8 @@ static int tcplab_sendmsg(struct socket *sock, struct msghdr *msg, size_t len)
 
 	if (flags & MSG_OOB)
 		return -EOPNOTSUPP;	/* urgent data: see tl_input.c */
+	if (tcplab_tls_tx_active(sk))
+		return tcplab_tls_sendmsg(sk, msg, len);
 
 	lock_sock(sk);
 	timeo = sock_sndtimeo(sk, flags & MSG_DONTWAIT);
@@ -694,6 +701,8 @@ static int tcplab_recvmsg(struct socket *sock, struct msghdr *msg, size_t len,
 		return -EINVAL;
 	if (flags & MSG_ERRQUEUE)
 		return sock_recv_errqueue(sk, msg, len, SOL_IP, IP_RECVERR);
+	if (tcplab_tls_rx_active(sk))
+		return tcplab_tls_recvmsg(sk, msg, len, flags);
 
 	lock_sock(sk);
 	err = -ENOTCONN;
@@ -809,7 +818,8 @@ static __poll_t tcplab_poll(struct file *file, struct socket *sock,
 	if (shutdown & RCV_SHUTDOWN)
 		mask |= EPOLLIN | EPOLLRDNORM | EPOLLRDHUP;
 	if (state != TCP_SYN_SENT && state != TCP_SYN_RECV) {
-		if (!skb_queue_empty_lockless(&sk->sk_receive_queue))
+		if (tcplab_tls_rx_active(sk) ? tcplab_tls_rx_readable(sk) :
+		    !skb_queue_empty_lockless(&sk->sk_receive_queue))
 			mask |= EPOLLIN | EPOLLRDNORM;
 		if (!(shutdown & SEND_SHUTDOWN)) {
 			if (sk_stream_is_writeable(sk)) {
@@ -843,6 +853,10 @@ static int tcplab_setsockopt(struct socket *sock, int level, int optname,
 	struct tcplab_sock *tsk = tcplab_sk(sock->sk);
 	int val;
 
+	if (level == SOL_TLS)
+		return tcplab_tls_setsockopt(sock->sk, optname, optval, optlen);
+	if (level == SOL_TCP && optname == TCP_ULP)
+		return tcplab_tls_set_ulp(sock->sk, optval, optlen);
 	if (level != SOL_TCP)
 		return -ENOPROTOOPT;
 	if (optlen < sizeof(int))
@@ -865,6 +879,10 @@ static int tcplab_getsockopt(struct socket *sock, int level, int optname,
 	struct tcplab_sock *tsk = tcplab_sk(sock->sk);
 	int val, len;
 
+	if (level == SOL_TLS)
+		return tcplab_tls_getsockopt(sock->sk, optname, optval, optlen);
+	if (level == SOL_TCP && optname == TCP_ULP)
+		return tcplab_tls_get_ulp(sock->sk, optval, optlen);
 	if (level != SOL_TCP)
 		return -ENOPROTOOPT;
 	if (get_user(len, optlen))

@@ -56,6 +56,10 @@ enum tcplab_mib {
 	TCPLAB_MIB_LISTEN_OVERFLOW,	/* SYN dropped: SYN or accept queue full */
 	TCPLAB_MIB_BACKLOG_DROP,	/* dropped: socket backlog full */
 	TCPLAB_MIB_OUT_ERRORS,		/* could not route or allocate a segment */
+	TCPLAB_MIB_TLS_TX_RECORDS,	/* kernel TLS records sent */
+	TCPLAB_MIB_TLS_RX_RECORDS,	/* kernel TLS records authenticated */
+	TCPLAB_MIB_TLS_DECRYPT_ERRORS,	/* records that failed authentication */
+	TCPLAB_MIB_TLS_REKEYS,		/* TLS 1.3 key updates installed */
 	TCPLAB_MIB_MAX
 };
 

@@ -15,6 +15,11 @@
  *         client reads EOF and closes
  *   mem   1000 connections held open: kernel slab (/proc/meminfo Slab)
  *         before and after, per connection (both of its ends are here)
+ *   tls   as bulk, with kernel TLS on both ends (TCP_ULP "tls", TLS 1.3
+ *         AES-128-GCM: TLS_TX on the client, TLS_RX on the server)
+ *   aead  no connection: AES-128-GCM through AF_ALG ("gcm(aes)", the
+ *         kernel AEAD kTLS uses), 64 MiB in 16 KiB records with TLS 1.3
+ *         AAD: the ceiling of the "tls" test on this machine
  *
  * Output: one line "TEST VALUE UNIT".  Exit status 1 on any error.
  */
@@ -32,6 +37,8 @@
 #include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
+#include <linux/if_alg.h>
+#include <linux/tls.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -43,6 +50,15 @@
 #define CPS_COUNT	2000
 #define MEM_CONNS	1000
 #define TIME_LIMIT	300	/* seconds, per process */
+#ifndef SOL_TLS
+#define SOL_TLS		282
+#endif
+#ifndef TCP_ULP
+#define TCP_ULP		31
+#endif
+#ifndef SOL_ALG
+#define SOL_ALG		279
+#endif
 
 static int family;
 static struct sockaddr_in addr = { .sin_family = AF_INET };
@@ -106,6 +122,81 @@ static void nodelay(int fd)
 		die("TCP_NODELAY");
 }
 
+/* Kernel TLS, TLS 1.3 AES-128-GCM, one direction (fixed test keys). */
+static void ktls(int fd, int dir)
+{
+	struct tls12_crypto_info_aes_gcm_128 ci;
+
+	memset(&ci, 0x42, sizeof(ci));
+	ci.info.version = TLS_1_3_VERSION;
+	ci.info.cipher_type = TLS_CIPHER_AES_GCM_128;
+	memset(ci.rec_seq, 0, sizeof(ci.rec_seq));
+	if (setsockopt(fd, SOL_TCP, TCP_ULP, "tls", 4))
+		die("TCP_ULP tls");
+	if (setsockopt(fd, SOL_TLS, dir, &ci, sizeof(ci)))
+		die("SOL_TLS");
+}
+
+/* AES-128-GCM through AF_ALG: one 16 KiB TLS 1.3 record per request. */
+static void aead_bench(void)
+{
+	struct sockaddr_alg sa = {
+		.salg_family = AF_ALG, .salg_type = "aead",
+		.salg_name = "gcm(aes)",
+	};
+	static char in[5 + 16384], out[5 + 16384 + 16];
+	char cbuf[CMSG_SPACE(4) + CMSG_SPACE(sizeof(struct af_alg_iv) + 12) +
+		  CMSG_SPACE(4)];
+	struct iovec iov = { .iov_base = in, .iov_len = sizeof(in) };
+	struct msghdr msg = {
+		.msg_iov = &iov, .msg_iovlen = 1,
+		.msg_control = cbuf, .msg_controllen = sizeof(cbuf),
+	};
+	unsigned char key[16] = { 1 };
+	struct af_alg_iv *iv;
+	struct cmsghdr *c;
+	int tfm, op, i, n = BULK_BYTES / 16384;
+	double t0;
+
+	tfm = socket(AF_ALG, SOCK_SEQPACKET, 0);
+	if (tfm < 0 || bind(tfm, (struct sockaddr *)&sa, sizeof(sa)))
+		die("AF_ALG gcm(aes)");
+	if (setsockopt(tfm, SOL_ALG, ALG_SET_KEY, key, sizeof(key)) ||
+	    setsockopt(tfm, SOL_ALG, ALG_SET_AEAD_AUTHSIZE, NULL, 16))
+		die("AF_ALG key");
+	op = accept(tfm, NULL, 0);
+	if (op < 0)
+		die("AF_ALG accept");
+	memset(cbuf, 0, sizeof(cbuf));
+	c = CMSG_FIRSTHDR(&msg);
+	c->cmsg_level = SOL_ALG;
+	c->cmsg_type = ALG_SET_OP;
+	c->cmsg_len = CMSG_LEN(4);
+	*(__u32 *)CMSG_DATA(c) = ALG_OP_ENCRYPT;
+	c = CMSG_NXTHDR(&msg, c);
+	c->cmsg_level = SOL_ALG;
+	c->cmsg_type = ALG_SET_IV;
+	c->cmsg_len = CMSG_LEN(sizeof(*iv) + 12);
+	iv = (struct af_alg_iv *)CMSG_DATA(c);
+	iv->ivlen = 12;
+	c = CMSG_NXTHDR(&msg, c);
+	c->cmsg_level = SOL_ALG;
+	c->cmsg_type = ALG_SET_AEAD_ASSOCLEN;
+	c->cmsg_len = CMSG_LEN(4);
+	*(__u32 *)CMSG_DATA(c) = 5;
+	t0 = now();
+	for (i = 0; i < n; i++) {
+		iv->iv[11] = i;		/* a new nonce per record */
+		if (sendmsg(op, &msg, 0) != (ssize_t)sizeof(in))
+			die("AF_ALG sendmsg");
+		if (read(op, out, sizeof(out)) != (ssize_t)sizeof(out))
+			die("AF_ALG read");
+	}
+	printf("aead %.1f MiB/s\n", (BULK_BYTES >> 20) / (now() - t0));
+	close(op);
+	close(tfm);
+}
+
 static long slab_kb(void)
 {
 	FILE *f = fopen("/proc/meminfo", "r");
@@ -128,10 +219,12 @@ static void serve(const char *test, int lfd, int sync)
 	int i, fd;
 	char c = 0;
 
-	if (!strcmp(test, "bulk")) {
+	if (!strcmp(test, "bulk") || !strcmp(test, "tls")) {
 		fd = accept(lfd, NULL, NULL);
 		if (fd < 0)
 			die("accept");
+		if (!strcmp(test, "tls"))
+			ktls(fd, TLS_RX);
 		if (drain(fd) != BULK_BYTES)
 			die("bulk: short stream");
 		close(fd);
@@ -210,8 +303,10 @@ static void client(const char *test, int sync)
 	int i, fd;
 	char c = 'x';
 
-	if (!strcmp(test, "bulk")) {
+	if (!strcmp(test, "bulk") || !strcmp(test, "tls")) {
 		fd = connect_server();
+		if (!strcmp(test, "tls"))
+			ktls(fd, TLS_TX);
 		t0 = now();
 		for (i = 0; i < BULK_BYTES / CHUNK; i++)
 			send_all(fd, buf, CHUNK);
@@ -219,7 +314,7 @@ static void client(const char *test, int sync)
 		drain(fd);
 		t = now() - t0;
 		close(fd);
-		printf("bulk %.1f MiB/s\n", (BULK_BYTES >> 20) / t);
+		printf("%s %.1f MiB/s\n", test, (BULK_BYTES >> 20) / t);
 	} else if (!strcmp(test, "rr")) {
 		fd = connect_server();
 		nodelay(fd);
@@ -269,8 +364,9 @@ int main(int argc, char **argv)
 		argc -= 2;
 	}
 	if (argc != 4 || (strcmp(argv[3], "bulk") && strcmp(argv[3], "rr") &&
-			  strcmp(argv[3], "cps") && strcmp(argv[3], "mem"))) {
-		fprintf(stderr, "usage: tcplab-bench [-n NETNS] inet|tcplab ADDR bulk|rr|cps|mem\n");
+			  strcmp(argv[3], "cps") && strcmp(argv[3], "mem") &&
+			  strcmp(argv[3], "tls") && strcmp(argv[3], "aead"))) {
+		fprintf(stderr, "usage: tcplab-bench [-n NETNS] inet|tcplab ADDR bulk|rr|cps|mem|tls|aead\n");
 		return 2;
 	}
 	test = argv[3];
@@ -289,6 +385,10 @@ int main(int argc, char **argv)
 	signal(SIGPIPE, SIG_IGN);
 	alarm(TIME_LIMIT);
 	memset(buf, 'b', sizeof(buf));
+	if (!strcmp(test, "aead")) {
+		aead_bench();
+		return 0;
+	}
 
 	pid = start_server(netns, test, &sync);
 	client(test, sync);
