@@ -46,6 +46,7 @@ static void usage(FILE *f)
 	fprintf(f,
 "usage: tcplab-tls [OPTIONS] connect HOST:PORT\n"
 "       tcplab-tls [OPTIONS] serve PORT\n"
+"       tcplab-tls [-f FAMILY] probe     can the kernel do TLS (and rekey)?\n"
 "\n"
 "connect bridges stdin and stdout to a TLS connection; serve answers each\n"
 "connection (one after another): echo by default.\n"
@@ -102,40 +103,117 @@ static int send_all(struct tcplab_tls *t, const char *p, size_t n)
 	return 0;
 }
 
-/* Copy stdin to the connection and the connection to stdout. */
+/* Bytes waiting to go out on the connection. */
+struct outq {
+	char *p;
+	size_t off, len, cap;
+};
+
+static int outq_add(struct outq *q, const char *p, size_t n)
+{
+	if (q->off == q->len)
+		q->off = q->len = 0;
+	if (q->len + n > q->cap) {
+		size_t cap = q->cap ? q->cap : 65536;
+		char *np;
+
+		while (cap < q->len + n)
+			cap *= 2;
+		np = realloc(q->p, cap);
+		if (!np)
+			return -1;
+		q->p = np;
+		q->cap = cap;
+	}
+	memcpy(q->p + q->len, p, n);
+	q->len += n;
+	return 0;
+}
+
+/* Send what the socket takes now; -1 on error. */
+static int outq_flush(struct tcplab_tls *t, struct outq *q)
+{
+	while (q->off < q->len) {
+		ssize_t w = tcplab_tls_send(t, q->p + q->off, q->len - q->off,
+					    MSG_NOSIGNAL | MSG_DONTWAIT);
+
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w < 0 && errno == EAGAIN)
+			return 0;
+		if (w <= 0)
+			return -1;
+		q->off += w;
+	}
+	return 0;
+}
+
+static void recv_error(void)
+{
+	fprintf(stderr, "tcplab-tls: receive: %s%s%s\n", strerror(errno),
+		errno == ECONNRESET ? ": " : "",
+		errno == ECONNRESET ? tcplab_tls_last_reason() : "");
+}
+
+/*
+ * Copy stdin to the connection and the connection to stdout, never
+ * blocking on a send: a peer that echoes waits for us to read.
+ */
 static int bridge(struct tcplab_tls *t, int fd)
 {
 	static char buf[65536];
+	struct outq q = { 0 };
 	bool in_open = true;
 	long long sent = 0;
+	int rc = 1;
 
 	for (;;) {
 		struct pollfd p[2] = { { .fd = fd, .events = POLLIN },
 				       { .fd = 0, .events = POLLIN } };
+		bool pending = q.off < q.len;
 		ssize_t n;
 
-		if (poll(p, in_open ? 2 : 1, -1) < 0) {
+		if (pending)
+			p[0].events |= POLLOUT;
+		if (poll(p, in_open && !pending ? 2 : 1, -1) < 0) {
 			if (errno == EINTR)
 				continue;
-			return 1;
+			goto out;
 		}
-		if (p[0].revents) {
-			n = tcplab_tls_recv(t, buf, sizeof(buf), 0);
-			if (n < 0) {
-				fprintf(stderr, "tcplab-tls: receive: %s%s%s\n",
-					strerror(errno),
-					errno == ECONNRESET ? ": " : "",
-					errno == ECONNRESET ?
-					tcplab_tls_last_reason() : "");
-				return 1;
+		if (p[0].revents & (POLLIN | POLLERR | POLLHUP)) {
+			n = tcplab_tls_recv(t, buf, sizeof(buf), MSG_DONTWAIT);
+			if (n < 0 && errno != EAGAIN && errno != EINTR) {
+				recv_error();
+				goto out;
 			}
-			if (n == 0)
-				return 0;
-			if (fwrite(buf, 1, n, stdout) != (size_t)n)
-				return 1;
+			if (n == 0) {
+				rc = 0;
+				goto out;
+			}
+			if (n > 0 && fwrite(buf, 1, n, stdout) != (size_t)n)
+				goto out;
 			fflush(stdout);
 		}
-		if (in_open && p[1].revents) {
+		if (pending && (p[0].revents & POLLOUT)) {
+			size_t before = q.off;
+
+			if (outq_flush(t, &q))
+				goto out;
+			sent += q.off - before;
+		}
+		if (opt.rekey_after >= 0 && sent >= opt.rekey_after &&
+		    q.off == q.len) {
+			int r = tcplab_tls_rekey(t, true);
+
+			opt.rekey_after = -1;
+			if (r) {
+				rc = refused(r);
+				goto out;
+			}
+			if (opt.verbose)
+				say(NULL, "KeyUpdate sent; the kernel now encrypts with the next key");
+		}
+		if (in_open && !pending && p[1].revents) {
 			n = read(0, buf, sizeof(buf));
 			if (n < 0 && errno == EINTR)
 				continue;
@@ -146,36 +224,54 @@ static int bridge(struct tcplab_tls *t, int fd)
 				shutdown(fd, SHUT_WR);
 				continue;
 			}
-			if (send_all(t, buf, n))
-				return 1;
-			sent += n;
-			if (opt.rekey_after >= 0 && sent >= opt.rekey_after) {
-				int rc = tcplab_tls_rekey(t, true);
-
-				opt.rekey_after = -1;
-				if (rc)
-					return refused(rc);
-				if (opt.verbose)
-					say(NULL, "KeyUpdate sent; the kernel now encrypts with the next key");
-			}
+			if (outq_add(&q, buf, n) || outq_flush(t, &q))
+				goto out;
+			sent += q.off;
 		}
 	}
+out:
+	free(q.p);
+	return rc;
 }
 
-static int echo(struct tcplab_tls *t)
+/* Send back all that arrives, buffering while the peer does not read. */
+static int echo(struct tcplab_tls *t, int fd)
 {
 	static char buf[65536];
-	ssize_t n;
+	struct outq q = { 0 };
+	bool eof = false;
+	int rc = 1;
 
-	while ((n = tcplab_tls_recv(t, buf, sizeof(buf), 0)) > 0)
-		if (send_all(t, buf, n))
-			return 1;
-	if (n < 0) {
-		fprintf(stderr, "tcplab-tls: receive: %s\n", strerror(errno));
-		return 1;
+	while (!eof || q.off < q.len) {
+		struct pollfd p = { .fd = fd, .events = eof ? 0 : POLLIN };
+		ssize_t n;
+
+		if (q.off < q.len)
+			p.events |= POLLOUT;
+		if (poll(&p, 1, -1) < 0) {
+			if (errno == EINTR)
+				continue;
+			goto out;
+		}
+		if (!eof && (p.revents & (POLLIN | POLLERR | POLLHUP))) {
+			n = tcplab_tls_recv(t, buf, sizeof(buf), MSG_DONTWAIT);
+			if (n < 0 && errno != EAGAIN && errno != EINTR) {
+				recv_error();
+				goto out;
+			}
+			if (n == 0)
+				eof = true;
+			if (n > 0 && outq_add(&q, buf, n))
+				goto out;
+		}
+		if (outq_flush(t, &q))
+			goto out;
 	}
 	tcplab_tls_close(t);
-	return 0;
+	rc = 0;
+out:
+	free(q.p);
+	return rc;
 }
 
 static int send_file(struct tcplab_tls *t)
@@ -194,6 +290,27 @@ static int send_file(struct tcplab_tls *t)
 	close(f);
 	tcplab_tls_close(t);
 	return n == 0 ? 0 : 1;
+}
+
+/* Kernel TLS on this family?  0 yes, 1 no; says whether it can rekey. */
+static int probe(void)
+{
+	int r = tcplab_tls_kernel_can_rekey(opt.family);
+
+	printf("%s: kernel TLS %s; KeyUpdate (new keys on a live socket) %s\n",
+	       opt.family_name, r < 0 ? "no" : "yes", r > 0 ? "yes" : "no");
+	return r < 0;
+}
+
+static void summary(struct tcplab_tls *t)
+{
+	struct tcplab_tls_info in;
+
+	if (!opt.verbose)
+		return;
+	tcplab_tls_get_info(t, &in);
+	fprintf(stderr, "tcplab-tls: connection done; key updates: %u sent, %u received\n",
+		in.rekeys_tx, in.rekeys_rx);
 }
 
 static int parse_hostport(const char *arg, struct sockaddr_in *sin,
@@ -245,6 +362,7 @@ static int do_connect(const char *arg)
 	if (opt.verbose)
 		info_line(t);
 	rc = bridge(t, fd);
+	summary(t);
 	tcplab_tls_free(t);
 	close(fd);
 	return rc;
@@ -295,7 +413,8 @@ static int do_serve(const char *port)
 			else if (opt.file)
 				rc = send_file(t);
 			else
-				rc = echo(t);
+				rc = echo(t, fd);
+			summary(t);
 			tcplab_tls_free(t);
 		}
 		close(fd);
@@ -353,7 +472,8 @@ int main(int argc, char **argv)
 		default: usage(stderr); return TCPLAB_TLS_E_USAGE;
 		}
 	}
-	if (argc - optind != 2) {
+	if (argc - optind != 2 &&
+	    !(argc - optind == 1 && !strcmp(argv[optind], "probe"))) {
 		usage(stderr);
 		return TCPLAB_TLS_E_USAGE;
 	}
@@ -391,6 +511,8 @@ int main(int argc, char **argv)
 		opt.tls.log = say;
 		opt.verbose = true;
 	}
+	if (!strcmp(argv[optind], "probe"))
+		return probe();
 	if (!strcmp(argv[optind], "connect"))
 		return do_connect(argv[optind + 1]);
 	if (!strcmp(argv[optind], "serve"))
