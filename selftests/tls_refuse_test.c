@@ -411,6 +411,7 @@ TEST_F_TIMEOUT(server_refuse, refused_and_no_keys, 60)
 		.cert_file = scert,
 		.key_file = skey,
 		.require_client_cert = true,
+		.version = TCPLAB_TLS_VANY,	/* s_client picks (1.3 but -tls1_2) */
 	};
 	char connect_to[32];
 	char *argv[24];
