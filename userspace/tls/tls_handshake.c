@@ -147,16 +147,24 @@ static int build_priority(const struct tcplab_tls_config *cfg, char *buf,
 /* Why did gnutls_handshake() fail?  Maps to a result and a reason line. */
 static int handshake_error(struct tcplab_tls *t, int err)
 {
-	if (t->verify_result)
-		return t->verify_result;	/* tls_verify.c set the reason */
-	switch (err) {
-	case GNUTLS_E_FATAL_ALERT_RECEIVED: {
+	/*
+	 * The peer said no: that is the story, whatever we saw before.
+	 * GnuTLS may report an alert that arrived instead of an optional
+	 * message (TLS 1.2 client Certificate) as that message missing.
+	 */
+	if (err == GNUTLS_E_FATAL_ALERT_RECEIVED ||
+	    ((err == GNUTLS_E_NO_CERTIFICATE_FOUND ||
+	      err == GNUTLS_E_CERTIFICATE_REQUIRED) &&
+	     gnutls_alert_get(t->session) != GNUTLS_A_CLOSE_NOTIFY)) {
 		gnutls_alert_description_t a = gnutls_alert_get(t->session);
 
 		return tls_fail(TCPLAB_TLS_E_PEER_ALERT,
 				"refused by the peer: it sent the alert \"%s\" (%d)",
 				gnutls_alert_get_name(a), (int)a);
 	}
+	if (t->verify_result)
+		return t->verify_result;	/* tls_verify.c set the reason */
+	switch (err) {
 	case GNUTLS_E_NO_CERTIFICATE_FOUND:
 	case GNUTLS_E_CERTIFICATE_REQUIRED:
 		return tls_fail(TCPLAB_TLS_E_NO_CERT,
