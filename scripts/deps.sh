@@ -12,7 +12,7 @@ PKGS=(
 	build-essential bc flex bison libelf-dev kmod xz-utils cpio
 	busybox-static iproute2 qemu-system-x86 netcat-openbsd curl
 	clang libclang-rt-14-dev
-	libgnutls28-dev gnutls-bin
+	libgnutls28-dev gnutls-bin openssl ca-certificates
 	linux-image-6.12-cloud-amd64 linux-headers-6.12-cloud-amd64
 	linux-image-cloud-amd64 linux-headers-cloud-amd64
 	linux-source-6.12

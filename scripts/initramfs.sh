@@ -28,6 +28,10 @@ KMOD_DIRS="kernel/crypto kernel/arch/x86/crypto kernel/lib/crypto"
 # nc.openbsd and curl: dynamically linked, for the LD_PRELOAD shim tests
 # (busybox is static, so LD_PRELOAD cannot reach it).
 HOST_PROGS="/usr/sbin/ip /usr/sbin/tc /bin/kmod /bin/nc.openbsd /usr/bin/curl"
+# TLS peers nobody here wrote, and certtool for the test PKI (tcplab-tls).
+HOST_PROGS="$HOST_PROGS /usr/bin/openssl /usr/bin/gnutls-cli /usr/bin/gnutls-serv /usr/bin/certtool"
+# Data files those programs read: OpenSSL's config, the system trust store.
+HOST_FILES="/etc/ssl/openssl.cnf /etc/ssl/certs/ca-certificates.crt"
 
 copy_with_libs() {
 	local root=$1 prog=$2 lib
@@ -71,6 +75,14 @@ build_base() {
 	for f in $HOST_PROGS; do
 		copy_with_libs "$root" "$f"
 	done
+	for f in $HOST_FILES; do
+		[ -e "$f" ] || continue
+		mkdir -p "$root$(dirname "$f")"
+		cp -L "$f" "$root$f"
+	done
+	mkdir -p "$root/usr/lib/ssl"
+	ln -sf /etc/ssl/openssl.cnf "$root/usr/lib/ssl/openssl.cnf"
+	ln -sf /etc/ssl/certs "$root/usr/lib/ssl/certs"
 	for a in modprobe insmod rmmod lsmod depmod modinfo; do
 		ln -sf /bin/kmod "$root/sbin/$a"
 	done

@@ -1,0 +1,151 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * libtcplab-tls: the userspace half of kernel TLS.
+ *
+ * The helper runs the TLS handshake (GnuTLS) on an already connected
+ * stream socket: AF_TCPLAB or AF_INET, it does not matter.  It checks the
+ * peer's certificate, and only when every check passed does it hand the
+ * negotiated keys, IVs and record sequence numbers to the kernel:
+ *
+ *	setsockopt(fd, SOL_TCP, TCP_ULP, "tls")
+ *	setsockopt(fd, SOL_TLS, TLS_TX, &crypto_info)
+ *	setsockopt(fd, SOL_TLS, TLS_RX, &crypto_info)
+ *
+ * From then on the application reads and writes plaintext on the same fd
+ * and the kernel builds and opens the TLS records.  A refused connection
+ * never gets a key: the socket is left exactly as it was (no ULP).
+ *
+ * Typical client:
+ *
+ *	struct tcplab_tls_config cfg = { .server_name = "example.org" };
+ *	struct tcplab_tls *t;
+ *	int rc = tcplab_tls_client(fd, &cfg, &t);
+ *	if (rc)
+ *		fprintf(stderr, "%s\n", tcplab_tls_strerror(rc));
+ *	...
+ *	send(fd, ...);  tcplab_tls_recv(t, ...);
+ *	tcplab_tls_close(t);   (close_notify; the fd stays open)
+ */
+#ifndef _TCPLAB_TLS_H
+#define _TCPLAB_TLS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+/* Results; each refusal reason has its own value (the CLI's exit code). */
+enum tcplab_tls_result {
+	TCPLAB_TLS_OK		= 0,
+	TCPLAB_TLS_E_SYSTEM	= 1,	/* I/O error, out of memory, ... */
+	TCPLAB_TLS_E_USAGE	= 2,	/* bad option or file */
+	TCPLAB_TLS_E_HANDSHAKE	= 10,	/* protocol failure (no common cipher...) */
+	TCPLAB_TLS_E_UNTRUSTED	= 11,	/* chain does not reach a trusted root */
+	TCPLAB_TLS_E_EXPIRED	= 12,	/* a certificate's notAfter has passed */
+	TCPLAB_TLS_E_NOT_YET_VALID = 13, /* a certificate's notBefore is ahead */
+	TCPLAB_TLS_E_NAME	= 14,	/* server name not in subjectAltName */
+	TCPLAB_TLS_E_SELF_SIGNED = 15,	/* a lone self-signed certificate */
+	TCPLAB_TLS_E_REVOKED	= 16,	/* listed in the CRL */
+	TCPLAB_TLS_E_KEY_USAGE	= 17,	/* certificate not meant for this use */
+	TCPLAB_TLS_E_PEER_ALERT	= 18,	/* the peer refused us with an alert */
+	TCPLAB_TLS_E_NO_CERT	= 19,	/* mutual TLS: client sent no certificate */
+	TCPLAB_TLS_E_KERNEL	= 20,	/* the kernel refused the keys */
+	TCPLAB_TLS_E_NO_REKEY	= 21,	/* the kernel cannot change keys */
+};
+
+enum tcplab_tls_version {
+	TCPLAB_TLS_V13 = 0,	/* default */
+	TCPLAB_TLS_V12,
+	TCPLAB_TLS_VANY,	/* 1.3 or 1.2, the peer decides */
+};
+
+struct tcplab_tls_config {
+	/* Trust anchors (PEM); NULL: the system trust store. */
+	const char *ca_file;
+	/* Client: the name (DNS or IP literal) the certificate must carry. */
+	const char *server_name;
+	/* Our own certificate chain and key (server; client for mutual TLS). */
+	const char *cert_file;
+	const char *key_file;
+	/* Certificate revocation list (PEM), checked when given. */
+	const char *crl_file;
+	/* Server: require a client certificate signed by ca_file. */
+	bool require_client_cert;
+	enum tcplab_tls_version version;
+	/* IANA suite name (TLS_AES_128_GCM_SHA256, ...); NULL: all we do. */
+	const char *cipher;
+	/* Handshake narration for learners (-v); NULL: quiet. */
+	void (*log)(void *arg, const char *line);
+	void *log_arg;
+};
+
+/* The state of one TLS connection after a successful handshake. */
+struct tcplab_tls;
+
+/*
+ * Handshake as client / server on connected socket @fd.  On success
+ * *@out holds the connection, the kernel has both keys, and 0 is
+ * returned.  On failure: an enum tcplab_tls_result, *@out is NULL, no key
+ * was installed, and tcplab_tls_last_reason() tells why in one line.  The
+ * fd is never closed here.
+ */
+int tcplab_tls_client(int fd, const struct tcplab_tls_config *cfg,
+		      struct tcplab_tls **out);
+int tcplab_tls_server(int fd, const struct tcplab_tls_config *cfg,
+		      struct tcplab_tls **out);
+
+/* The one-line reason of the last failure in this thread. */
+const char *tcplab_tls_last_reason(void);
+/* A short name of a result ("untrusted issuer", ...). */
+const char *tcplab_tls_strerror(int result);
+
+/*
+ * Receive application data.  Control records are handled here:
+ * NewSessionTicket is dropped, KeyUpdate installs the next receive key
+ * (and answers a requested update), close_notify reads as end of file.
+ * Returns bytes, 0 at the end, or -1 with errno set.
+ */
+ssize_t tcplab_tls_recv(struct tcplab_tls *t, void *buf, size_t len,
+			int flags);
+/* Send application data: a plain send() would do the same. */
+ssize_t tcplab_tls_send(struct tcplab_tls *t, const void *buf, size_t len,
+			int flags);
+
+/*
+ * TLS 1.3 KeyUpdate (RFC 8446 4.6.3): send the message, then switch the
+ * kernel to the next transmit key.  @request asks the peer to update its
+ * keys too.  0, or an enum tcplab_tls_result.
+ */
+int tcplab_tls_rekey(struct tcplab_tls *t, bool request);
+
+/* Send close_notify (the write side ends); the fd stays open. */
+int tcplab_tls_close(struct tcplab_tls *t);
+void tcplab_tls_free(struct tcplab_tls *t);
+
+/* What was negotiated, for printing. */
+struct tcplab_tls_info {
+	const char *version;	/* "TLS1.3" */
+	const char *cipher;	/* IANA name */
+	const char *group;	/* key exchange group, e.g. "X25519" */
+	unsigned int rekeys_tx, rekeys_rx;
+};
+void tcplab_tls_get_info(const struct tcplab_tls *t,
+			 struct tcplab_tls_info *info);
+
+/*
+ * Does the kernel accept new keys on an already keyed socket (needed by
+ * KeyUpdate)?  Probed on a loopback connection of @family.  1 yes, 0 no,
+ * -1 cannot tell (no kTLS at all).
+ */
+int tcplab_tls_kernel_can_rekey(int family);
+
+/*
+ * RFC 8446 7.1 HKDF-Expand-Label(@secret, @label, "" , @out_len) with
+ * hash @sha384 ? SHA-384 : SHA-256.  Exposed for the unit test.  0 or -1.
+ */
+int tcplab_tls_expand_label(bool sha384, const uint8_t *secret,
+			    size_t secret_len, const char *label,
+			    const uint8_t *context, size_t context_len,
+			    uint8_t *out, size_t out_len);
+
+#endif /* _TCPLAB_TLS_H */
