@@ -94,6 +94,7 @@ struct proto tcplab_prot = {
 	.obj_size	= sizeof(struct tcplab_sock),
 	.backlog_rcv	= tcplab_sk_rcv,
 	.release_cb	= tcplab_release_cb,
+	.keepalive	= tcplab_keepalive,
 };
 
 static enum tl_state tcplab_state(const struct sock *sk)
@@ -649,7 +650,9 @@ static int tcplab_sendmsg(struct socket *sock, struct msghdr *msg, size_t len)
 		TCPLAB_SKB_CB(skb)->end_seq += copy;
 
 		/* RFC 9293 3.10.2 SEND: the core segmentizes and sends. */
+		tsk->tcb.snd_more = flags & MSG_MORE;	/* tl_nagle.c */
 		sent = tl_send(&tsk->tcb, copy, tcplab_now_us(), &tsk->act);
+		tsk->tcb.snd_more = false;
 		if (WARN_ON_ONCE(sent != (int)copy)) {
 			err = sent < 0 ? sent : -EPIPE;
 			goto do_error;
@@ -837,10 +840,61 @@ static int tcplab_ioctl(struct socket *sock, unsigned int cmd, unsigned long arg
 
 /* ---- socket options (SOL_TCP; SOL_SOCKET is handled by the core) ---- */
 
+/*
+ * Flow control options (core/tl_nagle.c, tl_delack.c, tl_keepalive.c),
+ * with do_tcp_setsockopt()'s limits and errors.
+ */
+static int tcplab_set_flowopt(struct sock *sk, int optname, int val)
+{
+	struct tcplab_sock *tsk = tcplab_sk(sk);
+	u64 now = tcplab_now_us();
+	int err = 0;
+
+	lock_sock(sk);
+	switch (optname) {
+	case TCP_NODELAY:
+		WRITE_ONCE(tsk->nodelay, !!val);
+		tl_set_nodelay(&tsk->tcb, !!val, now, &tsk->act);
+		break;
+	case TCP_CORK:
+		WRITE_ONCE(tsk->cork, !!val);
+		tl_set_cork(&tsk->tcb, !!val, now, &tsk->act);
+		break;
+	case TCP_QUICKACK:
+		tl_set_quickack(&tsk->tcb, !!val, now, &tsk->act);
+		break;
+	case TCP_KEEPIDLE:
+		if (val < 1 || val > MAX_TCP_KEEPIDLE)
+			err = -EINVAL;
+		else
+			WRITE_ONCE(tsk->keepidle, val);
+		break;
+	case TCP_KEEPINTVL:
+		if (val < 1 || val > MAX_TCP_KEEPINTVL)
+			err = -EINVAL;
+		else
+			WRITE_ONCE(tsk->keepintvl, val);
+		break;
+	case TCP_KEEPCNT:
+		if (val < 1 || val > MAX_TCP_KEEPCNT)
+			err = -EINVAL;
+		else
+			WRITE_ONCE(tsk->keepcnt, val);
+		break;
+	}
+	if (!err) {
+		tcplab_run_actions(sk, NULL);
+		if (optname == TCP_KEEPIDLE || optname == TCP_KEEPINTVL ||
+		    optname == TCP_KEEPCNT)
+			tcplab_keepalive_update(sk);
+	}
+	release_sock(sk);
+	return err;
+}
+
 static int tcplab_setsockopt(struct socket *sock, int level, int optname,
 			     sockptr_t optval, unsigned int optlen)
 {
-	struct tcplab_sock *tsk = tcplab_sk(sock->sk);
 	int val;
 
 	if (level != SOL_TCP)
@@ -851,9 +905,12 @@ static int tcplab_setsockopt(struct socket *sock, int level, int optname,
 		return -EFAULT;
 	switch (optname) {
 	case TCP_NODELAY:
-		/* Accepted; tcplab has no Nagle delay yet, so it is always on. */
-		WRITE_ONCE(tsk->nodelay, !!val);
-		return 0;
+	case TCP_CORK:
+	case TCP_QUICKACK:
+	case TCP_KEEPIDLE:
+	case TCP_KEEPINTVL:
+	case TCP_KEEPCNT:
+		return tcplab_set_flowopt(sock->sk, optname, val);
 	default:
 		return -ENOPROTOOPT;
 	}
@@ -877,6 +934,24 @@ static int tcplab_getsockopt(struct socket *sock, int level, int optname,
 		break;
 	case TCP_MAXSEG:
 		val = tsk->tcb.snd_mss ? : TL_MSS_DEFAULT;
+		break;
+	case TCP_CORK:
+		val = READ_ONCE(tsk->cork);
+		break;
+	case TCP_QUICKACK:
+		val = !READ_ONCE(tsk->tcb.ack_pingpong);
+		break;
+	case TCP_KEEPIDLE:
+		val = READ_ONCE(tsk->keepidle) ? :
+		      READ_ONCE(sock_net(sock->sk)->ipv4.sysctl_tcp_keepalive_time) / HZ;
+		break;
+	case TCP_KEEPINTVL:
+		val = READ_ONCE(tsk->keepintvl) ? :
+		      READ_ONCE(sock_net(sock->sk)->ipv4.sysctl_tcp_keepalive_intvl) / HZ;
+		break;
+	case TCP_KEEPCNT:
+		val = READ_ONCE(tsk->keepcnt) ? :
+		      READ_ONCE(sock_net(sock->sk)->ipv4.sysctl_tcp_keepalive_probes);
 		break;
 	default:
 		return -ENOPROTOOPT;

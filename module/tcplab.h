@@ -138,6 +138,11 @@ struct tcplab_sock {
 	/* Kernel TLS (module/tls_*.c); NULL until TCP_ULP "tls". */
 	struct tcplab_tls	*tls;
 	bool			nodelay;	/* TCP_NODELAY */
+	bool			cork;		/* TCP_CORK */
+	/* TCP_KEEPIDLE/INTVL (s), TCP_KEEPCNT; 0: the netns sysctl */
+	u32			keepidle;
+	u32			keepintvl;
+	u8			keepcnt;
 
 	/* Receive side: sequence number after the last byte queued to read */
 	u32			rcv_queued_end;
@@ -192,6 +197,9 @@ void tcplab_run_actions(struct sock *sk, struct sk_buff *skb);
 int tcplab_connect_start(struct sock *sk);
 void tcplab_purge_queues(struct sock *sk);
 void tcplab_timers_stop(struct sock *sk);
+/* flow control socket options (conn.c) */
+void tcplab_keepalive(struct sock *sk, int on);
+void tcplab_keepalive_update(struct sock *sk);
 
 /*
  * table.c: ports and lookup.
