@@ -25,9 +25,13 @@
  *    allocated and the bytes are copied with skb_copy_bits().  This is the
  *    one exception to the copy-once rule.
  *
- * The TCP checksum is always computed in software (CHECKSUM_NONE), so that
- * packet captures on lo and veth show valid checksums: tcplab is for
- * looking at segments.
+ * The TCP checksum of segments without payload (handshake, ACKs, FIN,
+ * RST) is always computed in software (CHECKSUM_NONE), so that packet
+ * captures on lo and veth show valid checksums: tcplab is for looking at
+ * segments.  Segments with payload leave the sum to the device
+ * (CHECKSUM_PARTIAL) as Linux TCP does - a capture on lo or veth then
+ * shows a checksum of the pseudo-header only - unless the module
+ * parameter csum_offload is 0.
  *
  * Our socket is not an inet socket, and much of the IPv4 output path
  * interprets skb->sk / the sk argument as one (inet_sk(sk)->pmtudisc in
@@ -133,9 +137,23 @@ static int tcplab_ip_send(struct net *net, struct sk_buff *skb,
 	int err;
 
 	th->check = 0;
-	skb->ip_summed = CHECKSUM_NONE;
-	th->check = csum_tcpudp_magic(saddr, daddr, len, IPPROTO_TCP,
-				      skb_checksum(skb, 0, len, 0));
+	if (READ_ONCE(tcplab_csum_offload) && len > (unsigned int)th->doff * 4) {
+		/*
+		 * Segments with payload: the device (or, if it cannot,
+		 * validate_xmit_skb()) sums the payload, as for Linux TCP;
+		 * lo and veth hand the skb on with CHECKSUM_PARTIAL and the
+		 * receiver trusts it.  We fill in the pseudo-header sum.
+		 */
+		skb->ip_summed = CHECKSUM_PARTIAL;
+		skb->csum_start = skb_transport_header(skb) - skb->head;
+		skb->csum_offset = offsetof(struct tcphdr, check);
+		th->check = ~csum_tcpudp_magic(saddr, daddr, len, IPPROTO_TCP,
+					       0);
+	} else {
+		skb->ip_summed = CHECKSUM_NONE;
+		th->check = csum_tcpudp_magic(saddr, daddr, len, IPPROTO_TCP,
+					      skb_checksum(skb, 0, len, 0));
+	}
 
 	iph = skb_push(skb, sizeof(*iph));
 	skb_reset_network_header(skb);

@@ -37,6 +37,7 @@
 /* Module parameters (main.c). */
 extern int tcplab_family;
 extern unsigned int tcplab_msl_ms;	/* Maximum Segment Lifetime */
+extern bool tcplab_csum_offload;	/* CHECKSUM_PARTIAL for payload */
 
 /* Counters in /proc/net/tcplab_stats, per network namespace. */
 enum tcplab_mib {
