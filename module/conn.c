@@ -72,6 +72,8 @@ static void tcplab_cfg_flow(struct sock *sk, struct tl_cfg *cfg)
 	struct net *net = sock_net(sk);
 	u32 v;
 
+	cfg->delack_min_us = min_t(u32, READ_ONCE(tcplab_delack_min_ms), 200) *
+			     USEC_PER_MSEC;
 	cfg->nodelay = READ_ONCE(tsk->nodelay);
 	cfg->cork = READ_ONCE(tsk->cork);
 	cfg->keepalive = sock_flag(sk, SOCK_KEEPOPEN);
@@ -182,6 +184,8 @@ static void tcplab_snd_free(struct sock *sk, u32 bytes)
 		}
 		bytes -= avail;
 		tsk->snd_head_acked = 0;
+		if (skb == tsk->xmit_hint)
+			tsk->xmit_hint = NULL;
 		__skb_unlink(skb, &sk->sk_write_queue);
 		sk_wmem_queued_add(sk, -skb->truesize);
 		kfree_skb(skb);
@@ -198,6 +202,7 @@ void tcplab_purge_queues(struct sock *sk)
 		kfree_skb(skb);
 	}
 	tsk->snd_head_acked = 0;
+	tsk->xmit_hint = NULL;
 	__skb_queue_purge(&tsk->ooo_queue);
 	__skb_queue_purge(&sk->sk_receive_queue);
 }
@@ -687,6 +692,7 @@ again:
 		tl_output(&tsk->tcb, now, act);
 		goto again;
 	}
+	tcplab_xmit_flush(sk);		/* segments gathered for GSO */
 	/*
 	 * Executed: forget the actions, so that a caller that runs them
 	 * again without a new core call in between (close() of a socket

@@ -590,12 +590,58 @@ static int tcplab_shutdown(struct socket *sock, int how)
 
 /* ---- data ---- */
 
+/*
+ * Hand @pending bytes queued behind SND.END to the core (RFC 9293 3.10.2
+ * SEND: it segmentizes and sends).  Queued in batches, so that one core
+ * call sees many segments' worth and output.c can send them as one GSO
+ * skb.
+ */
+static int tcplab_send_pending(struct sock *sk, u32 *pending, int flags)
+{
+	struct tcplab_sock *tsk = tcplab_sk(sk);
+	int sent;
+
+	if (!*pending)
+		return 0;
+	tsk->tcb.snd_more = flags & MSG_MORE;	/* tl_nagle.c */
+	sent = tl_send(&tsk->tcb, *pending, tcplab_now_us(), &tsk->act);
+	tsk->tcb.snd_more = false;
+	if (WARN_ON_ONCE(sent != (int)*pending)) {
+		/* Take back from the queue what the core did not take. */
+		struct sk_buff *skb;
+		u32 end = tsk->tcb.snd_end;
+
+		while ((skb = skb_peek_tail(&sk->sk_write_queue)) &&
+		       tl_seq_gt(TCPLAB_SKB_CB(skb)->end_seq, end)) {
+			if (tl_seq_gt(end, TCPLAB_SKB_CB(skb)->seq)) {
+				skb_trim(skb, end - TCPLAB_SKB_CB(skb)->seq);
+				TCPLAB_SKB_CB(skb)->end_seq = end;
+				break;
+			}
+			__skb_unlink(skb, &sk->sk_write_queue);
+			sk_wmem_queued_add(sk, -skb->truesize);
+			if (skb == tsk->xmit_hint)
+				tsk->xmit_hint = NULL;
+			kfree_skb(skb);
+		}
+		*pending = 0;
+		return sent < 0 ? sent : -EPIPE;
+	}
+	*pending = 0;
+	tcplab_run_actions(sk, NULL);
+	return 0;
+}
+
+/* Bytes copied into the send queue before the core hears of them. */
+#define TCPLAB_SEND_BATCH	(64U * 1024)
+
 static int tcplab_sendmsg(struct socket *sock, struct msghdr *msg, size_t len)
 {
 	struct sock *sk = sock->sk;
 	struct tcplab_sock *tsk = tcplab_sk(sk);
 	int flags = msg->msg_flags;
 	size_t copied = 0;
+	u32 pending = 0;
 	struct sk_buff *skb;
 	long timeo;
 	int err;
@@ -616,7 +662,6 @@ static int tcplab_sendmsg(struct socket *sock, struct msghdr *msg, size_t len)
 	while (msg_data_left(msg)) {
 		u32 mss = tsk->tcb.snd_mss ? : TL_MSS_DEFAULT;
 		size_t copy;
-		int sent;
 
 		err = -EPIPE;
 		if (sk->sk_err || (sk->sk_shutdown & SEND_SHUTDOWN))
@@ -634,8 +679,8 @@ static int tcplab_sendmsg(struct socket *sock, struct msghdr *msg, size_t len)
 			skb_reserve(skb, MAX_TCP_HEADER);
 			/* Clones for transmission may write their headers. */
 			__skb_header_release(skb);
-			TCPLAB_SKB_CB(skb)->seq = tsk->tcb.snd_end;
-			TCPLAB_SKB_CB(skb)->end_seq = tsk->tcb.snd_end;
+			TCPLAB_SKB_CB(skb)->seq = tsk->tcb.snd_end + pending;
+			TCPLAB_SKB_CB(skb)->end_seq = tsk->tcb.snd_end + pending;
 			__skb_queue_tail(&sk->sk_write_queue, skb);
 			sk_wmem_queued_add(sk, skb->truesize);
 		}
@@ -648,20 +693,22 @@ static int tcplab_sendmsg(struct socket *sock, struct msghdr *msg, size_t len)
 			goto do_error;
 		}
 		TCPLAB_SKB_CB(skb)->end_seq += copy;
-
-		/* RFC 9293 3.10.2 SEND: the core segmentizes and sends. */
-		tsk->tcb.snd_more = flags & MSG_MORE;	/* tl_nagle.c */
-		sent = tl_send(&tsk->tcb, copy, tcplab_now_us(), &tsk->act);
-		tsk->tcb.snd_more = false;
-		if (WARN_ON_ONCE(sent != (int)copy)) {
-			err = sent < 0 ? sent : -EPIPE;
-			goto do_error;
-		}
-		tcplab_run_actions(sk, NULL);
+		pending += copy;
 		copied += copy;
+		if (pending >= TCPLAB_SEND_BATCH || !msg_data_left(msg)) {
+			err = tcplab_send_pending(sk, &pending, flags);
+			if (err)
+				goto do_error;
+		}
 		continue;
 
 wait_for_space:
+		/* What is queued goes out before we sleep. */
+		err = tcplab_send_pending(sk, &pending, flags);
+		if (err)
+			goto do_error;
+		if (sk_stream_memory_free(sk))
+			continue;
 		set_bit(SOCK_NOSPACE, &sk->sk_socket->flags);
 		err = sk_stream_wait_memory(sk, &timeo);
 		if (err)
@@ -671,6 +718,13 @@ wait_for_space:
 	return copied;
 
 do_error:
+	/* Bytes already in the queue are the user's: send them. */
+	if (pending) {
+		u32 queued = pending;
+
+		if (tcplab_send_pending(sk, &pending, flags))
+			copied -= min_t(size_t, copied, queued);
+	}
 	if (copied) {
 		release_sock(sk);
 		return copied;
