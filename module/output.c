@@ -21,9 +21,9 @@
  *    headroom.  Queue skbs are allocated with MAX_TCP_HEADER of headroom
  *    and marked with __skb_header_release(), so a clone may write there;
  *  - otherwise (the range splits or spans queue skbs: a partial window,
- *    a retransmission after a partial ACK, a persist probe) a new skb is
- *    allocated and the bytes are copied with skb_copy_bits().  This is the
- *    one exception to the copy-once rule.
+ *    a retransmission after a partial ACK, a loopback MSS larger than a
+ *    queue skb) a header-only skb is allocated and clones of the queue
+ *    skbs, trimmed to the range, become its frag_list: no copy either.
  *
  * The TCP checksum of segments without payload (handshake, ACKs, FIN,
  * RST) is always computed in software (CHECKSUM_NONE), so that packet
@@ -252,9 +252,8 @@ static struct sk_buff *tcplab_payload_skb(struct sock *sk, u32 seq, u32 len,
 					  unsigned int hdr_room)
 {
 	struct sk_buff_head *queue = &sk->sk_write_queue;
-	struct sk_buff *qskb, *skb;
-	u32 copied = 0;
-	u8 *data;
+	struct sk_buff *qskb, *skb, *last = NULL;
+	u32 copied = 0, off;
 
 	if (!len)
 		return tcplab_alloc_skb(0);
@@ -274,24 +273,40 @@ static struct sk_buff *tcplab_payload_skb(struct sock *sk, u32 seq, u32 len,
 		return skb;
 	}
 
-	/* Part of one skb, or several: the one copying path. */
-	skb = tcplab_alloc_skb(len);
+	/*
+	 * Part of one skb, or several: a header-only skb whose frag_list
+	 * holds clones of the queue skbs, trimmed to the range.  No copy.
+	 */
+	skb = tcplab_alloc_skb(0);
 	if (!skb)
 		return NULL;
-	data = skb_put(skb, len);
+	off = seq - TCPLAB_SKB_CB(qskb)->seq;
 	while (copied < len) {
 		const struct tcplab_skb_cb *cb = TCPLAB_SKB_CB(qskb);
-		u32 off = seq + copied - cb->seq;
+		struct sk_buff *c;
 		u32 n;
 
 		if (WARN_ON_ONCE(qskb == (struct sk_buff *)queue ||
 				 cb->end_seq - cb->seq != qskb->len ||
-				 off >= qskb->len))
+				 off >= qskb->len || skb_is_nonlinear(qskb)))
 			goto fail;
 		n = min_t(u32, len - copied, qskb->len - off);
-		if (skb_copy_bits(qskb, off, data + copied, n))
+		c = skb_clone(qskb, GFP_ATOMIC);
+		if (!c)
 			goto fail;
+		__skb_pull(c, off);
+		__skb_trim(c, n);
+		c->next = NULL;
+		if (last)
+			last->next = c;
+		else
+			skb_shinfo(skb)->frag_list = c;
+		last = c;
+		skb->len += n;
+		skb->data_len += n;
+		skb->truesize += c->truesize;
 		copied += n;
+		off = 0;
 		qskb = qskb->next;
 	}
 	return skb;
