@@ -404,7 +404,13 @@ static bool tcplab_gso_candidate(struct sock *sk, const struct tl_seg_out *seg)
 	struct sk_buff *qskb;
 	u32 seq = seg->th.seq;
 
+	/*
+	 * Not with SACK blocks: they make the header longer, and a segment
+	 * of one MSS then exceeds the MTU (tcplab_build_header() trims them
+	 * for single segments).
+	 */
 	if (!READ_ONCE(tcplab_csum_offload) || !seg->data_len ||
+	    (seg->opts.present & TL_OPTF_SACK) ||
 	    (seg->th.flags & (TL_TCP_SYN | TL_TCP_FIN | TL_TCP_RST |
 			      TL_TCP_URG)))
 		return false;
