@@ -65,12 +65,19 @@ void tl_persist_timeout(struct tl_tcb *tcb, u64 now, struct tl_actions *act)
 	if (!tl_state_synchronized(tcb->state) ||
 	    tcb->snd_una != tcb->snd_max || !tl_snd_avail(tcb))
 		return;		/* data flows again; tl_transmit() follows */
-	if (tl_snd_usable(tcb))
+	if (tl_snd_usable(tcb)) {
+		/*
+		 * The SWS override: data goes out and the retransmission
+		 * timer watches it; the next hold starts from one RTO again
+		 * (only probes of a zero window back off).
+		 */
 		tl_send_probe(tcb, now, act);
-	else
+		tcb->persist_backoff = 0;
+	} else {
 		tl_send_window_probe(tcb, now, act);
-	if (tcb->persist_backoff < 16)
-		tcb->persist_backoff++;
+		if (tcb->persist_backoff < 16)
+			tcb->persist_backoff++;
+	}
 	/* Still nothing in flight (a zero-window probe): probe again later. */
 	if (tcb->snd_una == tcb->snd_max)
 		tl_timer_arm(tcb, TL_TIMER_PERSIST,

@@ -394,6 +394,12 @@ TEST(persist_small_window_sends_what_fits)
 	/* now data is in flight: the RTX timer watches it, not persist */
 	ASSERT_NE(0, c.tcb.timer[TL_TIMER_RTX]);
 	ASSERT_EQ(0, c.tcb.timer[TL_TIMER_PERSIST]);
+	/* acknowledged, the window still small: wait one RTO, not more */
+	ASSERT_EQ(0, c.tcb.persist_backoff);
+	t_in(&c, "ACK", IRS + 1, ISS + 101, 100, 0);
+	EXPECT_NOSEG(&c);
+	ASSERT_EQ(c.now + tl_rto_timeout(&c.tcb.rto),
+		  c.tcb.timer[TL_TIMER_PERSIST]);
 }
 
 TEST(keepalive_probes_and_etimedout)
