@@ -65,6 +65,51 @@ static const u8 tcplab_linux_state[TL_STATE_NR] = {
 	[TL_TIME_WAIT]		= TCP_CLOSE,
 };
 
+/* Nagle, cork and keepalive settings: socket options, else sysctls. */
+static void tcplab_cfg_flow(struct sock *sk, struct tl_cfg *cfg)
+{
+	struct tcplab_sock *tsk = tcplab_sk(sk);
+	struct net *net = sock_net(sk);
+	u32 v;
+
+	cfg->delack_min_us = min_t(u32, READ_ONCE(tcplab_delack_min_ms), 200) *
+			     USEC_PER_MSEC;
+	cfg->nodelay = READ_ONCE(tsk->nodelay);
+	cfg->cork = READ_ONCE(tsk->cork);
+	cfg->keepalive = sock_flag(sk, SOCK_KEEPOPEN);
+	v = READ_ONCE(tsk->keepidle) ? :
+	    READ_ONCE(net->ipv4.sysctl_tcp_keepalive_time) / HZ;
+	cfg->keep_idle_s = v;
+	v = READ_ONCE(tsk->keepintvl) ? :
+	    READ_ONCE(net->ipv4.sysctl_tcp_keepalive_intvl) / HZ;
+	cfg->keep_intvl_s = v;
+	cfg->keep_cnt = READ_ONCE(tsk->keepcnt) ? :
+			READ_ONCE(net->ipv4.sysctl_tcp_keepalive_probes);
+}
+
+/* SO_KEEPALIVE (proto.keepalive) or TCP_KEEP*: tell the core.  Locked. */
+void tcplab_keepalive_update(struct sock *sk)
+{
+	struct tcplab_sock *tsk = tcplab_sk(sk);
+	struct tl_cfg cfg;
+
+	tcplab_cfg_flow(sk, &cfg);
+	tl_set_keepalive(&tsk->tcb, cfg.keepalive, cfg.keep_idle_s,
+			 cfg.keep_intvl_s, cfg.keep_cnt, tcplab_now_us(),
+			 &tsk->act);
+	tcplab_run_actions(sk, NULL);
+}
+
+/* proto.keepalive: sock_setsockopt(SO_KEEPALIVE) sets the flag after. */
+void tcplab_keepalive(struct sock *sk, int on)
+{
+	if (on)
+		sock_set_flag(sk, SOCK_KEEPOPEN);
+	else
+		sock_reset_flag(sk, SOCK_KEEPOPEN);
+	tcplab_keepalive_update(sk);
+}
+
 /* Configuration for a new connection, from the socket and the module. */
 static void tcplab_cfg(struct sock *sk, struct tl_cfg *cfg)
 {
@@ -77,10 +122,15 @@ static void tcplab_cfg(struct sock *sk, struct tl_cfg *cfg)
 	cfg->rcv_buf = max_t(u32, READ_ONCE(sk->sk_rcvbuf) / 2, TL_MSS_DEFAULT);
 	/* SYN retries from the namespace's sysctl, as tcp_write_timeout(). */
 	cfg->syn_retries = READ_ONCE(sock_net(sk)->ipv4.sysctl_tcp_syn_retries);
+	tcplab_cfg_flow(sk, cfg);
 }
 
 static void tcplab_rtx_timer(struct timer_list *t);
 static void tcplab_tw_timer(struct timer_list *t);
+static void tcplab_delack_timer(struct timer_list *t);
+static void tcplab_persist_timer(struct timer_list *t);
+static void tcplab_keep_timer(struct timer_list *t);
+static void tcplab_cork_timer(struct timer_list *t);
 
 void tcplab_conn_init(struct sock *sk)
 {
@@ -92,6 +142,10 @@ void tcplab_conn_init(struct sock *sk)
 	skb_queue_head_init(&tsk->ooo_queue);
 	timer_setup(&tsk->timer[TL_TIMER_RTX], tcplab_rtx_timer, 0);
 	timer_setup(&tsk->timer[TL_TIMER_TIME_WAIT], tcplab_tw_timer, 0);
+	timer_setup(&tsk->timer[TL_TIMER_DELACK], tcplab_delack_timer, 0);
+	timer_setup(&tsk->timer[TL_TIMER_PERSIST], tcplab_persist_timer, 0);
+	timer_setup(&tsk->timer[TL_TIMER_KEEPALIVE], tcplab_keep_timer, 0);
+	timer_setup(&tsk->timer[TL_TIMER_CORK], tcplab_cork_timer, 0);
 	INIT_LIST_HEAD(&tsk->accept_node);
 	INIT_LIST_HEAD(&tsk->syn_queue);
 	INIT_LIST_HEAD(&tsk->accept_queue);
@@ -130,6 +184,8 @@ static void tcplab_snd_free(struct sock *sk, u32 bytes)
 		}
 		bytes -= avail;
 		tsk->snd_head_acked = 0;
+		if (skb == tsk->xmit_hint)
+			tsk->xmit_hint = NULL;
 		__skb_unlink(skb, &sk->sk_write_queue);
 		sk_wmem_queued_add(sk, -skb->truesize);
 		kfree_skb(skb);
@@ -146,6 +202,7 @@ void tcplab_purge_queues(struct sock *sk)
 		kfree_skb(skb);
 	}
 	tsk->snd_head_acked = 0;
+	tsk->xmit_hint = NULL;
 	__skb_queue_purge(&tsk->ooo_queue);
 	__skb_queue_purge(&sk->sk_receive_queue);
 }
@@ -260,6 +317,18 @@ static void tcplab_tw_timer(struct timer_list *t)
 	tcplab_timer_fire(tsk, TL_TIMER_TIME_WAIT);
 }
 
+/* The flow control timers (core/tl_delack.c, tl_persist.c, ...). */
+#define TCPLAB_TIMER_FN(name, id)					\
+static void name(struct timer_list *t)					\
+{									\
+	tcplab_timer_fire(container_of(t, struct tcplab_sock,		\
+				       timer[id]), id);			\
+}
+TCPLAB_TIMER_FN(tcplab_delack_timer, TL_TIMER_DELACK)
+TCPLAB_TIMER_FN(tcplab_persist_timer, TL_TIMER_PERSIST)
+TCPLAB_TIMER_FN(tcplab_keep_timer, TL_TIMER_KEEPALIVE)
+TCPLAB_TIMER_FN(tcplab_cork_timer, TL_TIMER_CORK)
+
 /* proto.release_cb: run the timer work deferred while the user held us. */
 void tcplab_release_cb(struct sock *sk)
 {
@@ -353,6 +422,13 @@ static void tcplab_new_child(struct sock *lsk, const struct tl_child_req *req,
 		sock_set_flag(csk, SOCK_LINGER);
 	ctsk = tcplab_sk(csk);
 	ctsk->nodelay = READ_ONCE(ltsk->nodelay);
+	/* sk_clone_lock() copies the keepalive and cork settings too. */
+	if (sock_flag(lsk, SOCK_KEEPOPEN))
+		sock_set_flag(csk, SOCK_KEEPOPEN);
+	ctsk->cork = READ_ONCE(ltsk->cork);
+	ctsk->keepidle = READ_ONCE(ltsk->keepidle);
+	ctsk->keepintvl = READ_ONCE(ltsk->keepintvl);
+	ctsk->keepcnt = READ_ONCE(ltsk->keepcnt);
 	ctsk->saddr = laddr;
 	ctsk->daddr = raddr;
 	ctsk->sport = htons(req->lport);
@@ -573,6 +649,9 @@ again:
 		trace_tcplab_segment_out(tsk, &act->seg[i].th, act->seg[i].data_len);
 		if (act->seg[i].rtx)
 			tcplab_inc_stats(net, TCPLAB_MIB_RETRANS);
+		if (act->seg[i].probe)
+			trace_tcplab_retransmit(tsk, act->seg[i].th.seq, 0,
+						"probe");
 		if (tsk->tcb.state != TL_LISTEN)
 			tcplab_xmit(sk, &act->seg[i]);
 		else if (in)
@@ -613,6 +692,7 @@ again:
 		tl_output(&tsk->tcb, now, act);
 		goto again;
 	}
+	tcplab_xmit_flush(sk);		/* segments gathered for GSO */
 	/*
 	 * Executed: forget the actions, so that a caller that runs them
 	 * again without a new core call in between (close() of a socket

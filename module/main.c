@@ -28,6 +28,16 @@ module_param_named(msl_ms, tcplab_msl_ms, uint, 0644);
 MODULE_PARM_DESC(msl_ms,
 		 "Maximum Segment Lifetime in ms; TIME-WAIT lasts 2*MSL (default 30000, so 60 s as in Linux)");
 
+unsigned int tcplab_delack_min_ms = 40;
+module_param_named(delack_min_ms, tcplab_delack_min_ms, uint, 0644);
+MODULE_PARM_DESC(delack_min_ms,
+		 "first delayed ACK timeout of new connections in ms, doubling up to 200 (default 40, as Linux); 0: acknowledge every segment at once");
+
+bool tcplab_csum_offload = true;
+module_param_named(csum_offload, tcplab_csum_offload, bool, 0644);
+MODULE_PARM_DESC(csum_offload,
+		 "let the device checksum segments with payload (CHECKSUM_PARTIAL), as Linux TCP does; 0: always in software, so captures on lo/veth show valid sums (default 1)");
+
 unsigned int tcplab_net_id __read_mostly;
 atomic_t tcplab_socks_alive = ATOMIC_INIT(0);
 

@@ -21,13 +21,17 @@
  *    headroom.  Queue skbs are allocated with MAX_TCP_HEADER of headroom
  *    and marked with __skb_header_release(), so a clone may write there;
  *  - otherwise (the range splits or spans queue skbs: a partial window,
- *    a retransmission after a partial ACK, a persist probe) a new skb is
- *    allocated and the bytes are copied with skb_copy_bits().  This is the
- *    one exception to the copy-once rule.
+ *    a retransmission after a partial ACK, a loopback MSS larger than a
+ *    queue skb) a header-only skb is allocated and clones of the queue
+ *    skbs, trimmed to the range, become its frag_list: no copy either.
  *
- * The TCP checksum is always computed in software (CHECKSUM_NONE), so that
- * packet captures on lo and veth show valid checksums: tcplab is for
- * looking at segments.
+ * The TCP checksum of segments without payload (handshake, ACKs, FIN,
+ * RST) is always computed in software (CHECKSUM_NONE), so that packet
+ * captures on lo and veth show valid checksums: tcplab is for looking at
+ * segments.  Segments with payload leave the sum to the device
+ * (CHECKSUM_PARTIAL) as Linux TCP does - a capture on lo or veth then
+ * shows a checksum of the pseudo-header only - unless the module
+ * parameter csum_offload is 0.
  *
  * Our socket is not an inet socket, and much of the IPv4 output path
  * interprets skb->sk / the sk argument as one (inet_sk(sk)->pmtudisc in
@@ -133,9 +137,24 @@ static int tcplab_ip_send(struct net *net, struct sk_buff *skb,
 	int err;
 
 	th->check = 0;
-	skb->ip_summed = CHECKSUM_NONE;
-	th->check = csum_tcpudp_magic(saddr, daddr, len, IPPROTO_TCP,
-				      skb_checksum(skb, 0, len, 0));
+	if (skb_is_gso(skb) ||
+	    (READ_ONCE(tcplab_csum_offload) && len > (unsigned int)th->doff * 4)) {
+		/*
+		 * Segments with payload: the device (or, if it cannot,
+		 * validate_xmit_skb()) sums the payload, as for Linux TCP;
+		 * lo and veth hand the skb on with CHECKSUM_PARTIAL and the
+		 * receiver trusts it.  We fill in the pseudo-header sum.
+		 */
+		skb->ip_summed = CHECKSUM_PARTIAL;
+		skb->csum_start = skb_transport_header(skb) - skb->head;
+		skb->csum_offset = offsetof(struct tcphdr, check);
+		th->check = ~csum_tcpudp_magic(saddr, daddr, len, IPPROTO_TCP,
+					       0);
+	} else {
+		skb->ip_summed = CHECKSUM_NONE;
+		th->check = csum_tcpudp_magic(saddr, daddr, len, IPPROTO_TCP,
+					      skb_checksum(skb, 0, len, 0));
+	}
 
 	iph = skb_push(skb, sizeof(*iph));
 	skb_reset_network_header(skb);
@@ -148,7 +167,9 @@ static int tcplab_ip_send(struct net *net, struct sk_buff *skb,
 	iph->protocol = IPPROTO_TCP;
 	iph->saddr = saddr;
 	iph->daddr = daddr;
-	ip_select_ident(net, skb, NULL);	/* as nf_reject_iphdr_put() */
+	/* as nf_reject_iphdr_put(); one ID per segment of a GSO skb */
+	ip_select_ident_segs(net, skb, NULL,
+			     skb_is_gso(skb) ? skb_shinfo(skb)->gso_segs : 1);
 	ip_send_check(iph);
 
 	skb->protocol = htons(ETH_P_IP);
@@ -200,6 +221,30 @@ static struct sk_buff *tcplab_alloc_skb(unsigned int len)
 }
 
 /*
+ * The write queue skb that holds sequence @seq, or NULL.  New data is
+ * sent in order, so the walk starts at the skb found last time (cleared
+ * when that skb is freed) instead of walking the whole window every time.
+ */
+static struct sk_buff *tcplab_queue_find(struct sock *sk, u32 seq)
+{
+	struct tcplab_sock *tsk = tcplab_sk(sk);
+	struct sk_buff_head *queue = &sk->sk_write_queue;
+	struct sk_buff *qskb = tsk->xmit_hint;
+
+	if (!qskb || tl_seq_lt(seq, TCPLAB_SKB_CB(qskb)->seq))
+		qskb = skb_peek(queue);
+	for (; qskb && qskb != (struct sk_buff *)queue; qskb = qskb->next) {
+		if (tl_seq_lt(seq, TCPLAB_SKB_CB(qskb)->end_seq)) {
+			if (tl_seq_lt(seq, TCPLAB_SKB_CB(qskb)->seq))
+				return NULL;
+			tsk->xmit_hint = qskb;
+			return qskb;
+		}
+	}
+	return NULL;
+}
+
+/*
  * An skb whose data are the @len payload bytes from sequence @seq of
  * @sk's send queue, with at least @hdr_room bytes of headroom.
  */
@@ -207,20 +252,14 @@ static struct sk_buff *tcplab_payload_skb(struct sock *sk, u32 seq, u32 len,
 					  unsigned int hdr_room)
 {
 	struct sk_buff_head *queue = &sk->sk_write_queue;
-	struct sk_buff *qskb, *skb;
-	u32 copied = 0;
-	u8 *data;
+	struct sk_buff *qskb, *skb, *last = NULL;
+	u32 copied = 0, off;
 
 	if (!len)
 		return tcplab_alloc_skb(0);
 
-	/* The first queue skb that holds @seq. */
-	skb_queue_walk(queue, qskb) {
-		if (tl_seq_lt(seq, TCPLAB_SKB_CB(qskb)->end_seq))
-			break;
-	}
-	if (WARN_ON_ONCE(qskb == (struct sk_buff *)queue ||
-			 tl_seq_lt(seq, TCPLAB_SKB_CB(qskb)->seq)))
+	qskb = tcplab_queue_find(sk, seq);
+	if (WARN_ON_ONCE(!qskb))
 		return NULL;
 
 	/* Exactly this skb's payload: clone it, no copy. */
@@ -234,24 +273,40 @@ static struct sk_buff *tcplab_payload_skb(struct sock *sk, u32 seq, u32 len,
 		return skb;
 	}
 
-	/* Part of one skb, or several: the one copying path. */
-	skb = tcplab_alloc_skb(len);
+	/*
+	 * Part of one skb, or several: a header-only skb whose frag_list
+	 * holds clones of the queue skbs, trimmed to the range.  No copy.
+	 */
+	skb = tcplab_alloc_skb(0);
 	if (!skb)
 		return NULL;
-	data = skb_put(skb, len);
+	off = seq - TCPLAB_SKB_CB(qskb)->seq;
 	while (copied < len) {
 		const struct tcplab_skb_cb *cb = TCPLAB_SKB_CB(qskb);
-		u32 off = seq + copied - cb->seq;
+		struct sk_buff *c;
 		u32 n;
 
 		if (WARN_ON_ONCE(qskb == (struct sk_buff *)queue ||
 				 cb->end_seq - cb->seq != qskb->len ||
-				 off >= qskb->len))
+				 off >= qskb->len || skb_is_nonlinear(qskb)))
 			goto fail;
 		n = min_t(u32, len - copied, qskb->len - off);
-		if (skb_copy_bits(qskb, off, data + copied, n))
+		c = skb_clone(qskb, GFP_ATOMIC);
+		if (!c)
 			goto fail;
+		__skb_pull(c, off);
+		__skb_trim(c, n);
+		c->next = NULL;
+		if (last)
+			last->next = c;
+		else
+			skb_shinfo(skb)->frag_list = c;
+		last = c;
+		skb->len += n;
+		skb->data_len += n;
+		skb->truesize += c->truesize;
 		copied += n;
+		off = 0;
 		qskb = qskb->next;
 	}
 	return skb;
@@ -267,7 +322,7 @@ fail:
  * that could not be sent is lost like one dropped on the way, and the
  * core's retransmission timer covers it.
  */
-int tcplab_xmit(struct sock *sk, const struct tl_seg_out *seg)
+static int tcplab_xmit_one(struct sock *sk, const struct tl_seg_out *seg)
 {
 	struct tcplab_sock *tsk = tcplab_sk(sk);
 	struct net *net = sock_net(sk);
@@ -325,6 +380,161 @@ int tcplab_xmit(struct sock *sk, const struct tl_seg_out *seg)
 out_err:
 	tcplab_inc_stats(net, TCPLAB_MIB_OUT_ERRORS);
 	return err;
+}
+
+/*
+ * GSO.  The core cuts the stream into segments of at most one MSS, and
+ * that is what a learner sees (tracepoints, /proc).  Sending each one
+ * through the IP stack on its own costs a route, netfilter and device
+ * pass per 1448 bytes, where Linux TCP passes 64 KiB at once (TSO/GSO).
+ * So consecutive full segments of one batch of actions that differ only
+ * in their sequence numbers are gathered (tcplab_xmit()) and sent as one
+ * GSO skb (tcplab_xmit_flush(), after the batch): a header-only head
+ * whose frag_list holds clones of the write queue skbs, gso_size = MSS.
+ * lo and veth carry it as it is; for other devices the stack cuts it into
+ * the very segments the core made (skb_gso_segment()), on the wire
+ * nothing changes.  Needs CHECKSUM_PARTIAL, so csum_offload=0 turns it
+ * off.
+ */
+/* IPv4 total length is 16 bits. */
+#define TCPLAB_GSO_MAX_PAYLOAD	(65535 - 60 - TL_TCP_HDR_MAX)
+
+static bool tcplab_gso_candidate(struct sock *sk, const struct tl_seg_out *seg)
+{
+	struct sk_buff *qskb;
+	u32 seq = seg->th.seq;
+
+	/*
+	 * Not with SACK blocks: they make the header longer, and a segment
+	 * of one MSS then exceeds the MTU (tcplab_build_header() trims them
+	 * for single segments).
+	 */
+	if (!READ_ONCE(tcplab_csum_offload) || !seg->data_len ||
+	    (seg->opts.present & TL_OPTF_SACK) ||
+	    (seg->th.flags & (TL_TCP_SYN | TL_TCP_FIN | TL_TCP_RST |
+			      TL_TCP_URG)))
+		return false;
+	qskb = tcplab_queue_find(sk, seq);
+	/* exactly one queue skb: its clone is the segment's payload */
+	return qskb && TCPLAB_SKB_CB(qskb)->seq == seq &&
+	       qskb->len == seg->data_len &&
+	       TCPLAB_SKB_CB(qskb)->end_seq - seq == seg->data_len;
+}
+
+/* Can @seg follow what is gathered? */
+static bool tcplab_gso_fits(const struct tcplab_gso *g,
+			    const struct tl_seg_out *seg)
+{
+	const struct tl_seg_out *f = &g->first;
+
+	/* every segment but the last is full, PSH only on the last */
+	return !g->psh && g->len == g->segs * f->data_len &&
+	       seg->th.seq == g->next_seq && seg->data_len <= f->data_len &&
+	       g->len + seg->data_len <= TCPLAB_GSO_MAX_PAYLOAD &&
+	       g->segs < 64 &&
+	       seg->th.ack == f->th.ack && seg->th.wnd == f->th.wnd &&
+	       seg->rtx == f->rtx &&
+	       !memcmp(&seg->opts, &f->opts, sizeof(seg->opts));
+}
+
+void tcplab_xmit_flush(struct sock *sk)
+{
+	struct tcplab_sock *tsk = tcplab_sk(sk);
+	struct tcplab_gso *g = &tsk->gso;
+	struct net *net = sock_net(sk);
+	u8 hdr[TL_TCP_HDR_MAX];
+	struct tl_seg_out h;
+	struct dst_entry *dst;
+	struct sk_buff *skb, *p;
+	int hlen, err;
+
+	if (!g->segs)
+		return;
+	if (g->segs == 1) {
+		/* Nothing to gather: the plain path. */
+		kfree_skb(g->list);
+		g->list = g->last = NULL;
+		g->segs = 0;
+		tcplab_xmit_one(sk, &g->first);
+		return;
+	}
+
+	h = g->first;
+	h.th.flags |= g->psh;
+	dst = __sk_dst_check(sk, 0);
+	if (!dst && !tcplab_route(sk))
+		dst = __sk_dst_get(sk);
+	skb = dst ? tcplab_alloc_skb(0) : NULL;
+	hlen = skb ? tl_seg_out_build(hdr, sizeof(hdr), &h) : -ENOMEM;
+	if (hlen < 0) {
+		kfree_skb(skb);
+		kfree_skb_list(g->list);
+		err = -ENOBUFS;
+		goto out;
+	}
+	memcpy(skb_push(skb, hlen), hdr, hlen);
+	skb_reset_transport_header(skb);
+	skb_shinfo(skb)->frag_list = g->list;
+	for (p = g->list; p; p = p->next) {
+		skb->data_len += p->len;
+		skb->len += p->len;
+		skb->truesize += p->truesize;
+	}
+	skb_shinfo(skb)->gso_size = g->first.data_len;
+	skb_shinfo(skb)->gso_segs = g->segs;
+	skb_shinfo(skb)->gso_type = SKB_GSO_TCPV4;
+	skb->priority = READ_ONCE(sk->sk_priority);
+	skb->mark = READ_ONCE(sk->sk_mark);
+	atomic_long_add(g->segs, &tcplab_pernet(net)->mib[TCPLAB_MIB_SEGS_OUT]);
+	err = tcplab_ip_send(net, skb, dst_clone(dst), tsk->saddr, tsk->daddr);
+out:
+	if (err)
+		tcplab_inc_stats(net, TCPLAB_MIB_OUT_ERRORS);
+	g->list = g->last = NULL;
+	g->segs = 0;
+}
+
+/*
+ * Send segment @seg of @sk's connection, or gather it for GSO; the
+ * caller calls tcplab_xmit_flush() after its batch.  Socket lock held
+ * (owned by the process, or bh_lock_sock() in softirq).  Returns 0 or
+ * -errno; a segment that could not be sent is lost like one dropped on
+ * the way, and the core's retransmission timer covers it.
+ */
+int tcplab_xmit(struct sock *sk, const struct tl_seg_out *seg)
+{
+	struct tcplab_sock *tsk = tcplab_sk(sk);
+	struct tcplab_gso *g = &tsk->gso;
+	struct sk_buff *clone;
+
+	if (!tcplab_gso_candidate(sk, seg)) {
+		tcplab_xmit_flush(sk);
+		return tcplab_xmit_one(sk, seg);
+	}
+	if (g->segs && !tcplab_gso_fits(g, seg))
+		tcplab_xmit_flush(sk);
+
+	clone = skb_clone(tsk->xmit_hint, GFP_ATOMIC);
+	if (!clone) {
+		tcplab_xmit_flush(sk);
+		return tcplab_xmit_one(sk, seg);
+	}
+	if (!g->segs) {
+		g->first = *seg;
+		g->first.th.flags &= ~TL_TCP_PSH;
+		g->list = clone;
+		g->len = 0;
+		g->psh = 0;
+	} else {
+		g->last->next = clone;
+	}
+	clone->next = NULL;
+	g->last = clone;
+	g->segs++;
+	g->len += seg->data_len;
+	g->next_seq = seg->th.seq + seg->data_len;
+	g->psh = seg->th.flags & TL_TCP_PSH;
+	return 0;
 }
 
 /*

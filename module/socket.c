@@ -96,6 +96,7 @@ struct proto tcplab_prot = {
 	.obj_size	= sizeof(struct tcplab_sock),
 	.backlog_rcv	= tcplab_sk_rcv,
 	.release_cb	= tcplab_release_cb,
+	.keepalive	= tcplab_keepalive,
 };
 
 static enum tl_state tcplab_state(const struct sock *sk)
@@ -594,12 +595,60 @@ static int tcplab_shutdown(struct socket *sock, int how)
 
 /* ---- data ---- */
 
+/*
+ * Hand @pending bytes queued behind SND.END to the core (RFC 9293 3.10.2
+ * SEND: it segmentizes and sends).  Queued in batches, so that one core
+ * call sees many segments' worth and output.c can send them as one GSO
+ * skb.
+ */
+static int tcplab_send_pending(struct sock *sk, u32 *pending, int flags)
+{
+	struct tcplab_sock *tsk = tcplab_sk(sk);
+	int sent;
+
+	if (!*pending)
+		return 0;
+	tsk->tcb.snd_more = flags & MSG_MORE;	/* tl_nagle.c */
+	sent = tl_send(&tsk->tcb, *pending, tcplab_now_us(), &tsk->act);
+	tsk->tcb.snd_more = false;
+	if (WARN_ON_ONCE(sent != (int)*pending)) {
+		/* Take back from the queue what the core did not take. */
+		struct sk_buff *skb;
+		u32 end = tsk->tcb.snd_end;
+
+		while ((skb = skb_peek_tail(&sk->sk_write_queue)) &&
+		       tl_seq_gt(TCPLAB_SKB_CB(skb)->end_seq, end)) {
+			if (tl_seq_gt(end, TCPLAB_SKB_CB(skb)->seq)) {
+				skb_trim(skb, end - TCPLAB_SKB_CB(skb)->seq);
+				TCPLAB_SKB_CB(skb)->end_seq = end;
+				break;
+			}
+			__skb_unlink(skb, &sk->sk_write_queue);
+			sk_wmem_queued_add(sk, -skb->truesize);
+			if (skb == tsk->xmit_hint)
+				tsk->xmit_hint = NULL;
+			kfree_skb(skb);
+		}
+		*pending = 0;
+		return sent < 0 ? sent : -EPIPE;
+	}
+	*pending = 0;
+	tcplab_run_actions(sk, NULL);
+	return 0;
+}
+
+#define TCPLAB_SKB_PAYLOAD_MAX	(SKB_WITH_OVERHEAD(16384) - MAX_TCP_HEADER)
+
+/* Bytes copied into the send queue before the core hears of them. */
+#define TCPLAB_SEND_BATCH	(64U * 1024)
+
 static int tcplab_sendmsg(struct socket *sock, struct msghdr *msg, size_t len)
 {
 	struct sock *sk = sock->sk;
 	struct tcplab_sock *tsk = tcplab_sk(sk);
 	int flags = msg->msg_flags;
 	size_t copied = 0;
+	u32 pending = 0;
 	struct sk_buff *skb;
 	long timeo;
 	int err;
@@ -622,12 +671,17 @@ static int tcplab_sendmsg(struct socket *sock, struct msghdr *msg, size_t len)
 	while (msg_data_left(msg)) {
 		u32 mss = tsk->tcb.snd_mss ? : TL_MSS_DEFAULT;
 		size_t copy;
-		int sent;
 
 		err = -EPIPE;
 		if (sk->sk_err || (sk->sk_shutdown & SEND_SHUTDOWN))
 			goto do_error;
 
+		/*
+		 * A queue skb holds at most one MSS, and no more than fits a
+		 * 16 KiB allocation: loopback's 64 KiB MSS would otherwise
+		 * take order-5 pages with a truesize twice the data.
+		 */
+		mss = min_t(u32, mss, TCPLAB_SKB_PAYLOAD_MAX);
 		/* Fill the last skb if none of its bytes went out yet. */
 		skb = skb_peek_tail(&sk->sk_write_queue);
 		if (!skb || skb->len >= mss ||
@@ -640,8 +694,8 @@ static int tcplab_sendmsg(struct socket *sock, struct msghdr *msg, size_t len)
 			skb_reserve(skb, MAX_TCP_HEADER);
 			/* Clones for transmission may write their headers. */
 			__skb_header_release(skb);
-			TCPLAB_SKB_CB(skb)->seq = tsk->tcb.snd_end;
-			TCPLAB_SKB_CB(skb)->end_seq = tsk->tcb.snd_end;
+			TCPLAB_SKB_CB(skb)->seq = tsk->tcb.snd_end + pending;
+			TCPLAB_SKB_CB(skb)->end_seq = tsk->tcb.snd_end + pending;
 			__skb_queue_tail(&sk->sk_write_queue, skb);
 			sk_wmem_queued_add(sk, skb->truesize);
 		}
@@ -654,18 +708,22 @@ static int tcplab_sendmsg(struct socket *sock, struct msghdr *msg, size_t len)
 			goto do_error;
 		}
 		TCPLAB_SKB_CB(skb)->end_seq += copy;
-
-		/* RFC 9293 3.10.2 SEND: the core segmentizes and sends. */
-		sent = tl_send(&tsk->tcb, copy, tcplab_now_us(), &tsk->act);
-		if (WARN_ON_ONCE(sent != (int)copy)) {
-			err = sent < 0 ? sent : -EPIPE;
-			goto do_error;
-		}
-		tcplab_run_actions(sk, NULL);
+		pending += copy;
 		copied += copy;
+		if (pending >= TCPLAB_SEND_BATCH || !msg_data_left(msg)) {
+			err = tcplab_send_pending(sk, &pending, flags);
+			if (err)
+				goto do_error;
+		}
 		continue;
 
 wait_for_space:
+		/* What is queued goes out before we sleep. */
+		err = tcplab_send_pending(sk, &pending, flags);
+		if (err)
+			goto do_error;
+		if (sk_stream_memory_free(sk))
+			continue;
 		set_bit(SOCK_NOSPACE, &sk->sk_socket->flags);
 		err = sk_stream_wait_memory(sk, &timeo);
 		if (err)
@@ -675,6 +733,13 @@ wait_for_space:
 	return copied;
 
 do_error:
+	/* Bytes already in the queue are the user's: send them. */
+	if (pending) {
+		u32 queued = pending;
+
+		if (tcplab_send_pending(sk, &pending, flags))
+			copied -= min_t(size_t, copied, queued);
+	}
 	if (copied) {
 		release_sock(sk);
 		return copied;
@@ -847,10 +912,61 @@ static int tcplab_ioctl(struct socket *sock, unsigned int cmd, unsigned long arg
 
 /* ---- socket options (SOL_TCP; SOL_SOCKET is handled by the core) ---- */
 
+/*
+ * Flow control options (core/tl_nagle.c, tl_delack.c, tl_keepalive.c),
+ * with do_tcp_setsockopt()'s limits and errors.
+ */
+static int tcplab_set_flowopt(struct sock *sk, int optname, int val)
+{
+	struct tcplab_sock *tsk = tcplab_sk(sk);
+	u64 now = tcplab_now_us();
+	int err = 0;
+
+	lock_sock(sk);
+	switch (optname) {
+	case TCP_NODELAY:
+		WRITE_ONCE(tsk->nodelay, !!val);
+		tl_set_nodelay(&tsk->tcb, !!val, now, &tsk->act);
+		break;
+	case TCP_CORK:
+		WRITE_ONCE(tsk->cork, !!val);
+		tl_set_cork(&tsk->tcb, !!val, now, &tsk->act);
+		break;
+	case TCP_QUICKACK:
+		tl_set_quickack(&tsk->tcb, !!val, now, &tsk->act);
+		break;
+	case TCP_KEEPIDLE:
+		if (val < 1 || val > MAX_TCP_KEEPIDLE)
+			err = -EINVAL;
+		else
+			WRITE_ONCE(tsk->keepidle, val);
+		break;
+	case TCP_KEEPINTVL:
+		if (val < 1 || val > MAX_TCP_KEEPINTVL)
+			err = -EINVAL;
+		else
+			WRITE_ONCE(tsk->keepintvl, val);
+		break;
+	case TCP_KEEPCNT:
+		if (val < 1 || val > MAX_TCP_KEEPCNT)
+			err = -EINVAL;
+		else
+			WRITE_ONCE(tsk->keepcnt, val);
+		break;
+	}
+	if (!err) {
+		tcplab_run_actions(sk, NULL);
+		if (optname == TCP_KEEPIDLE || optname == TCP_KEEPINTVL ||
+		    optname == TCP_KEEPCNT)
+			tcplab_keepalive_update(sk);
+	}
+	release_sock(sk);
+	return err;
+}
+
 static int tcplab_setsockopt(struct socket *sock, int level, int optname,
 			     sockptr_t optval, unsigned int optlen)
 {
-	struct tcplab_sock *tsk = tcplab_sk(sock->sk);
 	int val;
 
 	if (level == SOL_TLS)
@@ -865,9 +981,12 @@ static int tcplab_setsockopt(struct socket *sock, int level, int optname,
 		return -EFAULT;
 	switch (optname) {
 	case TCP_NODELAY:
-		/* Accepted; tcplab has no Nagle delay yet, so it is always on. */
-		WRITE_ONCE(tsk->nodelay, !!val);
-		return 0;
+	case TCP_CORK:
+	case TCP_QUICKACK:
+	case TCP_KEEPIDLE:
+	case TCP_KEEPINTVL:
+	case TCP_KEEPCNT:
+		return tcplab_set_flowopt(sock->sk, optname, val);
 	default:
 		return -ENOPROTOOPT;
 	}
@@ -895,6 +1014,24 @@ static int tcplab_getsockopt(struct socket *sock, int level, int optname,
 		break;
 	case TCP_MAXSEG:
 		val = tsk->tcb.snd_mss ? : TL_MSS_DEFAULT;
+		break;
+	case TCP_CORK:
+		val = READ_ONCE(tsk->cork);
+		break;
+	case TCP_QUICKACK:
+		val = !READ_ONCE(tsk->tcb.ack_pingpong);
+		break;
+	case TCP_KEEPIDLE:
+		val = READ_ONCE(tsk->keepidle) ? :
+		      READ_ONCE(sock_net(sock->sk)->ipv4.sysctl_tcp_keepalive_time) / HZ;
+		break;
+	case TCP_KEEPINTVL:
+		val = READ_ONCE(tsk->keepintvl) ? :
+		      READ_ONCE(sock_net(sock->sk)->ipv4.sysctl_tcp_keepalive_intvl) / HZ;
+		break;
+	case TCP_KEEPCNT:
+		val = READ_ONCE(tsk->keepcnt) ? :
+		      READ_ONCE(sock_net(sock->sk)->ipv4.sysctl_tcp_keepalive_probes);
 		break;
 	default:
 		return -ENOPROTOOPT;

@@ -37,6 +37,8 @@
 /* Module parameters (main.c). */
 extern int tcplab_family;
 extern unsigned int tcplab_msl_ms;	/* Maximum Segment Lifetime */
+extern bool tcplab_csum_offload;	/* CHECKSUM_PARTIAL for payload */
+extern unsigned int tcplab_delack_min_ms;	/* 0: no delayed ACKs */
 
 /* Counters in /proc/net/tcplab_stats, per network namespace. */
 enum tcplab_mib {
@@ -139,9 +141,25 @@ struct tcplab_sock {
 
 	struct timer_list	timer[TL_TIMER_NR];
 	unsigned long		deferred;	/* TCPLAB_DEFER_* bits */
+	/* output.c: full segments gathered into one GSO skb; a queue hint */
+	struct tcplab_gso {
+		struct sk_buff	*list;		/* payload clones, in order */
+		struct sk_buff	*last;
+		struct tl_seg_out first;	/* header of the first */
+		u32		next_seq;
+		u32		len;
+		u16		segs;
+		u8		psh;
+	}			gso;
+	struct sk_buff		*xmit_hint;	/* a write queue skb, or NULL */
 	/* Kernel TLS (module/tls_*.c); NULL until TCP_ULP "tls". */
 	struct tcplab_tls	*tls;
 	bool			nodelay;	/* TCP_NODELAY */
+	bool			cork;		/* TCP_CORK */
+	/* TCP_KEEPIDLE/INTVL (s), TCP_KEEPCNT; 0: the netns sysctl */
+	u32			keepidle;
+	u32			keepintvl;
+	u8			keepcnt;
 
 	/* Receive side: sequence number after the last byte queued to read */
 	u32			rcv_queued_end;
@@ -196,6 +214,9 @@ void tcplab_run_actions(struct sock *sk, struct sk_buff *skb);
 int tcplab_connect_start(struct sock *sk);
 void tcplab_purge_queues(struct sock *sk);
 void tcplab_timers_stop(struct sock *sk);
+/* flow control socket options (conn.c) */
+void tcplab_keepalive(struct sock *sk, int on);
+void tcplab_keepalive_update(struct sock *sk);
 
 /*
  * table.c: ports and lookup.
@@ -245,6 +266,7 @@ void tcplab_input_net_exit(struct net *net);
 int tcplab_route(struct sock *sk);
 u16 tcplab_route_mss(struct sock *sk);
 int tcplab_xmit(struct sock *sk, const struct tl_seg_out *seg);
+void tcplab_xmit_flush(struct sock *sk);
 void tcplab_send_reset(struct net *net, struct sk_buff *in_skb,
 		       const struct tl_seg_out *rst);
 

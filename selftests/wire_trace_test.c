@@ -11,7 +11,9 @@
  *    and here the passive user closes only after reading EOF, so tcplab
  *    sends four, and the test asserts four;
  *  - every segment has a valid IPv4 header checksum and TCP checksum
- *    (computed here) and a sane header length;
+ *    (computed here; the module parameter csum_offload is turned off for
+ *    the test, or segments with data would carry partial sums) and a
+ *    sane header length;
  *  - in each direction the sequence numbers are contiguous (no
  *    retransmission on a clean link), and every ACK acknowledges exactly
  *    the sequence space the other side had sent before it.
@@ -24,7 +26,26 @@
 FIXTURE(trace) {
 	struct wire w;
 	int lab;
+	char csum;	/* csum_offload before the test */
 };
+
+#define CSUM_PARAM "/sys/module/tcplab/parameters/csum_offload"
+
+/* Set the csum_offload parameter to @val; its old value ('Y'/'N'). */
+static char csum_offload(char val)
+{
+	char old = 0;
+	FILE *f = fopen(CSUM_PARAM, "r+");
+
+	if (!f)
+		return 0;
+	if (fread(&old, 1, 1, f) == 1) {
+		rewind(f);
+		fputc(val, f);
+	}
+	fclose(f);
+	return old;
+}
 
 FIXTURE_SETUP(trace)
 {
@@ -34,8 +55,10 @@ FIXTURE_SETUP(trace)
 	self->w.root = self->w.a = self->w.b = -1;
 	self->w.up = false;
 	self->lab = tcplab_family();
+	self->csum = 0;
 	if (self->lab < 0)
 		SKIP(return, "tcplab module not loaded");
+	self->csum = csum_offload('N');
 	r = wire_up(&self->w, &why);
 	if (r > 0)
 		SKIP(return, "%s", why);
@@ -44,6 +67,8 @@ FIXTURE_SETUP(trace)
 
 FIXTURE_TEARDOWN(trace)
 {
+	if (self->csum)
+		csum_offload(self->csum);
 	wire_down(&self->w);
 }
 

@@ -179,7 +179,7 @@ static void tl_input_listen(const struct tl_seg_in *seg,
 
 /* Seventh, process the segment text; @dseq is its first byte's number. */
 static void tl_input_text(struct tl_tcb *tcb, u32 dseq, u32 len,
-			  struct tl_actions *act)
+			  u64 now, struct tl_actions *act)
 {
 	u32 end = dseq + len;
 	u32 wnd_end = tcb->rcv_nxt + tcb->rcv_wnd;
@@ -188,10 +188,10 @@ static void tl_input_text(struct tl_tcb *tcb, u32 dseq, u32 len,
 	if (!len)
 		return;
 	/*
-	 * Any data calls for an acknowledgment.  3.8.6.3 allows delaying it
-	 * (at most 0.5 s, at least every second full segment); tcplab
-	 * acknowledges at once, which also gives the immediate duplicate
-	 * ACK that RFC 5681 4.2 requires for out-of-order data.
+	 * Any data calls for an acknowledgment.  Duplicates and out-of-order
+	 * data get it at once (RFC 5681 4.2: the duplicate ACK tells the
+	 * sender about the hole); new in-order data may get a delayed one
+	 * (3.8.6.3, tl_delack.c), decided below.
 	 */
 	tcb->ack_pending = true;
 
@@ -222,7 +222,10 @@ static void tl_input_text(struct tl_tcb *tcb, u32 dseq, u32 len,
 			act->ooo_ready = true;
 			act->ooo_ready_to = nxt;
 			tl_rcv_advance(tcb, nxt - tcb->rcv_nxt);
+			return;		/* RFC 5681 4.2: ACK a filled hole at once */
 		}
+		tcb->ack_pending = false;
+		tl_delack_data(tcb, act->deliver_len, now, act);
 		return;
 	}
 	if (!tl_seq_lt(dseq, end))
@@ -260,7 +263,7 @@ static void tl_input_text_fin(struct tl_tcb *tcb, const struct tl_seg_in *seg,
 	case TL_ESTABLISHED:
 	case TL_FIN_WAIT_1:
 	case TL_FIN_WAIT_2:
-		tl_input_text(tcb, dseq, seg->len, act);
+		tl_input_text(tcb, dseq, seg->len, now, act);
 		break;
 	default:
 		/*
@@ -751,6 +754,8 @@ void tl_input(struct tl_tcb *tcb, const struct tl_seg_in *seg, u64 now,
 		tl_input_syn_sent(tcb, seg, now, act);
 		break;
 	default:
+		/* Any segment shows the peer alive (tl_keepalive.c). */
+		tl_keepalive_rcv(tcb, now);
 		tl_input_other(tcb, seg, now, act);
 		break;
 	}

@@ -16,62 +16,6 @@
 /* Like Linux's TCP_TS_HZ ~ 1000: a timestamp clock of 1.024 ms ticks. */
 #define TL_TS_SHIFT	10
 
-/*
- * The window to advertise, remembered in RCV.WND.  Two rules shape it:
- *  - RFC 9293 3.8.6.2.2 receiver SWS avoidance: only open the window
- *    when it can grow by min(buffer / 2, MSS), so the peer is never
- *    invited to send tiny segments;
- *  - RFC 9293 3.8.6: the right edge RCV.NXT + RCV.WND is never moved
- *    left ("shrinking the window" is strongly discouraged), so a smaller
- *    rcv_space only stops further growth.
- */
-static u8 tl_rcv_shift(const struct tl_tcb *tcb, bool syn)
-{
-	/* RFC 7323 2.2: the window field of a SYN is never scaled. */
-	if (!syn && (tcb->opts & TL_TCB_WSCALE))
-		return tcb->rcv_wscale;
-	return 0;
-}
-
-static u32 tl_rcv_sws_thresh(const struct tl_tcb *tcb)
-{
-	return min_t(u32, tcb->cfg.rcv_buf / 2, tcb->cfg.mss);
-}
-
-/* The window we could offer now, or 0 if SWS avoidance keeps it shut. */
-static u32 tl_rcv_wnd_grown(const struct tl_tcb *tcb, bool syn)
-{
-	u32 avail = min_t(u32, tcb->rcv_space,
-			  TL_WND_MAX << tl_rcv_shift(tcb, syn));
-
-	if (avail > tcb->rcv_wnd &&
-	    avail - tcb->rcv_wnd >= tl_rcv_sws_thresh(tcb))
-		return avail;
-	return 0;
-}
-
-static u16 tl_rcv_wnd_field(struct tl_tcb *tcb, bool syn)
-{
-	u32 grown = tl_rcv_wnd_grown(tcb, syn);
-
-	if (grown)
-		tcb->rcv_wnd = grown;
-	return (u16)min_t(u32, tcb->rcv_wnd >> tl_rcv_shift(tcb, syn),
-			  TL_WND_MAX);
-}
-
-/*
- * After the user read data: is a window update worth a segment of its
- * own?  Only if the window can open (SWS rule above) and the window the
- * peer knows is below the SWS threshold, i.e. the peer may be stalled.
- * Otherwise the next ACK carries the larger window anyway.
- */
-bool tl_rcv_wnd_should_update(const struct tl_tcb *tcb)
-{
-	return tcb->rcv_wnd < tl_rcv_sws_thresh(tcb) &&
-	       tl_rcv_wnd_grown(tcb, false);
-}
-
 static void tl_out_options(struct tl_tcb *tcb, struct tl_seg_out *s,
 			   bool syn, u64 now)
 {
@@ -131,6 +75,7 @@ static struct tl_seg_out *tl_emit(struct tl_tcb *tcb, u8 flags, u32 seq,
 		s->th.ack = tcb->rcv_nxt;
 		tcb->last_ack_sent = tcb->rcv_nxt;
 		tcb->ack_pending = false;
+		tl_delack_ack_sent(tcb, act);
 	}
 	s->th.wnd = tl_rcv_wnd_field(tcb, syn);
 	/* Below snd_max means this sequence space went out before. */
@@ -169,6 +114,10 @@ static bool tl_emit_data(struct tl_tcb *tcb, u32 len, u64 now,
 		tcb->rtt_end = seq + len + fin;
 		tcb->rtt_start = now;
 	}
+	if (len && !tl_seq_lt(seq, tcb->snd_max)) {
+		tl_nagle_sent(tcb, seq, len);
+		tl_delack_data_sent(tcb, now);
+	}
 	tcb->snd_nxt = seq + len + fin;
 	tcb->snd_max = tl_seq_max(tcb->snd_max, tcb->snd_nxt);
 	/* RFC 6298 5.1: start the timer if it is not running. */
@@ -177,7 +126,7 @@ static bool tl_emit_data(struct tl_tcb *tcb, u32 len, u64 now,
 	return true;
 }
 
-static u32 tl_snd_usable(const struct tl_tcb *tcb)
+u32 tl_snd_usable(const struct tl_tcb *tcb)
 {
 	u32 wnd = tcb->snd_wnd;
 	u32 wnd_end;
@@ -189,7 +138,7 @@ static u32 tl_snd_usable(const struct tl_tcb *tcb)
 	return tl_seq_gt(wnd_end, tcb->snd_nxt) ? wnd_end - tcb->snd_nxt : 0;
 }
 
-static u32 tl_snd_avail(const struct tl_tcb *tcb)
+u32 tl_snd_avail(const struct tl_tcb *tcb)
 {
 	return tl_seq_lt(tcb->snd_nxt, tcb->snd_end) ?
 	       tcb->snd_end - tcb->snd_nxt : 0;
@@ -198,6 +147,8 @@ static u32 tl_snd_avail(const struct tl_tcb *tcb)
 static void tl_transmit_data(struct tl_tcb *tcb, u64 now,
 			     struct tl_actions *act)
 {
+	bool wnd_held = false, nagle_held = false;
+
 	for (;;) {
 		u32 avail = tl_snd_avail(tcb);
 		u32 n = min_t(u32, min_t(u32, avail, tl_snd_usable(tcb)),
@@ -205,15 +156,22 @@ static void tl_transmit_data(struct tl_tcb *tcb, u64 now,
 		/* The FIN is due once all data is out and it is not yet. */
 		bool fin = tcb->fin_queued && tcb->snd_nxt + n == tcb->snd_end;
 
-		/*
-		 * Sender SWS avoidance, RFC 9293 3.8.6.2.1: send a partial
-		 * segment only if it holds all queued data, or at least half
-		 * of the largest window the peer ever offered.  (Nagle's
-		 * algorithm, 3.7.4, is not implemented: tcplab behaves as with
-		 * TCP_NODELAY.)
-		 */
-		if (n < tcb->snd_mss && n < avail && n < tcb->max_snd_wnd / 2)
+		if (n < tcb->snd_mss && n < avail &&
+		    n < tcb->max_snd_wnd / 2) {
+			/*
+			 * Sender SWS avoidance, RFC 9293 3.8.6.2.1: send a
+			 * partial segment only if it holds all queued data,
+			 * or at least half of the largest window the peer
+			 * ever offered.  The persist timer is the override.
+			 */
+			wnd_held = true;
 			n = 0;
+		} else if (n && n < tcb->snd_mss && !fin &&
+			   tl_nagle_hold(tcb, n)) {
+			/* Nagle / cork / MSG_MORE (tl_nagle.c). */
+			nagle_held = true;
+			n = 0;
+		}
 		if (!n && !fin)
 			break;
 		if (!tl_emit_data(tcb, n, now, act))
@@ -221,15 +179,10 @@ static void tl_transmit_data(struct tl_tcb *tcb, u64 now,
 		if (fin)
 			break;
 	}
-	/*
-	 * Data waits but nothing is in flight, so no ACK will come to clock
-	 * it out (zero window, or SWS avoidance held it back).  The
-	 * retransmission timer doubles as the persist timer of RFC 9293
-	 * 3.8.6.1; tl_timer() then sends a probe.
-	 */
-	if (tcb->snd_una == tcb->snd_max && tl_snd_avail(tcb) &&
-	    !tcb->timer[TL_TIMER_RTX])
-		tl_rtx_timer_restart(tcb, now, act);
+	tcb->cork_push = false;
+	tl_cork_check(tcb, nagle_held, now, act);
+	tl_persist_check(tcb, wnd_held || (tl_snd_avail(tcb) && !nagle_held),
+			 now, act);
 }
 
 void tl_transmit(struct tl_tcb *tcb, u64 now, struct tl_actions *act)
@@ -346,17 +299,33 @@ void tl_retransmit_head(struct tl_tcb *tcb, u64 now, struct tl_actions *act)
 }
 
 /*
- * Persist probe (RFC 9293 3.8.6.1): nothing is in flight and the window
- * does not admit the waiting data.  Send one segment anyway - the usable
- * part of the window, but at least one byte even into a zero window - so
- * the peer answers with its current window.
+ * Sender SWS override (RFC 9293 3.8.6.2.1, the persist timer fired with a
+ * small window open): send what the window admits, at most one MSS.
  */
 void tl_send_probe(struct tl_tcb *tcb, u64 now, struct tl_actions *act)
 {
 	u32 n = min_t(u32, tl_snd_avail(tcb), tcb->snd_mss);
 
-	n = min_t(u32, n, max_t(u32, tl_snd_usable(tcb), 1));
-	tl_emit_data(tcb, n, now, act);
+	n = min_t(u32, n, tl_snd_usable(tcb));
+	if (n)
+		tl_emit_data(tcb, n, now, act);
+}
+
+/*
+ * A probe that makes the peer answer with its current RCV.NXT and window
+ * without giving it anything to accept: <SEQ=SND.UNA-1><ACK=RCV.NXT>
+ * <CTL=ACK>, no data.  The sequence number is old, so the receiver finds
+ * it unacceptable and "an acknowledgment should be sent in reply" (RFC
+ * 9293 3.10.7.4 first).  Linux probes zero windows (tcp_send_probe0) and
+ * keepalives (RFC 1122 4.2.3.6) this way.
+ */
+void tl_send_window_probe(struct tl_tcb *tcb, u64 now, struct tl_actions *act)
+{
+	struct tl_seg_out *s;
+
+	s = tl_emit(tcb, TL_TCP_ACK, tcb->snd_una - 1, 0, now, act);
+	if (s)
+		s->probe = true;
 }
 
 int tl_seg_out_build(u8 *buf, u32 buflen, const struct tl_seg_out *s)

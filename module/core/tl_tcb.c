@@ -45,6 +45,14 @@ void tl_cfg_default(struct tl_cfg *cfg)
 	cfg->mss = 1460;
 	cfg->rcv_buf = 128 * 1024;
 	cfg->cc = &tl_cc_reno;
+	/* Linux: TCP_ATO_MIN 40 ms, TCP_DELACK_MAX 200 ms, cork 200 ms. */
+	cfg->delack_min_us = 40U * 1000U;
+	cfg->delack_max_us = 200U * 1000U;
+	cfg->cork_us = 200U * 1000U;
+	/* Linux's tcp_keepalive_time/intvl/probes. */
+	cfg->keep_idle_s = 7200;
+	cfg->keep_intvl_s = 75;
+	cfg->keep_cnt = 9;
 }
 
 void tl_tcb_init(struct tl_tcb *tcb, const struct tl_cfg *cfg,
@@ -116,6 +124,8 @@ void tl_set_state(struct tl_tcb *tcb, enum tl_state new_state, u64 now,
 	switch (new_state) {
 	case TL_ESTABLISHED:
 		act->wake |= TL_WAKE_WRITE;	/* OPEN completed */
+		tl_delack_init(tcb);
+		tl_keepalive_start(tcb, now, act);
 		break;
 	case TL_CLOSE_WAIT:
 		act->wake |= TL_WAKE_READ;	/* "connection closing" */
@@ -125,7 +135,9 @@ void tl_set_state(struct tl_tcb *tcb, enum tl_state new_state, u64 now,
 		 * 3.10.7.4 eighth: "enter the TIME-WAIT state. Start the
 		 * time-wait timer, turn off the other timers."
 		 */
-		tl_timer_cancel(tcb, TL_TIMER_RTX, act);
+		for (id = 0; id < TL_TIMER_NR; id++)
+			if (id != TL_TIMER_TIME_WAIT)
+				tl_timer_cancel(tcb, id, act);
 		tl_timer_arm(tcb, TL_TIMER_TIME_WAIT,
 			     now + 2 * (u64)tcb->cfg.msl_us, act);
 		break;

@@ -51,8 +51,12 @@
 
 /* Timers the glue runs on behalf of a tcb. */
 enum tl_timer_id {
-	TL_TIMER_RTX,		/* retransmission (and zero-window persist) */
+	TL_TIMER_RTX,		/* retransmission */
 	TL_TIMER_TIME_WAIT,	/* 2 * MSL in TIME-WAIT */
+	TL_TIMER_DELACK,	/* delayed ACK (tl_delack.c) */
+	TL_TIMER_PERSIST,	/* zero-window probes (tl_persist.c) */
+	TL_TIMER_KEEPALIVE,	/* keepalive probes (tl_keepalive.c) */
+	TL_TIMER_CORK,		/* corked data's 200 ms ceiling (tl_nagle.c) */
 	TL_TIMER_NR,
 };
 
@@ -108,6 +112,17 @@ struct tl_cfg {
 	u16 mss;		/* our MSS: from the route MTU (1460) */
 	u32 rcv_buf;		/* receive buffer size in bytes */
 	const struct tl_cc_ops *cc;	/* NULL: no congestion control */
+
+	/* Flow control and timers of tl_delack/nagle/persist/keepalive.c */
+	u32 delack_min_us;	/* first delayed ACK timeout; 0: ACK at once */
+	u32 delack_max_us;	/* largest delayed ACK timeout (200 ms) */
+	u32 cork_us;		/* corked partial segments wait at most this */
+	bool nodelay;		/* TCP_NODELAY: no Nagle */
+	bool cork;		/* TCP_CORK */
+	bool keepalive;		/* SO_KEEPALIVE */
+	u8 keep_cnt;		/* TCP_KEEPCNT */
+	u32 keep_idle_s;	/* TCP_KEEPIDLE */
+	u32 keep_intvl_s;	/* TCP_KEEPINTVL */
 };
 
 /* Linux-like defaults (MSL 30 s so TIME-WAIT lasts 60 s as in Linux). */
@@ -134,6 +149,8 @@ struct tl_seg_out {
 	u32 data_len;
 	/* Carries sequence space sent before (SYN, data or FIN again). */
 	bool rtx;
+	/* A zero-window or keepalive probe (seq SND.UNA - 1, no data). */
+	bool probe;
 };
 
 struct tl_state_change {
@@ -231,6 +248,22 @@ struct tl_tcb {
 	bool ack_pending;	/* an ACK must go out before we return */
 	int err;		/* the error the connection ended with */
 
+	/* Delayed ACK (tl_delack.c) */
+	bool ack_delayed;	/* an ACK is owed; TL_TIMER_DELACK sends it */
+	bool ack_pingpong;	/* interactive: our replies carry the ACKs */
+	u8 ack_quick;		/* ACK this many more segments at once */
+	u16 rcv_mss;		/* full-sized segment from the peer */
+	u32 ack_ato;		/* delayed ACK timeout now */
+	u64 ack_lrcv;		/* when data last arrived */
+	/* Nagle, cork (tl_nagle.c) */
+	u32 snd_sml;		/* end of the last small segment sent */
+	bool snd_more;		/* MSG_MORE: set by the glue around tl_send() */
+	bool cork_push;		/* cork timer fired: send the partial segment */
+	/* Persist (tl_persist.c) and keepalive (tl_keepalive.c) */
+	u8 persist_backoff;	/* probes sent in this zero-window episode */
+	u8 keep_probes;		/* keepalive probes unanswered */
+	u64 rcv_tstamp;		/* when the last segment arrived */
+
 	struct tl_ooo ooo;
 	struct tl_cc cc;
 	struct tl_cfg cfg;
@@ -282,6 +315,15 @@ bool tl_rst_reply(const struct tl_tcphdr *th, u32 payload_len,
 
 /* Write header + options of @s into @buf; header length or -ENOSPC. */
 int tl_seg_out_build(u8 *buf, u32 buflen, const struct tl_seg_out *s);
+
+/* Socket options that change a running connection (tl_nagle.c etc.) */
+void tl_set_nodelay(struct tl_tcb *tcb, bool on, u64 now,
+		    struct tl_actions *act);
+void tl_set_cork(struct tl_tcb *tcb, bool on, u64 now, struct tl_actions *act);
+void tl_set_quickack(struct tl_tcb *tcb, bool on, u64 now,
+		     struct tl_actions *act);
+void tl_set_keepalive(struct tl_tcb *tcb, bool on, u32 idle_s, u32 intvl_s,
+		      u8 cnt, u64 now, struct tl_actions *act);
 
 /* Bytes the user has queued that are not acknowledged yet. */
 u32 tl_snd_queued(const struct tl_tcb *tcb);

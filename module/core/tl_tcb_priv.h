@@ -47,5 +47,36 @@ void tl_reply_rst(const struct tl_seg_in *seg, struct tl_actions *act);
 bool tl_rcv_wnd_should_update(const struct tl_tcb *tcb);
 void tl_retransmit_head(struct tl_tcb *tcb, u64 now, struct tl_actions *act);
 void tl_send_probe(struct tl_tcb *tcb, u64 now, struct tl_actions *act);
+u32 tl_snd_usable(const struct tl_tcb *tcb);
+u32 tl_snd_avail(const struct tl_tcb *tcb);
+void tl_send_window_probe(struct tl_tcb *tcb, u64 now, struct tl_actions *act);
+
+/* tl_window.c: the receive window (RFC 9293 3.8.6.2.2) */
+u16 tl_rcv_wnd_field(struct tl_tcb *tcb, bool syn);
+
+/* tl_delack.c: when to acknowledge (RFC 9293 3.8.6.3, RFC 1122 4.2.3.2) */
+void tl_delack_init(struct tl_tcb *tcb);
+void tl_delack_data(struct tl_tcb *tcb, u32 len, u64 now,
+		    struct tl_actions *act);
+void tl_delack_ack_sent(struct tl_tcb *tcb, struct tl_actions *act);
+void tl_delack_data_sent(struct tl_tcb *tcb, u64 now);
+void tl_delack_timeout(struct tl_tcb *tcb, u64 now);
+
+/* tl_nagle.c: whether to send a partial segment (RFC 896, RFC 9293 3.7.4) */
+bool tl_nagle_hold(const struct tl_tcb *tcb, u32 len);
+void tl_nagle_sent(struct tl_tcb *tcb, u32 seq, u32 len);
+void tl_cork_check(struct tl_tcb *tcb, bool held, u64 now,
+		   struct tl_actions *act);
+void tl_cork_timeout(struct tl_tcb *tcb);
+
+/* tl_persist.c: zero-window probing (RFC 9293 3.8.6.1) */
+void tl_persist_check(struct tl_tcb *tcb, bool wnd_held, u64 now,
+		      struct tl_actions *act);
+void tl_persist_timeout(struct tl_tcb *tcb, u64 now, struct tl_actions *act);
+
+/* tl_keepalive.c (RFC 9293 3.8.4, RFC 1122 4.2.3.6) */
+void tl_keepalive_start(struct tl_tcb *tcb, u64 now, struct tl_actions *act);
+void tl_keepalive_rcv(struct tl_tcb *tcb, u64 now);
+void tl_keepalive_timeout(struct tl_tcb *tcb, u64 now, struct tl_actions *act);
 
 #endif /* _TCPLAB_CORE_TCB_PRIV_H */

@@ -43,18 +43,9 @@ static void tl_rtx_timeout(struct tl_tcb *tcb, u64 now,
 		break;
 	}
 
-	if (tcb->snd_una == tcb->snd_max) {
-		/*
-		 * Nothing outstanding: this is the persist timer (see
-		 * tl_transmit_data()).  Probe the peer's window, backing off
-		 * like retransmissions (RFC 9293 3.8.6.1).
-		 */
-		if (tl_seq_lt(tcb->snd_nxt, tcb->snd_end)) {
-			tl_rto_backoff(&tcb->rto);
-			tl_send_probe(tcb, now, act);
-		}
+	/* Nothing outstanding: a stale timer (persist has its own). */
+	if (tcb->snd_una == tcb->snd_max)
 		return;
-	}
 
 	/*
 	 * RFC 9293 3.8.3: after R2 retransmissions without progress "the
@@ -114,6 +105,18 @@ void tl_timer(struct tl_tcb *tcb, enum tl_timer_id id, u64 now,
 		return;
 	case TL_TIMER_RTX:
 		tl_rtx_timeout(tcb, now, act);
+		break;
+	case TL_TIMER_DELACK:
+		tl_delack_timeout(tcb, now);
+		break;
+	case TL_TIMER_PERSIST:
+		tl_persist_timeout(tcb, now, act);
+		break;
+	case TL_TIMER_KEEPALIVE:
+		tl_keepalive_timeout(tcb, now, act);
+		break;
+	case TL_TIMER_CORK:
+		tl_cork_timeout(tcb);
 		break;
 	default:
 		return;

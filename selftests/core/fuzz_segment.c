@@ -108,6 +108,15 @@ static void fz_setup(struct fz *f, u8 sel)
 		f->cfg.opts = 0;
 	if (sel & 0x40)
 		f->cfg.cc = NULL;
+	if (sel & 0x10) {
+		/* flow control variants: keepalive, cork, no Nagle */
+		f->cfg.keepalive = true;
+		f->cfg.keep_idle_s = 1;
+		f->cfg.keep_intvl_s = 1;
+		f->cfg.keep_cnt = 2;
+		f->cfg.cork = sel & 0x20;
+		f->cfg.nodelay = sel & 0x40;
+	}
 	tl_tcb_init(&f->tcb, &f->cfg, f->ooo, (sel & 0x20) ? 0 : 4);
 	f->now = 1000000;
 
@@ -231,6 +240,11 @@ int LLVMFuzzerTestOneInput(const u8 *data, size_t size)
 		case 1:
 		case 2:
 			id = (op & 7) == 1 ? TL_TIMER_RTX : TL_TIMER_TIME_WAIT;
+			/* high bits pick one of the flow control timers */
+			if (op & 0x40)
+				id = TL_TIMER_TIME_WAIT + 1 +
+				     (op >> 3) % (TL_TIMER_NR -
+						  TL_TIMER_TIME_WAIT - 1);
 			/* time jumps to the deadline, as if the timer fired */
 			if (f.tcb.timer[id] > f.now)
 				f.now = f.tcb.timer[id];

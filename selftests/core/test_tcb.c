@@ -1020,19 +1020,23 @@ TEST(rfc9293_3_8_6_1_zero_window_probe)
 	ASSERT_EQ(0, c.tcb.snd_wnd);
 	tl_send(&c.tcb, 500, c.now, &c.act);
 	EXPECT_NOSEG(&c);
-	ASSERT_EQ(TL_TIMER_ARM, c.act.timer[TL_TIMER_RTX].op);
-	/* persist timer: one byte into the closed window */
-	t_fire(&c, TL_TIMER_RTX);
-	EXPECT_SEG(&c, 0, "ACK", ISS + 1, IRS + 1);
-	EXPECT_DATA(&c, 0, 1);
+	ASSERT_EQ(TL_TIMER_ARM, c.act.timer[TL_TIMER_PERSIST].op);
+	ASSERT_EQ(0, c.tcb.timer[TL_TIMER_RTX]);
+	/* persist timer: a probe below SND.UNA, no data (tl_persist.c) */
+	t_fire(&c, TL_TIMER_PERSIST);
+	EXPECT_SEG(&c, 0, "ACK", ISS, IRS + 1);
+	EXPECT_DATA(&c, 0, 0);
+	ASSERT_TRUE(c.act.seg[0].probe);
+	ASSERT_EQ(ISS + 1, c.tcb.snd_nxt);
 	/* still closed, but answered: no retry counted */
 	t_in(&c, "ACK", IRS + 1, ISS + 1, 0, 0);
 	ASSERT_EQ(0, c.tcb.retries);
-	/* window opens: the rest goes */
+	/* window opens: everything goes */
 	t_in(&c, "ACK", IRS + 1, ISS + 1, 4000, 0);
-	EXPECT_SEG(&c, 0, "ACK|PSH", ISS + 2, IRS + 1);
-	EXPECT_DATA(&c, 0, 499);
-	ASSERT_EQ(1, c.act.seg[0].data_off);
+	EXPECT_SEG(&c, 0, "ACK|PSH", ISS + 1, IRS + 1);
+	EXPECT_DATA(&c, 0, 500);
+	ASSERT_EQ(0, c.act.seg[0].data_off);
+	ASSERT_EQ(TL_TIMER_CANCEL, c.act.timer[TL_TIMER_PERSIST].op);
 }
 
 TEST(rfc5681_3_2_fast_retransmit)

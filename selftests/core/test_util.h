@@ -57,6 +57,12 @@ static inline void t_cfg(struct tl_cfg *cfg)
 	cfg->mss = T_MSS;
 	cfg->rcv_buf = T_BUF;
 	cfg->msl_us = T_MSL;
+	/*
+	 * Every data segment acknowledged at once, no Nagle: the scripts
+	 * see one reply per segment.  test_flow.c turns these back on.
+	 */
+	cfg->delack_min_us = 0;
+	cfg->nodelay = true;
 }
 
 static inline void t_init_cfg(struct t_conn *c, const struct tl_cfg *cfg)

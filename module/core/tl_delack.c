@@ -1,0 +1,131 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * tl_delack.c - when to acknowledge data: delayed ACKs.
+ *
+ * RFC 9293 3.8.6.3 (and RFC 1122 4.2.3.2): "A TCP SHOULD implement a
+ * delayed ACK, but an ACK should not be excessively delayed; in
+ * particular, the delay MUST be less than 0.5 seconds.  An ACK SHOULD be
+ * generated for at least every second full-sized segment or 2*RMSS bytes
+ * of new data (where RMSS is the MSS specified by the TCP endpoint
+ * receiving the segments to be acknowledged)".  Fewer ACKs mean fewer
+ * segments; an ACK that waits can ride on the reply data (piggybacking),
+ * which makes a request/response exchange one segment per direction.
+ *
+ * tcplab follows Linux's shape of it:
+ *  - quick-ACK mode: the first few data segments of a connection are
+ *    acknowledged at once, so the peer's slow start is not slowed down
+ *    by our delay (Linux: up to 16, rcv_wnd / (2 * rcv_mss));
+ *  - otherwise an ACK goes out when more than one full-sized segment is
+ *    unacknowledged, and else after the delayed ACK timeout (ATO): 40 ms,
+ *    doubling up to 200 ms when the timer keeps firing (Linux's
+ *    TCP_ATO_MIN and TCP_DELACK_MAX);
+ *  - "ping-pong" (interactive) mode: when we send data soon after data
+ *    arrived, the application answers requests, so ACKs wait for the
+ *    answer even in quick-ACK mode.  A timer that fires anyway ends the
+ *    mode.  TCP_QUICKACK leaves it (and sends a waiting ACK at once);
+ *    TCP_QUICKACK 0 enters it;
+ *  - out-of-order data, data that fills a hole, duplicates and FINs are
+ *    acknowledged at once (RFC 5681 4.2, RFC 9293 3.10.7.4).
+ *
+ * cfg.delack_min_us == 0 turns delayed ACKs off: every segment is
+ * acknowledged at once.
+ */
+#include "tl_types.h"
+#include "tl_tcb_priv.h"
+
+/* Like Linux's TCP_MAX_QUICKACKS. */
+#define TL_QUICKACKS_MAX	16
+
+void tl_delack_init(struct tl_tcb *tcb)
+{
+	u32 q;
+
+	/* The peer's segments are at most our MSS (less a timestamp). */
+	tcb->rcv_mss = tcb->cfg.mss;
+	if (tcb->opts & TL_TCB_TS)
+		tcb->rcv_mss -= min_t(u16, tcb->rcv_mss, TL_OPT_TS_SPACE);
+	tcb->rcv_mss = max_t(u16, tcb->rcv_mss, TL_MSS_MIN);
+	q = tcb->cfg.rcv_buf / (2 * (u32)tcb->rcv_mss);
+	tcb->ack_quick = (u8)min_t(u32, max_t(u32, q, 2), TL_QUICKACKS_MAX);
+	tcb->ack_ato = tcb->cfg.delack_min_us;
+}
+
+/* In-order data (@len bytes) was just taken in; RCV.NXT moved. */
+void tl_delack_data(struct tl_tcb *tcb, u32 len, u64 now,
+		    struct tl_actions *act)
+{
+	bool quick;
+
+	/* The largest segment seen is the peer's full size (Linux too). */
+	if (len > tcb->rcv_mss)
+		tcb->rcv_mss = (u16)min_t(u32, len, tcb->cfg.mss);
+	tcb->ack_lrcv = now;
+
+	quick = tcb->ack_quick && !tcb->ack_pingpong;
+	if (!tcb->cfg.delack_min_us || quick ||
+	    /* "at least every second full-sized segment" */
+	    tcb->rcv_nxt - tcb->last_ack_sent > tcb->rcv_mss ||
+	    /* RFC 5681 4.2: ACK at once while a gap remains */
+	    !tl_ooo_empty(&tcb->ooo)) {
+		if (quick)
+			tcb->ack_quick--;
+		tcb->ack_pending = true;
+		return;
+	}
+	if (!tcb->ack_delayed) {
+		tcb->ack_delayed = true;
+		tl_timer_arm(tcb, TL_TIMER_DELACK, now + tcb->ack_ato, act);
+	}
+}
+
+/* Any segment carrying an ACK went out: nothing is owed any more. */
+void tl_delack_ack_sent(struct tl_tcb *tcb, struct tl_actions *act)
+{
+	if (!tcb->ack_delayed)
+		return;
+	tcb->ack_delayed = false;
+	tl_timer_cancel(tcb, TL_TIMER_DELACK, act);
+}
+
+/* New data went out: an answer soon after a request means ping-pong. */
+void tl_delack_data_sent(struct tl_tcb *tcb, u64 now)
+{
+	if (tcb->cfg.delack_min_us && tcb->ack_lrcv &&
+	    now - tcb->ack_lrcv < tcb->ack_ato)
+		tcb->ack_pingpong = true;
+}
+
+/* TL_TIMER_DELACK expired: send the ACK (tl_timer() then transmits). */
+void tl_delack_timeout(struct tl_tcb *tcb, u64 now)
+{
+	if (!tcb->ack_delayed)
+		return;
+	tcb->ack_delayed = false;
+	if (tcb->ack_pingpong) {
+		/* The answer did not come in time: not interactive after all. */
+		tcb->ack_pingpong = false;
+		tcb->ack_ato = tcb->cfg.delack_min_us;
+	} else {
+		/* Data arrives more slowly than we wait: wait longer. */
+		tcb->ack_ato = min_t(u32, tcb->ack_ato * 2,
+				     tcb->cfg.delack_max_us);
+	}
+	tcb->ack_pending = true;
+}
+
+/* setsockopt(TCP_QUICKACK), as Linux's __tcp_sock_set_quickack(). */
+void tl_set_quickack(struct tl_tcb *tcb, bool on, u64 now,
+		     struct tl_actions *act)
+{
+	tl_actions_clear(act);
+	if (!on) {
+		tcb->ack_pingpong = true;
+		return;
+	}
+	tcb->ack_pingpong = false;
+	if (tcb->ack_delayed && (tcb->state == TL_ESTABLISHED ||
+				 tcb->state == TL_CLOSE_WAIT)) {
+		tcb->ack_pending = true;
+		tl_transmit(tcb, now, act);
+	}
+}

@@ -1,0 +1,541 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * test_flow.c - flow control and its timers: delayed ACK (tl_delack.c),
+ * Nagle / cork / MSG_MORE (tl_nagle.c), the persist timer (tl_persist.c),
+ * keepalive (tl_keepalive.c) and window updates (tl_window.c).
+ *
+ * ISS = 100, IRS = 5000, MSS 1000, receive buffer 8000, no options, no
+ * congestion control; unlike test_tcb.c, delayed ACKs (40 ms .. 200 ms)
+ * and Nagle are on, as in tl_cfg_default().
+ */
+#include "test_util.h"
+
+#define ISS 100
+#define IRS 5000
+#define MS 1000ULL
+
+static void f_cfg(struct tl_cfg *cfg)
+{
+	t_cfg(cfg);
+	cfg->delack_min_us = 40 * MS;
+	cfg->delack_max_us = 200 * MS;
+	cfg->nodelay = false;
+}
+
+static void f_establish(struct __test_metadata *_metadata, struct t_conn *c,
+			const struct tl_cfg *cfg)
+{
+	t_init_cfg(c, cfg);
+	T_ESTABLISH_ACTIVE(c, ISS, IRS);
+	c->tcb.snd_mss = T_MSS;	/* as if the SYN,ACK said MSS 1000 */
+}
+
+/* The peer's data segment [IRS + 1 + off, + len) arrives. */
+static void f_data(struct t_conn *c, u32 off, u32 len)
+{
+	c->now += 1000;
+	t_in(c, "ACK", IRS + 1 + off, ISS + 1 + (c->tcb.snd_una - ISS - 1),
+	     60000, len);
+}
+
+/* Use up quick-ACK mode: rcv_buf / (2 * MSS) = 4 segments. */
+static void f_past_quick(struct __test_metadata *_metadata, struct t_conn *c,
+			 u32 *off)
+{
+	int i;
+
+	ASSERT_EQ(4, c->tcb.ack_quick);
+	for (i = 0; i < 4; i++) {
+		f_data(c, *off, T_MSS);
+		*off += T_MSS;
+		EXPECT_SEG(c, 0, "ACK", ISS + 1, IRS + 1 + *off);
+		tl_rcv_read(&c->tcb, T_MSS, c->now, &c->act);
+	}
+	ASSERT_EQ(0, c->tcb.ack_quick);
+}
+
+TEST(delack_quick_mode_then_every_second_full_segment)
+{
+	struct tl_cfg cfg;
+	struct t_conn c;
+	u32 off = 0;
+
+	f_cfg(&cfg);
+	f_establish(_metadata, &c, &cfg);
+	f_past_quick(_metadata, &c, &off);
+
+	/* RFC 9293 3.8.6.3: one full segment may wait ... */
+	f_data(&c, off, T_MSS);
+	off += T_MSS;
+	EXPECT_NOSEG(&c);
+	ASSERT_TRUE(c.tcb.ack_delayed);
+	ASSERT_EQ(TL_TIMER_ARM, c.act.timer[TL_TIMER_DELACK].op);
+	ASSERT_EQ(c.now + 40 * MS, c.act.timer[TL_TIMER_DELACK].expires);
+	/* ... the second one is acknowledged at once, timer stopped */
+	f_data(&c, off, T_MSS);
+	off += T_MSS;
+	ASSERT_EQ(1, c.act.nseg);
+	EXPECT_SEG(&c, 0, "ACK", ISS + 1, IRS + 1 + off);
+	ASSERT_EQ(TL_TIMER_CANCEL, c.act.timer[TL_TIMER_DELACK].op);
+	ASSERT_FALSE(c.tcb.ack_delayed);
+}
+
+TEST(delack_timer_sends_ack_and_backs_off_to_200ms)
+{
+	struct tl_cfg cfg;
+	struct t_conn c;
+	u32 off = 0;
+	u64 expect[] = { 40, 80, 160, 200, 200 };
+	unsigned int i;
+
+	f_cfg(&cfg);
+	f_establish(_metadata, &c, &cfg);
+	f_past_quick(_metadata, &c, &off);
+
+	for (i = 0; i < ARRAY_SIZE(expect); i++) {
+		f_data(&c, off, 10);
+		off += 10;
+		EXPECT_NOSEG(&c);
+		ASSERT_EQ(c.now + expect[i] * MS, c.tcb.timer[TL_TIMER_DELACK]);
+		t_fire(&c, TL_TIMER_DELACK);
+		ASSERT_EQ(1, c.act.nseg);
+		EXPECT_SEG(&c, 0, "ACK", ISS + 1, IRS + 1 + off);
+		/* never more than 0.5 s (RFC 1122 4.2.3.2) */
+		ASSERT_LE(c.tcb.ack_ato, 500 * MS);
+	}
+}
+
+TEST(delack_piggybacks_on_reply_data_and_enters_pingpong)
+{
+	struct tl_cfg cfg;
+	struct t_conn c;
+	u32 off = 0;
+
+	f_cfg(&cfg);
+	cfg.nodelay = true;
+	f_establish(_metadata, &c, &cfg);
+	f_past_quick(_metadata, &c, &off);
+
+	f_data(&c, off, 10);		/* a request */
+	off += 10;
+	EXPECT_NOSEG(&c);
+	c.now += 5 * MS;
+	tl_send(&c.tcb, 20, c.now, &c.act);	/* the answer carries the ACK */
+	ASSERT_EQ(1, c.act.nseg);
+	EXPECT_SEG(&c, 0, "ACK|PSH", ISS + 1, IRS + 1 + off);
+	EXPECT_DATA(&c, 0, 20);
+	ASSERT_EQ(TL_TIMER_CANCEL, c.act.timer[TL_TIMER_DELACK].op);
+	ASSERT_TRUE(c.tcb.ack_pingpong);
+
+	/* TCP_QUICKACK: leave ping-pong, a waiting ACK goes at once */
+	t_in(&c, "ACK", IRS + 1 + off, ISS + 21, 60000, 10);
+	off += 10;
+	EXPECT_NOSEG(&c);
+	tl_set_quickack(&c.tcb, true, c.now, &c.act);
+	ASSERT_EQ(1, c.act.nseg);
+	EXPECT_SEG(&c, 0, "ACK", ISS + 21, IRS + 1 + off);
+	ASSERT_FALSE(c.tcb.ack_pingpong);
+	tl_set_quickack(&c.tcb, false, c.now, &c.act);
+	ASSERT_TRUE(c.tcb.ack_pingpong);
+}
+
+TEST(delack_pingpong_holds_acks_even_in_quick_mode)
+{
+	struct tl_cfg cfg;
+	struct t_conn c;
+
+	f_cfg(&cfg);
+	f_establish(_metadata, &c, &cfg);
+	ASSERT_EQ(4, c.tcb.ack_quick);
+	tl_set_quickack(&c.tcb, false, c.now, &c.act);
+	f_data(&c, 0, 10);
+	EXPECT_NOSEG(&c);
+	ASSERT_TRUE(c.tcb.ack_delayed);
+	/* the timer fires: not interactive after all */
+	t_fire(&c, TL_TIMER_DELACK);
+	EXPECT_SEG(&c, 0, "ACK", ISS + 1, IRS + 11);
+	ASSERT_FALSE(c.tcb.ack_pingpong);
+}
+
+TEST(delack_out_of_order_and_hole_fill_acked_at_once)
+{
+	struct tl_cfg cfg;
+	struct t_conn c;
+	u32 off = 0;
+
+	f_cfg(&cfg);
+	f_establish(_metadata, &c, &cfg);
+	f_past_quick(_metadata, &c, &off);
+
+	/* RFC 5681 4.2: out of order: an immediate duplicate ACK */
+	f_data(&c, off + 100, 100);
+	EXPECT_SEG(&c, 0, "ACK", ISS + 1, IRS + 1 + off);
+	/* the hole is filled: ACK at once */
+	f_data(&c, off, 100);
+	EXPECT_SEG(&c, 0, "ACK", ISS + 1, IRS + 1 + off + 200);
+	/* a duplicate: ACK at once */
+	f_data(&c, off, 100);
+	EXPECT_SEG(&c, 0, "ACK", ISS + 1, IRS + 1 + off + 200);
+}
+
+TEST(delack_fin_acked_at_once)
+{
+	struct tl_cfg cfg;
+	struct t_conn c;
+	u32 off = 0;
+
+	f_cfg(&cfg);
+	f_establish(_metadata, &c, &cfg);
+	f_past_quick(_metadata, &c, &off);
+	c.now += 1000;
+	t_in(&c, "FIN|ACK", IRS + 1 + off, ISS + 1, 60000, 10);
+	EXPECT_SEG(&c, 0, "ACK", ISS + 1, IRS + 1 + off + 11);
+	EXPECT_STATE(&c, TL_CLOSE_WAIT);
+}
+
+TEST(delack_off_acks_every_segment)
+{
+	struct tl_cfg cfg;
+	struct t_conn c;
+	u32 off = 0;
+	int i;
+
+	f_cfg(&cfg);
+	cfg.delack_min_us = 0;
+	f_establish(_metadata, &c, &cfg);
+	for (i = 0; i < 10; i++) {
+		f_data(&c, off, 10);
+		off += 10;
+		EXPECT_SEG(&c, 0, "ACK", ISS + 1, IRS + 1 + off);
+	}
+}
+
+TEST(nagle_holds_small_segment_while_small_one_unacked)
+{
+	struct tl_cfg cfg;
+	struct t_conn c;
+
+	f_cfg(&cfg);
+	f_establish(_metadata, &c, &cfg);
+	/* nothing in flight: a small segment goes */
+	tl_send(&c.tcb, 10, c.now, &c.act);
+	ASSERT_EQ(1, c.act.nseg);
+	EXPECT_DATA(&c, 0, 10);
+	/* RFC 896: held while the small one is unacknowledged */
+	tl_send(&c.tcb, 10, c.now, &c.act);
+	EXPECT_NOSEG(&c);
+	tl_send(&c.tcb, 10, c.now, &c.act);
+	EXPECT_NOSEG(&c);
+	ASSERT_EQ(0, c.tcb.timer[TL_TIMER_PERSIST]);
+	/* the ACK comes: both held writes leave in one segment */
+	t_in(&c, "ACK", IRS + 1, ISS + 11, 60000, 0);
+	ASSERT_EQ(1, c.act.nseg);
+	EXPECT_SEG(&c, 0, "ACK|PSH", ISS + 11, IRS + 1);
+	EXPECT_DATA(&c, 0, 20);
+}
+
+TEST(nagle_minshall_full_segments_do_not_hold_the_tail)
+{
+	struct tl_cfg cfg;
+	struct t_conn c;
+
+	f_cfg(&cfg);
+	f_establish(_metadata, &c, &cfg);
+	/* two full segments and a tail: all go, no small one outstanding */
+	tl_send(&c.tcb, 2 * T_MSS + 10, c.now, &c.act);
+	ASSERT_EQ(3, c.act.nseg);
+	EXPECT_DATA(&c, 2, 10);
+	/* now a small one is out: the next tail waits */
+	tl_send(&c.tcb, 10, c.now, &c.act);
+	EXPECT_NOSEG(&c);
+	/* full segments are never held */
+	tl_send(&c.tcb, T_MSS, c.now, &c.act);
+	ASSERT_EQ(1, c.act.nseg);
+	EXPECT_DATA(&c, 0, T_MSS);
+}
+
+TEST(nodelay_sends_small_segments_at_once_and_pushes_held_data)
+{
+	struct tl_cfg cfg;
+	struct t_conn c;
+
+	f_cfg(&cfg);
+	f_establish(_metadata, &c, &cfg);
+	tl_send(&c.tcb, 10, c.now, &c.act);
+	tl_send(&c.tcb, 10, c.now, &c.act);
+	EXPECT_NOSEG(&c);
+	/* TCP_NODELAY: held data leaves at once, and later small ones too */
+	tl_set_nodelay(&c.tcb, true, c.now, &c.act);
+	ASSERT_EQ(1, c.act.nseg);
+	EXPECT_DATA(&c, 0, 10);
+	tl_send(&c.tcb, 10, c.now, &c.act);
+	ASSERT_EQ(1, c.act.nseg);
+	EXPECT_DATA(&c, 0, 10);
+}
+
+TEST(cork_holds_partial_segments_until_uncork_or_200ms)
+{
+	struct tl_cfg cfg;
+	struct t_conn c;
+
+	f_cfg(&cfg);
+	cfg.nodelay = true;	/* TCP_CORK wins over TCP_NODELAY */
+	f_establish(_metadata, &c, &cfg);
+	tl_set_cork(&c.tcb, true, c.now, &c.act);
+	tl_send(&c.tcb, 300, c.now, &c.act);
+	EXPECT_NOSEG(&c);
+	ASSERT_EQ(c.now + 200 * MS, c.tcb.timer[TL_TIMER_CORK]);
+	/* full segments go even while corked */
+	tl_send(&c.tcb, T_MSS, c.now, &c.act);
+	ASSERT_EQ(1, c.act.nseg);
+	EXPECT_DATA(&c, 0, T_MSS);
+	/* the ceiling: the partial rest goes after 200 ms */
+	t_fire(&c, TL_TIMER_CORK);
+	ASSERT_EQ(1, c.act.nseg);
+	EXPECT_DATA(&c, 0, 300);
+
+	/* uncork pushes what waits */
+	tl_send(&c.tcb, 50, c.now, &c.act);
+	EXPECT_NOSEG(&c);
+	tl_set_cork(&c.tcb, false, c.now, &c.act);
+	ASSERT_EQ(1, c.act.nseg);
+	EXPECT_DATA(&c, 0, 50);
+	ASSERT_EQ(TL_TIMER_CANCEL, c.act.timer[TL_TIMER_CORK].op);
+}
+
+TEST(msg_more_holds_the_tail_of_one_send)
+{
+	struct tl_cfg cfg;
+	struct t_conn c;
+
+	f_cfg(&cfg);
+	cfg.nodelay = true;
+	f_establish(_metadata, &c, &cfg);
+	c.tcb.snd_more = true;
+	tl_send(&c.tcb, 100, c.now, &c.act);
+	c.tcb.snd_more = false;
+	EXPECT_NOSEG(&c);
+	/* the next send without MSG_MORE takes it along */
+	tl_send(&c.tcb, 100, c.now, &c.act);
+	ASSERT_EQ(1, c.act.nseg);
+	EXPECT_DATA(&c, 0, 200);
+}
+
+TEST(fin_is_never_held_by_nagle_or_cork)
+{
+	struct tl_cfg cfg;
+	struct t_conn c;
+
+	f_cfg(&cfg);
+	f_establish(_metadata, &c, &cfg);
+	tl_set_cork(&c.tcb, true, c.now, &c.act);
+	tl_send(&c.tcb, 10, c.now, &c.act);
+	EXPECT_NOSEG(&c);
+	ASSERT_EQ(0, tl_close(&c.tcb, c.now, &c.act));
+	ASSERT_EQ(1, c.act.nseg);
+	EXPECT_SEG(&c, 0, "FIN|ACK|PSH", ISS + 1, IRS + 1);
+	EXPECT_DATA(&c, 0, 10);
+}
+
+TEST(persist_probes_back_off_and_never_give_up)
+{
+	struct tl_cfg cfg;
+	struct t_conn c;
+	u64 interval;
+	int i;
+
+	f_cfg(&cfg);
+	f_establish(_metadata, &c, &cfg);
+	interval = tl_rto_timeout(&c.tcb.rto);	/* first probe after an RTO */
+	ASSERT_EQ(200 * MS, interval);
+	t_in(&c, "ACK", IRS + 1, ISS + 1, 0, 0);
+	tl_send(&c.tcb, 500, c.now, &c.act);
+	EXPECT_NOSEG(&c);
+	for (i = 0; i < 20; i++) {
+		u64 prev = c.now;
+
+		ASSERT_EQ(prev + interval, c.tcb.timer[TL_TIMER_PERSIST]);
+		t_fire(&c, TL_TIMER_PERSIST);
+		ASSERT_EQ(1, c.act.nseg);
+		EXPECT_SEG(&c, 0, "ACK", ISS, IRS + 1);
+		ASSERT_TRUE(c.act.seg[0].probe);
+		/* answered, still zero: RFC 9293 3.8.6.1 keeps it open */
+		t_in(&c, "ACK", IRS + 1, ISS + 1, 0, 0);
+		EXPECT_STATE(&c, TL_ESTABLISHED);
+		interval = interval * 2 > cfg.rto_max_us ?
+			   cfg.rto_max_us : interval * 2;
+	}
+	ASSERT_EQ(cfg.rto_max_us, interval);
+	/* a window update: data flows, the backoff is forgotten */
+	t_in(&c, "ACK", IRS + 1, ISS + 1, 8000, 0);
+	EXPECT_DATA(&c, 0, 500);
+	ASSERT_EQ(0, c.tcb.persist_backoff);
+	ASSERT_EQ(0, c.tcb.timer[TL_TIMER_PERSIST]);
+}
+
+TEST(persist_small_window_sends_what_fits)
+{
+	struct tl_cfg cfg;
+	struct t_conn c;
+
+	f_cfg(&cfg);
+	cfg.nodelay = true;
+	f_establish(_metadata, &c, &cfg);	/* peer window 60000 */
+	t_in(&c, "ACK", IRS + 1, ISS + 1, 100, 0);
+	tl_send(&c.tcb, 5000, c.now, &c.act);
+	/* sender SWS (3.8.6.2.1): 100 < MSS and < max window / 2 */
+	EXPECT_NOSEG(&c);
+	ASSERT_NE(0, c.tcb.timer[TL_TIMER_PERSIST]);
+	/* the override: what the window admits */
+	t_fire(&c, TL_TIMER_PERSIST);
+	ASSERT_EQ(1, c.act.nseg);
+	EXPECT_DATA(&c, 0, 100);
+	ASSERT_FALSE(c.act.seg[0].probe);
+	/* now data is in flight: the RTX timer watches it, not persist */
+	ASSERT_NE(0, c.tcb.timer[TL_TIMER_RTX]);
+	ASSERT_EQ(0, c.tcb.timer[TL_TIMER_PERSIST]);
+	/* acknowledged, the window still small: wait one RTO, not more */
+	ASSERT_EQ(0, c.tcb.persist_backoff);
+	t_in(&c, "ACK", IRS + 1, ISS + 101, 100, 0);
+	EXPECT_NOSEG(&c);
+	ASSERT_EQ(c.now + tl_rto_timeout(&c.tcb.rto),
+		  c.tcb.timer[TL_TIMER_PERSIST]);
+}
+
+TEST(keepalive_probes_and_etimedout)
+{
+	struct tl_cfg cfg;
+	struct t_conn c;
+	u64 start;
+	int i;
+
+	f_cfg(&cfg);
+	cfg.keepalive = true;
+	cfg.keep_idle_s = 10;
+	cfg.keep_intvl_s = 2;
+	cfg.keep_cnt = 3;
+	f_establish(_metadata, &c, &cfg);
+	start = c.now;
+	ASSERT_EQ(start + 10 * TL_USEC_PER_SEC, c.tcb.timer[TL_TIMER_KEEPALIVE]);
+
+	/* the peer speaks after 4 s: the timer sleeps on to 14 s */
+	c.now += 4 * TL_USEC_PER_SEC;
+	t_in(&c, "ACK", IRS + 1, ISS + 1, 60000, 0);
+	t_fire(&c, TL_TIMER_KEEPALIVE);
+	EXPECT_NOSEG(&c);
+	ASSERT_EQ(start + 14 * TL_USEC_PER_SEC, c.tcb.timer[TL_TIMER_KEEPALIVE]);
+
+	/* idle: probes below SND.UNA every 2 s; an answer resets the count */
+	t_fire(&c, TL_TIMER_KEEPALIVE);
+	EXPECT_SEG(&c, 0, "ACK", ISS, IRS + 1);
+	ASSERT_TRUE(c.act.seg[0].probe);
+	t_fire(&c, TL_TIMER_KEEPALIVE);
+	EXPECT_SEG(&c, 0, "ACK", ISS, IRS + 1);
+	ASSERT_EQ(2, c.tcb.keep_probes);
+	t_in(&c, "ACK", IRS + 1, ISS + 1, 60000, 0);
+	ASSERT_EQ(0, c.tcb.keep_probes);
+
+	/* a dead peer: KEEPCNT probes, then RST and ETIMEDOUT */
+	t_fire(&c, TL_TIMER_KEEPALIVE);		/* sleeps until idle again */
+	for (i = 0; i < 3; i++) {
+		t_fire(&c, TL_TIMER_KEEPALIVE);
+		EXPECT_SEG(&c, 0, "ACK", ISS, IRS + 1);
+	}
+	t_fire(&c, TL_TIMER_KEEPALIVE);
+	EXPECT_SEG(&c, 0, "RST", ISS + 1, 0);
+	ASSERT_EQ(-ETIMEDOUT, c.act.error);
+	EXPECT_STATE(&c, TL_CLOSED);
+}
+
+TEST(keepalive_off_by_default_and_switchable)
+{
+	struct tl_cfg cfg;
+	struct t_conn c;
+
+	tl_cfg_default(&cfg);
+	ASSERT_FALSE(cfg.keepalive);
+	ASSERT_EQ(7200, cfg.keep_idle_s);
+	ASSERT_EQ(75, cfg.keep_intvl_s);
+	ASSERT_EQ(9, cfg.keep_cnt);
+	f_cfg(&cfg);
+	f_establish(_metadata, &c, &cfg);
+	ASSERT_EQ(0, c.tcb.timer[TL_TIMER_KEEPALIVE]);
+	c.now += 5 * TL_USEC_PER_SEC;
+	tl_set_keepalive(&c.tcb, true, 3, 1, 1, c.now, &c.act);
+	/* idle time counts from the last segment received, 5 s ago */
+	ASSERT_EQ(TL_TIMER_ARM, c.act.timer[TL_TIMER_KEEPALIVE].op);
+	ASSERT_EQ(c.now, c.act.timer[TL_TIMER_KEEPALIVE].expires);
+	tl_set_keepalive(&c.tcb, false, 3, 1, 1, c.now, &c.act);
+	ASSERT_EQ(TL_TIMER_CANCEL, c.act.timer[TL_TIMER_KEEPALIVE].op);
+}
+
+TEST(keepalive_waits_while_data_is_outstanding)
+{
+	struct tl_cfg cfg;
+	struct t_conn c;
+
+	f_cfg(&cfg);
+	cfg.keepalive = true;
+	cfg.keep_idle_s = 1;
+	cfg.keep_intvl_s = 1;
+	f_establish(_metadata, &c, &cfg);
+	tl_send(&c.tcb, 10, c.now, &c.act);
+	c.now += 2 * TL_USEC_PER_SEC;
+	tl_timer(&c.tcb, TL_TIMER_KEEPALIVE, c.now, &c.act);
+	/* RFC 1122 4.2.3.6: only when no sent data is outstanding */
+	ASSERT_EQ(0, c.tcb.keep_probes);
+	ASSERT_NE(0, c.tcb.timer[TL_TIMER_KEEPALIVE]);
+}
+
+TEST(time_wait_turns_off_the_other_timers)
+{
+	struct tl_cfg cfg;
+	struct t_conn c;
+	int id;
+
+	f_cfg(&cfg);
+	cfg.keepalive = true;
+	f_establish(_metadata, &c, &cfg);
+	f_data(&c, 0, 10);
+	f_data(&c, 10, 10);	/* quick mode */
+	ASSERT_EQ(0, tl_close(&c.tcb, c.now, &c.act));
+	t_in(&c, "FIN|ACK", IRS + 21, ISS + 2, 60000, 0);
+	EXPECT_STATE(&c, TL_TIME_WAIT);
+	for (id = 0; id < TL_TIMER_NR; id++)
+		if (id != TL_TIMER_TIME_WAIT)
+			ASSERT_EQ(0, c.tcb.timer[id]);
+}
+
+TEST(window_update_after_read)
+{
+	struct tl_cfg cfg;
+	struct t_conn c;
+	u32 off = 0;
+
+	f_cfg(&cfg);
+	cfg.delack_min_us = 0;
+	f_establish(_metadata, &c, &cfg);
+	/* fill the 8000-byte buffer: window 0 */
+	while (off < T_BUF) {
+		f_data(&c, off, T_MSS);
+		off += T_MSS;
+	}
+	EXPECT_SEG(&c, 0, "ACK", ISS + 1, IRS + 1 + off);
+	ASSERT_EQ(0, c.act.seg[0].th.wnd);
+	/* receiver SWS (3.8.6.2.2): reading 500 < min(MSS, buf/2) opens nothing */
+	tl_rcv_read(&c.tcb, 500, c.now, &c.act);
+	EXPECT_NOSEG(&c);
+	/* 1000 bytes free: the peer learns at once */
+	tl_rcv_read(&c.tcb, 500, c.now, &c.act);
+	ASSERT_EQ(1, c.act.nseg);
+	ASSERT_EQ(1000, c.act.seg[0].th.wnd);
+	/* 1500 free of a known 1000: not worth a segment ... */
+	tl_rcv_read(&c.tcb, 500, c.now, &c.act);
+	EXPECT_NOSEG(&c);
+	/* ... doubled (2000): worth one */
+	tl_rcv_read(&c.tcb, 500, c.now, &c.act);
+	ASSERT_EQ(1, c.act.nseg);
+	ASSERT_EQ(2000, c.act.seg[0].th.wnd);
+}
+
+TEST_HARNESS_MAIN
