@@ -38,6 +38,12 @@ struct tl_cc {
 };
 
 extern const struct tl_cc_ops tl_cc_reno;
+extern const struct tl_cc_ops tl_cc_cubic;
+
+/* The algorithm called @name ("reno", "cubic"), or NULL (tl_cc.c). */
+const struct tl_cc_ops *tl_cc_find(const char *name);
+/* Change the algorithm of a connection, keeping cwnd and ssthresh. */
+void tl_cc_switch(struct tl_cc *cc, const struct tl_cc_ops *ops);
 
 /*
  * RFC 5681 Section 3.1 equation (4): ssthresh = max(FlightSize / 2,

@@ -22,6 +22,7 @@ static const char *const tl_drop_names[TL_DROP_NR] = {
 	[TL_DROP_ACK_OLD]	= "ACK too old",
 	[TL_DROP_ACK_FUTURE]	= "ACK for unsent data",
 	[TL_DROP_OOO_FULL]	= "out-of-order tracker full",
+	[TL_DROP_PAWS]		= "old timestamp (PAWS)",
 };
 
 const char *tl_drop_name(enum tl_drop drop)
@@ -211,4 +212,5 @@ void tl_established(struct tl_tcb *tcb, u64 now)
 		tcb->cc.mss = tcb->snd_mss;
 		tcb->cc.ops->init(&tcb->cc, now);
 	}
+	tl_recovery_init(tcb);
 }

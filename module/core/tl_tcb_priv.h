@@ -47,5 +47,16 @@ void tl_reply_rst(const struct tl_seg_in *seg, struct tl_actions *act);
 bool tl_rcv_wnd_should_update(const struct tl_tcb *tcb);
 void tl_retransmit_head(struct tl_tcb *tcb, u64 now, struct tl_actions *act);
 void tl_send_probe(struct tl_tcb *tcb, u64 now, struct tl_actions *act);
+u32 tl_retransmit_range(struct tl_tcb *tcb, u32 seq, u32 len, u8 kind,
+			u64 now, struct tl_actions *act);
+
+/* tl_recovery.c */
+void tl_cc_event(struct tl_actions *act, u8 ev);
+void tl_recovery_init(struct tl_tcb *tcb);
+void tl_recovery_ack(struct tl_tcb *tcb, u32 prev_una, bool dup,
+		     u32 sack_new, u64 now, struct tl_actions *act);
+void tl_recovery_rto(struct tl_tcb *tcb, u64 now, struct tl_actions *act);
+void tl_recovery_transmit(struct tl_tcb *tcb, u64 now, struct tl_actions *act);
+bool tl_recovery_room(const struct tl_tcb *tcb, u32 *room);
 
 #endif /* _TCPLAB_CORE_TCB_PRIV_H */
