@@ -29,6 +29,13 @@ const char *const tcplab_mib_names[TCPLAB_MIB_MAX] = {
 	[TCPLAB_MIB_LISTEN_OVERFLOW]	= "ListenOverflows",
 	[TCPLAB_MIB_BACKLOG_DROP]	= "BacklogDrops",
 	[TCPLAB_MIB_OUT_ERRORS]		= "OutErrors",
+	[TCPLAB_MIB_FAST_RETRANS]	= "FastRetransmits",
+	[TCPLAB_MIB_SACK_RETRANS]	= "SackRetransmits",
+	[TCPLAB_MIB_RTO_RETRANS]	= "RtoRetransmits",
+	[TCPLAB_MIB_RTO_TIMEOUTS]	= "RtoTimeouts",
+	[TCPLAB_MIB_NEWRENO_RECOVERY]	= "NewRenoRecoveries",
+	[TCPLAB_MIB_SACK_RECOVERY]	= "SackRecoveries",
+	[TCPLAB_MIB_PAWS_DROPS]		= "PawsDrops",
 };
 
 static void *tcplab_seq_start(struct seq_file *seq, loff_t *pos)
@@ -64,10 +71,13 @@ static int tcplab_seq_show(struct seq_file *seq, void *v)
 	char local[24], remote[24];
 
 	if (v == SEQ_START_TOKEN) {
-		seq_printf(seq, "%-21s %-21s %-12s %8s %8s %6s %8s %10s %10s %10s %8s %8s\n",
+		seq_printf(seq, "%-21s %-21s %-12s %8s %8s %6s %8s %10s %10s %10s %8s %8s",
 			   "local_address", "remote_address", "state",
 			   "tx_queue", "rx_queue", "uid", "inode",
 			   "snd_una", "snd_nxt", "rcv_nxt", "snd_wnd", "rcv_wnd");
+		/* Issue 4: congestion control and RTO, appended. */
+		seq_printf(seq, " %10s %10s %8s %8s %4s\n", "cwnd", "ssthresh",
+			   "srtt_us", "rto_us", "rtx");
 		return 0;
 	}
 
@@ -80,13 +90,22 @@ static int tcplab_seq_show(struct seq_file *seq, void *v)
 	 * tx_queue: bytes sent or queued but not acknowledged; rx_queue:
 	 * bytes received and not read yet (in order or not).
 	 */
-	seq_printf(seq, "%-21s %-21s %-12s %8u %8u %6u %8lu %10u %10u %10u %8u %8u\n",
+	seq_printf(seq, "%-21s %-21s %-12s %8u %8u %6u %8lu %10u %10u %10u %8u %8u",
 		   local, remote, tl_state_name(READ_ONCE(tcb->state)),
 		   tl_snd_queued(tcb),
 		   tcb->cfg.rcv_buf - tcb->rcv_space,
 		   from_kuid_munged(seq_user_ns(seq), sock_i_uid(sk)),
 		   sock_i_ino(sk), tcb->snd_una, tcb->snd_nxt, tcb->rcv_nxt,
 		   tcb->snd_wnd, tcb->rcv_wnd);
+	/*
+	 * cwnd and ssthresh in bytes (ssthresh 0xffffffff: not set yet),
+	 * SRTT and RTO (with backoff) in microseconds, rtx: consecutive
+	 * timeouts (tcpi_retransmits).  Read without the socket lock, so
+	 * they may be a moment apart.
+	 */
+	seq_printf(seq, " %10u %10u %8u %8u %4u\n", READ_ONCE(tcb->cc.cwnd),
+		   READ_ONCE(tcb->cc.ssthresh), tl_rto_srtt(&tcb->rto),
+		   tl_rto_timeout(&tcb->rto), READ_ONCE(tcb->retries));
 	return 0;
 }
 

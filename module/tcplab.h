@@ -37,6 +37,10 @@
 /* Module parameters (main.c). */
 extern int tcplab_family;
 extern unsigned int tcplab_msl_ms;	/* Maximum Segment Lifetime */
+/* Retransmission (RFC 6298) and congestion control defaults (main.c). */
+extern unsigned int tcplab_rto_min_ms, tcplab_rto_max_ms, tcplab_rto_initial_ms;
+extern int tcplab_syn_retries, tcplab_data_retries;	/* -1: the netns sysctl */
+const struct tl_cc_ops *tcplab_cc_default(void);
 
 /* Counters in /proc/net/tcplab_stats, per network namespace. */
 enum tcplab_mib {
@@ -56,6 +60,14 @@ enum tcplab_mib {
 	TCPLAB_MIB_LISTEN_OVERFLOW,	/* SYN dropped: SYN or accept queue full */
 	TCPLAB_MIB_BACKLOG_DROP,	/* dropped: socket backlog full */
 	TCPLAB_MIB_OUT_ERRORS,		/* could not route or allocate a segment */
+	/* Loss recovery (issue 4) */
+	TCPLAB_MIB_FAST_RETRANS,	/* fast retransmits (RFC 5681/6582) */
+	TCPLAB_MIB_SACK_RETRANS,	/* retransmissions in RFC 6675 recovery */
+	TCPLAB_MIB_RTO_RETRANS,		/* retransmissions after a timeout */
+	TCPLAB_MIB_RTO_TIMEOUTS,	/* retransmission timeouts (data) */
+	TCPLAB_MIB_NEWRENO_RECOVERY,	/* NewReno fast recoveries entered */
+	TCPLAB_MIB_SACK_RECOVERY,	/* SACK recoveries entered */
+	TCPLAB_MIB_PAWS_DROPS,		/* dropped by PAWS (RFC 7323 5) */
 	TCPLAB_MIB_MAX
 };
 
@@ -138,6 +150,14 @@ struct tcplab_sock {
 	/* Kernel TLS (module/tls_*.c); NULL until TCP_ULP "tls". */
 	struct tcplab_tls	*tls;
 	bool			nodelay;	/* TCP_NODELAY */
+	/* TCP_CONGESTION; NULL: the cc module parameter's */
+	const struct tl_cc_ops	*cc_ops;
+	/* Per-connection counters for TCP_INFO (socket lock) */
+	struct {
+		u64 bytes_acked, bytes_received;
+		u32 segs_in, segs_out, data_segs_in, data_segs_out;
+		u32 total_retrans, total_rto;
+	} info;
 
 	/* Receive side: sequence number after the last byte queued to read */
 	u32			rcv_queued_end;
