@@ -182,6 +182,17 @@ TEST_F_TIMEOUT(fault, duplex_hash, 240)
 	       wire_stat(&self->w, self->w.b, "Retransmits") - rtx0_b,
 	       wire_stat(&self->w, variant->lab_client ? self->w.a : self->w.b,
 			 "RtoTimeouts") - rto0);
+	{
+		int ns = variant->lab_client ? self->w.a : self->w.b;
+
+		TH_LOG("tcplab %s ns: fast %ld sack %ld rto %ld probe-ish rest; PawsDrops %ld BadChecksum %ld",
+		       variant->lab_client ? "client" : "server",
+		       wire_stat(&self->w, ns, "FastRetransmits"),
+		       wire_stat(&self->w, ns, "SackRetransmits"),
+		       wire_stat(&self->w, ns, "RtoRetransmits"),
+		       wire_stat(&self->w, ns, "PawsDrops"),
+		       wire_stat(&self->w, ns, "BadChecksum"));
+	}
 	EXPECT_EQ(0, cx.rc);
 	EXPECT_EQ(0, sx.rc);
 	EXPECT_EQ(bytes, cx.rcvd);

@@ -94,6 +94,7 @@ static void tl_ack_advance(struct tl_tcb *tcb, const struct tl_seg_in *seg,
 	}
 
 	tcb->snd_una = ack;
+	tcb->rec.tlp_out = false;	/* the tail moved: a new probe may go */
 	/* After a go-back-N timeout the ACK can cover more than SND.NXT. */
 	if (tl_seq_lt(tcb->snd_nxt, ack))
 		tcb->snd_nxt = ack;
@@ -582,9 +583,7 @@ static bool tl_input_ack(struct tl_tcb *tcb, const struct tl_seg_in *seg,
 	 * then decides about loss together with the duplicate ACK count.
 	 */
 	if ((tcb->opts & TL_TCB_SACK) && (seg->opts.present & TL_OPTF_SACK))
-		sack_new = tl_sack_update(&tcb->rec.sb, tcb->snd_una,
-					  tcb->snd_max, seg->opts.sack,
-					  seg->opts.nr_sack);
+		sack_new = tl_recovery_sack(tcb, seg);
 	if (tl_state_synchronized(tcb->state))
 		tl_recovery_ack(tcb, prev_una, dup, sack_new, now, act);
 

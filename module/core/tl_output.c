@@ -246,6 +246,7 @@ void tl_transmit(struct tl_tcb *tcb, u64 now, struct tl_actions *act)
 		/* Lost data first (RFC 6675 NextSeg() rule 1), then new. */
 		tl_recovery_transmit(tcb, now, act);
 		tl_transmit_data(tcb, now, act);
+		tl_recovery_arm_probe(tcb, now, act);
 	}
 	/*
 	 * An ACK is owed (and not yet piggybacked on data): send

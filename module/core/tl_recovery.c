@@ -73,7 +73,10 @@ void tl_recovery_init(struct tl_tcb *tcb)
 
 /*
  * Is the hole starting at @seq lost?  After a timeout everything sent
- * before it (below "recover") is; otherwise RFC 6675's IsLost() decides.
+ * before it (below "recover") is.  Once in fast recovery, any hole with
+ * SACKed data above it is (forward acknowledgment, as Linux's FACK did:
+ * on a path that does not reorder, data sent later arrived and this did
+ * not); the entry into recovery still waits for RFC 6675's IsLost().
  */
 static bool tl_hole_lost(const struct tl_tcb *tcb, u32 seq)
 {
@@ -81,6 +84,8 @@ static bool tl_hole_lost(const struct tl_tcb *tcb, u32 seq)
 
 	if (rec->ca_state == TL_CA_LOSS && tl_seq_lt(seq, rec->recover))
 		return true;
+	if (rec->ca_state == TL_CA_RECOVERY)
+		return tl_sack_bytes_above(&rec->sb, seq, NULL) > 0;
 	return tl_sack_is_lost(&rec->sb, seq, tcb->snd_mss);
 }
 
@@ -322,6 +327,105 @@ static void tl_newreno_ack(struct tl_tcb *tcb, u32 acked, bool dup, u64 now,
 	}
 }
 
+/* SACKed bytes in [SND.UNA, @end). */
+static u32 tl_sacked_below(const struct tl_tcb *tcb, u32 end)
+{
+	const struct tl_sack_sb *sb = &tcb->rec.sb;
+
+	return tl_sack_bytes(sb) - tl_sack_bytes_above(sb, end - 1, NULL);
+}
+
+/*
+ * Merge an ACK's SACK blocks into the scoreboard (RFC 2018, RFC 6675
+ * Section 3) and return the bytes newly SACKed.
+ *
+ * Lost retransmissions: RFC 6675 only notices them by the RTO.  During
+ * recovery tcplab sends holes again in sequence order, so when data
+ * below HighRxt becomes SACKed - a later retransmission arrived - while
+ * the first hole is still missing, that hole's retransmission is taken
+ * as lost and HighRxt goes back to it (Linux did the same before RACK).
+ */
+u32 tl_recovery_sack(struct tl_tcb *tcb, const struct tl_seg_in *seg)
+{
+	struct tl_recovery *rec = &tcb->rec;
+	bool track = rec->ca_state >= TL_CA_RECOVERY && rec->sack &&
+		     tl_seq_gt(rec->high_rxt, tcb->snd_una);
+	u32 before = track ? tl_sacked_below(tcb, rec->high_rxt) : 0;
+	u32 n, s, e;
+
+	n = tl_sack_update(&rec->sb, tcb->snd_una, tcb->snd_max,
+			   seg->opts.sack, seg->opts.nr_sack);
+	if (track && n && tl_sacked_below(tcb, rec->high_rxt) > before &&
+	    tl_rec_next_hole(tcb, tcb->snd_una, &s, &e) &&
+	    tl_seq_lt(s, rec->high_rxt) && tl_hole_lost(tcb, s))
+		rec->high_rxt = s;
+	return n;
+}
+
+/*
+ * Tail loss probe (RFC 8985 Section 7): when a flight's last segments
+ * are lost, no ACK arrives to trigger fast recovery and only the RTO -
+ * at least 200 ms - would help.  So, with SACK and an RTT estimate and
+ * outside recovery, the timer first runs for PTO = 2 * SRTT (at least
+ * 10 ms; plus a delayed ACK's 200 ms when only one segment is out).
+ * Returns the PTO in microseconds, or 0 when no probe is due.
+ */
+u32 tl_recovery_pto(struct tl_tcb *tcb)
+{
+	const struct tl_recovery *rec = &tcb->rec;
+	u32 pto;
+
+	if (!tl_state_synchronized(tcb->state) || !(tcb->opts & TL_TCB_SACK) ||
+	    rec->ca_state >= TL_CA_RECOVERY || rec->tlp_out ||
+	    !tcb->rto.srtt8 || tcb->snd_una == tcb->snd_max ||
+	    tcb->rto.backoff)
+		return 0;
+	pto = max_t(u32, 2 * tl_rto_srtt(&tcb->rto), 10000);
+	if (tcb->snd_max - tcb->snd_una <= tcb->snd_mss)
+		pto += 200000;
+	return pto;
+}
+
+/*
+ * RFC 8985 7.2: after sending, the probe timer is (re)armed for PTO from
+ * now if that comes before the pending deadline (the RTO, or when only
+ * the first segment was out, a PTO that included the delayed ACK).
+ */
+void tl_recovery_arm_probe(struct tl_tcb *tcb, u64 now,
+			   struct tl_actions *act)
+{
+	u32 pto = tl_recovery_pto(tcb);
+
+	if (!pto || !tcb->timer[TL_TIMER_RTX] ||
+	    now + pto >= tcb->timer[TL_TIMER_RTX])
+		return;
+	tcb->rec.tlp_armed = true;
+	tl_timer_arm(tcb, TL_TIMER_RTX, now + pto, act);
+}
+
+/*
+ * The PTO expired: RFC 8985 7.3, send one probe - here the last segment
+ * again - so that its ACK (with SACK blocks) reveals any loss, and arm
+ * the real RTO.  False if no probe fits (the caller then treats the
+ * expiry as a timeout).
+ */
+bool tl_recovery_probe(struct tl_tcb *tcb, u64 now, struct tl_actions *act)
+{
+	struct tl_recovery *rec = &tcb->rec;
+	u32 start = tcb->snd_max - tcb->snd_una > tcb->snd_mss ?
+		    tcb->snd_max - tcb->snd_mss : tcb->snd_una;
+
+	rec->tlp_armed = false;
+	if (rec->ca_state >= TL_CA_RECOVERY)
+		return false;
+	rec->tlp_out = true;
+	if (!tl_retransmit_range(tcb, start, tcb->snd_max - start, TL_RTX_PROBE,
+				 now, act))
+		return false;
+	tl_rtx_timer_restart(tcb, now, act);
+	return true;
+}
+
 void tl_recovery_ack(struct tl_tcb *tcb, u32 prev_una, bool dup,
 		     u32 sack_new, u64 now, struct tl_actions *act)
 {
@@ -339,7 +443,7 @@ void tl_recovery_ack(struct tl_tcb *tcb, u32 prev_una, bool dup,
 		return;
 	}
 
-	if (!dup && !sack_new) {
+	if (!dup && !sack_new && !(rec->tlp_out && rec->sb.n && !acked)) {
 		if (acked)
 			rec->ca_state = rec->sb.n ? TL_CA_DISORDER : TL_CA_OPEN;
 		return;
@@ -361,6 +465,12 @@ void tl_recovery_ack(struct tl_tcb *tcb, u32 prev_una, bool dup,
 	if (tcb->dupacks >= TL_DUPTHRESH ||
 	    ((tcb->opts & TL_TCB_SACK) &&
 	     tl_sack_is_lost(&rec->sb, tcb->snd_una, tcb->snd_mss)))
+		tl_recovery_enter(tcb, now, act);
+	/*
+	 * RFC 8985 7.4: the answer to a loss probe shows SACKed data above
+	 * a hole - the hole is the loss the probe was sent to reveal.
+	 */
+	else if (rec->tlp_out && rec->sb.n && !acked)
 		tl_recovery_enter(tcb, now, act);
 }
 

@@ -93,7 +93,13 @@ void tl_timer_cancel(struct tl_tcb *tcb, enum tl_timer_id id,
 void tl_rtx_timer_restart(struct tl_tcb *tcb, u64 now,
 			  struct tl_actions *act)
 {
-	tl_timer_arm(tcb, TL_TIMER_RTX, now + tl_rto_timeout(&tcb->rto), act);
+	u32 rto = tl_rto_timeout(&tcb->rto);
+	/* A tail loss probe comes first when it is due earlier (RFC 8985). */
+	u32 pto = tl_recovery_pto(tcb);
+
+	tcb->rec.tlp_armed = pto && pto < rto;
+	tl_timer_arm(tcb, TL_TIMER_RTX, now + (tcb->rec.tlp_armed ? pto : rto),
+		     act);
 }
 
 /*

@@ -181,6 +181,8 @@ struct tl_recovery {
 	u8 ca_state;		/* enum tl_ca_state */
 	bool sack;		/* this episode is SACK based (RFC 6675) */
 	bool first_rtx_done;	/* the episode's first retransmission sent */
+	bool tlp_armed;		/* the RTX timer is a loss probe timeout */
+	bool tlp_out;		/* a loss probe went out, no progress since */
 	u32 recover;		/* RFC 6582 "recover", RFC 6675 RecoveryPoint */
 	u32 high_rxt;		/* RFC 6675 HighRxt */
 	struct tl_sack_sb sb;	/* RFC 6675 scoreboard */

@@ -58,5 +58,10 @@ void tl_recovery_ack(struct tl_tcb *tcb, u32 prev_una, bool dup,
 void tl_recovery_rto(struct tl_tcb *tcb, u64 now, struct tl_actions *act);
 void tl_recovery_transmit(struct tl_tcb *tcb, u64 now, struct tl_actions *act);
 bool tl_recovery_room(const struct tl_tcb *tcb, u32 *room);
+u32 tl_recovery_sack(struct tl_tcb *tcb, const struct tl_seg_in *seg);
+u32 tl_recovery_pto(struct tl_tcb *tcb);
+void tl_recovery_arm_probe(struct tl_tcb *tcb, u64 now,
+			   struct tl_actions *act);
+bool tl_recovery_probe(struct tl_tcb *tcb, u64 now, struct tl_actions *act);
 
 #endif /* _TCPLAB_CORE_TCB_PRIV_H */

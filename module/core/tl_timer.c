@@ -57,6 +57,10 @@ static void tl_rtx_timeout(struct tl_tcb *tcb, u64 now,
 		return;
 	}
 
+	/* Not the RTO yet: the tail loss probe timer (tl_recovery.c). */
+	if (tcb->rec.tlp_armed && tl_recovery_probe(tcb, now, act))
+		return;
+
 	/*
 	 * RFC 9293 3.8.3: after R2 retransmissions without progress "the
 	 * connection SHOULD be closed"; the limit is data_retries (Linux's

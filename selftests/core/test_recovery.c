@@ -308,18 +308,17 @@ TEST(rfc6675_sack_recovery_retransmits_holes_only)
 	EXPECT_SEG(&c, 0, "ACK", D0, IRS + 1);
 	ASSERT_EQ(TL_RTX_FAST, c.act.seg[0].rtx_kind);
 	/*
-	 * The hole at D0+2000 has 2 ranges / 2000 bytes above: not lost
-	 * yet, so it is not retransmitted.  pipe: holes not lost
-	 * [D0+2000,+1000) and [D0+5000, D0+10000) = 6000, plus 1000
-	 * retransmitted = 7000 > cwnd: nothing else goes out.
+	 * In recovery the hole at D0+2000 counts as lost too (SACKed data
+	 * above it).  pipe: the not-lost tail [D0+5000, D0+10000) = 5000,
+	 * plus 1000 retransmitted = 6000 > cwnd: nothing else goes out yet.
 	 */
 	ASSERT_EQ(1, c.act.nseg);
 	pipe = tl_recovery_pipe(&c.tcb);
-	ASSERT_EQ(7000, pipe);
-	ASSERT_EQ(1000, tl_recovery_lost(&c.tcb));
+	ASSERT_EQ(6000, pipe);
+	ASSERT_EQ(2000, tl_recovery_lost(&c.tcb));
 	ASSERT_EQ(1000, tl_recovery_retrans_out(&c.tcb));
 
-	/* more SACKs: D0+2000 is now lost too, and pipe drops */
+	/* more SACKs: pipe drops, D0+2000 goes out again */
 	t_ack(&c, D0, 2, D0 + 3000, D0 + 8000, D0 + 1000, D0 + 2000);
 	ASSERT_GE(c.act.nseg, 1);
 	EXPECT_SEG(&c, 0, "ACK", D0 + 2000, IRS + 1);
@@ -347,6 +346,9 @@ TEST(rfc6675_5_1_timeout_keeps_scoreboard)
 	tl_output(&c.tcb, c.now, &c.act);
 	/* only the second segment arrived and was SACKed */
 	t_ack(&c, D0, 1, D0 + 1000, D0 + 2000);
+	/* first a tail loss probe (RFC 8985), unanswered; then the RTO */
+	t_fire(&c, TL_TIMER_RTX);
+	ASSERT_EQ(TL_RTX_PROBE, c.act.seg[0].rtx_kind);
 	t_fire(&c, TL_TIMER_RTX);
 	ASSERT_EQ(TL_CA_LOSS, c.tcb.rec.ca_state);
 	ASSERT_EQ(1, c.act.nseg);
@@ -365,6 +367,60 @@ TEST(rfc6675_5_1_timeout_keeps_scoreboard)
 	ASSERT_EQ(2, n);
 	EXPECT_SEG(&c, 0, "ACK", D0 + 2000, IRS + 1);
 	EXPECT_SEG(&c, 1, "ACK", D0 + 3000, IRS + 1);
+}
+
+TEST(rfc8985_7_tail_loss_probe)
+{
+	struct t_conn c;
+	u64 sent;
+
+	t_establish(_metadata, &c, TL_TCB_SACK, &tl_cc_reno);
+	sent = c.now;
+	tl_send(&c.tcb, 10000, c.now, &c.act);
+	tl_output(&c.tcb, c.now, &c.act);
+	/* SRTT 10 ms from the handshake: PTO = 20 ms, well before the RTO */
+	ASSERT_TRUE(c.tcb.rec.tlp_armed);
+	ASSERT_EQ(sent + 20000, c.tcb.timer[TL_TIMER_RTX]);
+	/* the last two segments are lost; the rest is acknowledged */
+	c.now += 5000;
+	t_ack(&c, D0 + 8000, 0);
+	ASSERT_TRUE(c.tcb.rec.tlp_armed);
+	t_fire(&c, TL_TIMER_RTX);
+	ASSERT_EQ(1, c.act.nseg);
+	EXPECT_SEG(&c, 0, "ACK|PSH", D0 + 9000, IRS + 1);
+	ASSERT_EQ(TL_RTX_PROBE, c.act.seg[0].rtx_kind);
+	ASSERT_EQ(0, c.tcb.retries);		/* not a timeout */
+	ASSERT_FALSE(c.tcb.rec.tlp_armed);	/* the RTO is next */
+	ASSERT_EQ(TL_CA_OPEN, c.tcb.rec.ca_state);
+	/* the probe arrives: SACKed above the hole, which is then sent */
+	t_ack(&c, D0 + 8000, 1, D0 + 9000, D0 + 10000);
+	ASSERT_EQ(TL_CA_RECOVERY, c.tcb.rec.ca_state);
+	ASSERT_GE(c.act.nseg, 1);
+	EXPECT_SEG(&c, 0, "ACK", D0 + 8000, IRS + 1);
+	ASSERT_EQ(TL_RTX_FAST, c.act.seg[0].rtx_kind);
+	t_ack(&c, D0 + 10000, 0);
+	ASSERT_EQ(TL_CA_OPEN, c.tcb.rec.ca_state);
+	ASSERT_FALSE(c.tcb.timer[TL_TIMER_RTX]);
+}
+
+TEST(lost_retransmission_sent_again)
+{
+	struct t_conn c;
+
+	t_establish(_metadata, &c, TL_TCB_SACK, &tl_cc_reno);
+	tl_send(&c.tcb, 10000, c.now, &c.act);
+	tl_output(&c.tcb, c.now, &c.act);
+	/* segments 0 and 2 lost; recovery retransmits both */
+	t_ack(&c, D0, 1, D0 + 1000, D0 + 2000);
+	t_ack(&c, D0, 2, D0 + 3000, D0 + 4000, D0 + 1000, D0 + 2000);
+	t_ack(&c, D0, 2, D0 + 3000, D0 + 8000, D0 + 1000, D0 + 2000);
+	ASSERT_EQ(TL_CA_RECOVERY, c.tcb.rec.ca_state);
+	ASSERT_EQ(D0 + 3000, c.tcb.rec.high_rxt);	/* both holes sent */
+	/* the second retransmission arrives, the first does not: lost */
+	t_ack(&c, D0, 1, D0 + 1000, D0 + 8000);
+	ASSERT_GE(c.act.nseg, 1);
+	EXPECT_SEG(&c, 0, "ACK", D0, IRS + 1);
+	ASSERT_EQ(TL_RTX_SACK, c.act.seg[0].rtx_kind);
 }
 
 /* ---- RFC 7323 ---- */
