@@ -137,7 +137,7 @@ TEST(tcp_info_like_linux)
 	EXPECT_EQ(0, lab_c.b.tcpi_retransmits);
 	EXPECT_EQ(0, lab_c.b.tcpi_total_retrans);
 	EXPECT_LT(0, lab_c.b.tcpi_snd_mss);
-	EXPECT_LT(0, lab_c.b.tcpi_rcv_wscale);
+	EXPECT_LT(0, (int)lab_c.b.tcpi_rcv_wscale);
 	EXPECT_LT(0, lab_c.segs_in);
 	EXPECT_LT(0, lab_c.segs_out);
 	/* data counts */

@@ -176,12 +176,13 @@ TEST_F_TIMEOUT(opts, negotiate_and_recover, 180)
 		  (TCPI_OPT_SACK | TCPI_OPT_TIMESTAMPS | TCPI_OPT_WSCALE));
 	/* timestamps take 12 bytes of every segment (RFC 6691) */
 	EXPECT_EQ(variant->off & OFF_TS ? 1460 : 1448, lr->ti.b.tcpi_snd_mss);
-	if (variant->off & OFF_SACK)
+	if (variant->off & OFF_SACK) {
 		EXPECT_EQ(0, wire_stat(&self->w, lab_ns, "SackRecoveries") -
 			     sack0);
-	else
+	} else {
 		EXPECT_EQ(0, wire_stat(&self->w, lab_ns, "NewRenoRecoveries") -
 			     nr0);
+	}
 	EXPECT_LT(0, lr->ti.b.tcpi_total_retrans);
 }
 
