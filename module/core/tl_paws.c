@@ -22,7 +22,12 @@ bool tl_paws_reject(const struct tl_tcb *tcb, const struct tl_seg_in *seg,
 	 */
 	if (seg->th.flags & TL_TCP_RST)
 		return false;
-	if (!tl_seq_lt(seg->opts.tsval, tcb->ts_recent))
+	/*
+	 * Linux tolerates one tick (TCP_PAWS_WINDOW): a sender that paces
+	 * stamps data with its departure time, which may run ahead of the
+	 * clock its pure ACKs carry.
+	 */
+	if (!tl_seq_lt(seg->opts.tsval + TL_PAWS_WINDOW, tcb->ts_recent))
 		return false;
 	/*
 	 * 5.5: a connection idle for more than 24 days has an invalid

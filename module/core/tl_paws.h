@@ -17,6 +17,9 @@ struct tl_seg_in;
  */
 #define TL_TS_SHIFT	10
 
+/* Timestamps this much older than TS.Recent still pass (Linux's too). */
+#define TL_PAWS_WINDOW	1
+
 /* RFC 7323 5.5: TS.Recent is invalid after 24 days of idleness. */
 #define TL_PAWS_IDLE_US	(24ULL * 24 * 3600 * 1000000)
 

@@ -461,10 +461,16 @@ TEST(rfc7323_5_paws_drops_old_timestamps)
 	tl_input(&c.tcb, &s, c.now, &c.act);
 	ASSERT_EQ(100, c.act.deliver_len);
 	ASSERT_EQ(1000, c.tcb.ts_recent);
+	/* one tick older passes (TL_PAWS_WINDOW, as Linux) */
+	s = t_seg("ACK", IRS + 101, D0, 60000, 0);
+	s.opts.present = TL_OPTF_TS;
+	s.opts.tsval = 999;
+	tl_input(&c.tcb, &s, c.now, &c.act);
+	ASSERT_EQ(TL_DROP_NONE, c.act.drop);
 	/* an old duplicate, in the window but with TSval < TS.Recent */
 	s = t_seg("ACK", IRS + 101, D0, 60000, 100);
 	s.opts.present = TL_OPTF_TS;
-	s.opts.tsval = 999;
+	s.opts.tsval = 998;
 	tl_input(&c.tcb, &s, c.now, &c.act);
 	ASSERT_EQ(TL_DROP_PAWS, c.act.drop);
 	ASSERT_EQ(0, c.act.deliver_len);
