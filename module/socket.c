@@ -915,9 +915,11 @@ static int tcplab_get_info(struct sock *sk, char __user *optval,
 	info.tcpi_ca_state = tcb->rec.ca_state;
 	info.tcpi_retransmits = tcb->retries;
 	info.tcpi_backoff = tcb->rto.backoff;
-	if (tcb->state != TL_CLOSED && tcb->state != TL_LISTEN &&
-	    tcb->state != TL_SYN_SENT) {
-		/* Negotiated options only (before that they are offers). */
+	if (tcb->state == TL_SYN_RECEIVED || tl_seq_gt(tcb->snd_una, tcb->iss)) {
+		/*
+		 * Negotiated options only (before that they are offers); like
+		 * Linux they stay visible once the connection has closed.
+		 */
 		if (tcb->opts & TL_TCB_TS)
 			info.tcpi_options |= TCPI_OPT_TIMESTAMPS;
 		if (tcb->opts & TL_TCB_SACK)

@@ -54,10 +54,14 @@ static inline u32 tl_cc_half_flight(const struct tl_cc *cc, u32 flight)
 	return max_t(u32, flight / 2, 2 * cc->mss);
 }
 
-/* RFC 6928 initial window: min(10 * MSS, max(2 * MSS, 14600)). */
+/*
+ * RFC 6928 2: "min (10*MSS, max (2*MSS, 14600))".  Linux (TCP_INIT_CWND)
+ * uses 10 segments whatever the MSS, which only differs for MSS above
+ * 1460 (loopback, jumbo frames); tcplab follows Linux, its oracle.
+ */
 static inline u32 tl_cc_initial_window(u32 mss)
 {
-	return min_t(u32, TL_CC_INIT_WND_SEGS * mss, max_t(u32, 2 * mss, 14600));
+	return TL_CC_INIT_WND_SEGS * mss;
 }
 
 #endif /* _TCPLAB_CORE_CC_H */

@@ -18,13 +18,13 @@ TEST(rfc6928_initial_window)
 {
 	struct tl_cc cc;
 
-	/* min(10 * MSS, max(2 * MSS, 14600)) */
+	/* 10 segments, as Linux (RFC 6928 would cap at 14600 bytes) */
 	t_reno(&cc, 1460);
 	ASSERT_EQ(14600, cc.cwnd);
 	t_reno(&cc, 1000);
 	ASSERT_EQ(10000, cc.cwnd);
 	t_reno(&cc, 9000);
-	ASSERT_EQ(18000, cc.cwnd);
+	ASSERT_EQ(90000, cc.cwnd);
 	ASSERT_EQ(0xffffffffU, cc.ssthresh);
 }
 
