@@ -184,6 +184,41 @@ FIXTURE_TEARDOWN(veth)
 	wire_down(&self->w);
 }
 
+#define TRACING "/sys/kernel/tracing"
+
+static int write_file(const char *path, const char *text)
+{
+	int fd = open(path, O_WRONLY | O_TRUNC);
+	ssize_t n;
+
+	if (fd < 0)
+		return -errno;
+	n = write(fd, text, strlen(text));
+	close(fd);
+	return n == (ssize_t)strlen(text) ? 0 : -EIO;
+}
+
+static int trace_events(const char *on)
+{
+	return write_file(TRACING "/events/tcplab/tcplab_cc/enable", on) ||
+	       write_file(TRACING "/events/tcplab/tcplab_retransmit/enable", on);
+}
+
+/* Does the trace buffer hold a line with both @a and @b? */
+static bool trace_has(const char *a, const char *b)
+{
+	char line[1024];
+	bool found = false;
+	FILE *f = fopen(TRACING "/trace", "r");
+
+	if (!f)
+		return false;
+	while (!found && fgets(line, sizeof(line), f))
+		found = strstr(line, a) && strstr(line, b);
+	fclose(f);
+	return found;
+}
+
 /* Column @col (0-based) of our row in /proc/net/tcplab of namespace a. */
 static long proc_col(const struct wire *w, const char *local, int col)
 {
@@ -225,6 +260,7 @@ TEST_F_TIMEOUT(veth, cwnd_grows_then_halves_reno, 120)
 	uint32_t max_cwnd = 0, cwnd_at_loss = 0;
 	socklen_t sl = sizeof(sin);
 	int lfd, cfd, afd, i;
+	bool traced;
 	char local[32];
 	pid_t pid;
 	double t0;
@@ -246,6 +282,7 @@ TEST_F_TIMEOUT(veth, cwnd_grows_then_halves_reno, 120)
 		_exit(0);
 	}
 	close(lfd);
+	traced = !write_file(TRACING "/trace", "") && !trace_events("1");
 	cfd = wire_socket(&self->w, self->w.a, self->lab, SOCK_STREAM, 0);
 	ASSERT_LE(0, cfd);
 	ASSERT_EQ(0, setsockopt(cfd, SOL_TCP, TCP_CONGESTION, "reno", 4));
@@ -312,6 +349,17 @@ TEST_F_TIMEOUT(veth, cwnd_grows_then_halves_reno, 120)
 	close(cfd);
 	kill(pid, SIGKILL);
 	waitpid(pid, NULL, 0);
+
+	/* The instruments' view: tcplab_cc and tcplab_retransmit events. */
+	if (!traced)
+		SKIP(return, "no tracefs");
+	trace_events("0");
+	EXPECT_TRUE(trace_has("tcplab_cc:", "ca=reno event=init"));
+	EXPECT_TRUE(trace_has("tcplab_cc:", "event=ack"));
+	EXPECT_TRUE(trace_has("tcplab_cc:", "event=rtt"));
+	EXPECT_TRUE(trace_has("tcplab_cc:", "event=loss"));
+	EXPECT_TRUE(trace_has("tcplab_cc:", "event=recovery_enter"));
+	EXPECT_TRUE(trace_has("tcplab_retransmit:", "kind="));
 }
 
 TEST_HARNESS_MAIN
