@@ -64,4 +64,18 @@ static inline u32 tl_cc_initial_window(u32 mss)
 	return TL_CC_INIT_WND_SEGS * mss;
 }
 
+/*
+ * Was the sender using its window when @flight bytes were out?  RFC 7661
+ * (and Linux's tcp_is_cwnd_limited()): cwnd only grows when it is what
+ * limits sending, else an application- or receiver-limited connection
+ * would build a window it never tested.  Slow start may still double
+ * what was in flight.
+ */
+static inline bool tl_cc_limited(const struct tl_cc *cc, u32 flight, u32 mss)
+{
+	if (cc->cwnd < cc->ssthresh)
+		return cc->cwnd < 2 * flight;
+	return flight + mss >= cc->cwnd;
+}
+
 #endif /* _TCPLAB_CORE_CC_H */

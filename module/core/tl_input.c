@@ -67,6 +67,7 @@ static void tl_ack_advance(struct tl_tcb *tcb, const struct tl_seg_in *seg,
 	u32 freed = tl_snd_buf_head(tcb, ack) -
 		    tl_snd_buf_head(tcb, tcb->snd_una);
 	u32 srtt = tcb->rto.srtt8, rto = tcb->rto.rto;
+	u32 flight = tcb->snd_max - tcb->snd_una;
 	u32 rtt = 0;
 
 	act->acked += freed;
@@ -106,7 +107,8 @@ static void tl_ack_advance(struct tl_tcb *tcb, const struct tl_seg_in *seg,
 	 * recovery, where RFC 6582 / RFC 6675 manage it themselves.
 	 */
 	if (tcb->cc.ops && freed && tl_state_synchronized(tcb->state) &&
-	    tcb->rec.ca_state != TL_CA_RECOVERY) {
+	    tcb->rec.ca_state != TL_CA_RECOVERY &&
+	    tl_cc_limited(&tcb->cc, flight, tcb->snd_mss)) {
 		u32 cwnd = tcb->cc.cwnd;
 
 		tcb->cc.ops->on_ack(&tcb->cc, freed, rtt, now);

@@ -423,6 +423,25 @@ TEST(lost_retransmission_sent_again)
 	ASSERT_EQ(TL_RTX_SACK, c.act.seg[0].rtx_kind);
 }
 
+TEST(rfc7661_cwnd_grows_only_when_used)
+{
+	struct t_conn c;
+	int i;
+
+	t_establish(_metadata, &c, 0, &tl_cc_reno);
+	/* one segment at a time: never more than 1/10 of cwnd in flight */
+	for (i = 0; i < 20; i++) {
+		tl_send(&c.tcb, 1000, c.now, &c.act);
+		t_ack(&c, D0 + (i + 1) * 1000, 0);
+	}
+	ASSERT_EQ(10000, c.tcb.cc.cwnd);
+	/* a full window: slow start */
+	tl_send(&c.tcb, 10000, c.now, &c.act);
+	tl_output(&c.tcb, c.now, &c.act);
+	t_ack(&c, D0 + 30000, 0);
+	ASSERT_EQ(11000, c.tcb.cc.cwnd);
+}
+
 /* ---- RFC 7323 ---- */
 
 TEST(rfc7323_4_rtt_from_timestamps_despite_retransmission)
