@@ -119,8 +119,9 @@ run_lossy() {
 			exit
 		}
 		r = a[2] ? b[2] / a[2] : 0
+		met = (r >= 0.7)
 		printf "%-18s %12s %12s  %-18s %6.2f  %s %s\n", "lossy veth 1%", a[2], b[2], a[3], r,
-			">= 0.7", r >= 0.7 ? "met" : "NOT met"
+			">= 0.7", met ? "met" : "NOT met"
 		printf "%-18s %12s %12s  %s\n", "  retransmits", a[4], b[4], "segments"
 	}'
 }
