@@ -108,6 +108,29 @@ void tcplab_keepalive(struct sock *sk, int on)
 	else
 		sock_reset_flag(sk, SOCK_KEEPOPEN);
 	tcplab_keepalive_update(sk);
+/*
+ * RFC 6298 bounds, retry limits (module parameters, else the namespace's
+ * sysctls as Linux uses them) and the congestion control algorithm.
+ */
+static void tcplab_cfg_recovery(struct sock *sk, struct tl_cfg *cfg)
+{
+	int syn = READ_ONCE(tcplab_syn_retries);
+	int data = READ_ONCE(tcplab_data_retries);
+	u32 lo = max_t(u32, READ_ONCE(tcplab_rto_min_ms), 1);
+	u32 hi = max_t(u32, READ_ONCE(tcplab_rto_max_ms), lo);
+
+	cfg->rto_min_us = min_t(u32, lo, 3600000) * USEC_PER_MSEC;
+	cfg->rto_max_us = min_t(u32, hi, 3600000) * USEC_PER_MSEC;
+	cfg->rto_initial_us = min_t(u32, READ_ONCE(tcplab_rto_initial_ms),
+				    3600000) * USEC_PER_MSEC;
+	if (syn >= 0)
+		cfg->syn_retries = min(syn, 255);
+	if (data >= 0)
+		cfg->data_retries = min(data, 255);
+	else
+		cfg->data_retries =
+			READ_ONCE(sock_net(sk)->ipv4.sysctl_tcp_retries2);
+	cfg->cc = READ_ONCE(tcplab_sk(sk)->cc_ops) ?: tcplab_cc_default();
 }
 
 /* Configuration for a new connection, from the socket and the module. */
@@ -123,6 +146,7 @@ static void tcplab_cfg(struct sock *sk, struct tl_cfg *cfg)
 	/* SYN retries from the namespace's sysctl, as tcp_write_timeout(). */
 	cfg->syn_retries = READ_ONCE(sock_net(sk)->ipv4.sysctl_tcp_syn_retries);
 	tcplab_cfg_flow(sk, cfg);
+	tcplab_cfg_recovery(sk, cfg);
 }
 
 static void tcplab_rtx_timer(struct timer_list *t);
@@ -429,6 +453,7 @@ static void tcplab_new_child(struct sock *lsk, const struct tl_child_req *req,
 	ctsk->keepidle = READ_ONCE(ltsk->keepidle);
 	ctsk->keepintvl = READ_ONCE(ltsk->keepintvl);
 	ctsk->keepcnt = READ_ONCE(ltsk->keepcnt);
+	ctsk->cc_ops = READ_ONCE(ltsk->cc_ops);	/* as tcp_sk_clone */
 	ctsk->saddr = laddr;
 	ctsk->daddr = raddr;
 	ctsk->sport = htons(req->lport);
@@ -547,6 +572,8 @@ static void tcplab_state_changed(struct sock *sk, const struct tl_state_change *
 	case TL_ESTABLISHED:
 		tsk->rcv_queued_end = tsk->tcb.irs + 1;
 		tcplab_inc_stats(net, TCPLAB_MIB_ESTABLISHED);
+		if (tsk->tcb.cc.ops)
+			trace_tcplab_cc(tsk, "init");
 		if (tsk->listener)
 			tcplab_child_established(sk);
 		break;
@@ -577,6 +604,47 @@ static void tcplab_conn_released(struct sock *sk)
 	tcplab_unhash_conn(sk);
 }
 
+/* A segment carries sequence space again: count it, trace its kind. */
+static void tcplab_retransmitted(struct sock *sk, const struct tl_seg_out *seg)
+{
+	static const u8 mib[TL_RTX_NR] = {
+		[TL_RTX_RTO]	= TCPLAB_MIB_RTO_RETRANS,
+		[TL_RTX_FAST]	= TCPLAB_MIB_FAST_RETRANS,
+		[TL_RTX_SACK]	= TCPLAB_MIB_SACK_RETRANS,
+	};
+	struct tcplab_sock *tsk = tcplab_sk(sk);
+	struct net *net = sock_net(sk);
+
+	tcplab_inc_stats(net, TCPLAB_MIB_RETRANS);
+	tsk->info.total_retrans++;
+	if (seg->rtx_kind < TL_RTX_NR && mib[seg->rtx_kind])
+		tcplab_inc_stats(net, mib[seg->rtx_kind]);
+	trace_tcplab_retransmit(tsk, seg->th.seq, seg->data_len,
+				tl_rtx_kind_name(seg->rtx_kind));
+}
+
+/* A congestion control event of the core: trace and count it. */
+static void tcplab_cc_event(struct sock *sk, u8 ev)
+{
+	struct tcplab_sock *tsk = tcplab_sk(sk);
+	struct net *net = sock_net(sk);
+
+	trace_tcplab_cc(tsk, tl_cc_event_name(ev));
+	switch (ev) {
+	case TL_CC_EV_RTO:
+		tsk->info.total_rto++;
+		tcplab_inc_stats(net, TCPLAB_MIB_RTO_TIMEOUTS);
+		break;
+	case TL_CC_EV_LOSS:
+		tcplab_inc_stats(net, tsk->tcb.rec.sack ?
+				 TCPLAB_MIB_SACK_RECOVERY :
+				 TCPLAB_MIB_NEWRENO_RECOVERY);
+		break;
+	default:
+		break;
+	}
+}
+
 void tcplab_run_actions(struct sock *sk, struct sk_buff *skb)
 {
 	struct tcplab_sock *tsk = tcplab_sk(sk);
@@ -600,6 +668,7 @@ again:
 		tcplab_state_changed(sk, &act->state[i]);
 
 	if (act->acked) {
+		tsk->info.bytes_acked += act->acked;
 		tcplab_snd_free(sk, act->acked);
 		wake |= TL_WAKE_WRITE;
 	}
@@ -647,8 +716,11 @@ again:
 	 */
 	for (i = 0; i < act->nseg; i++) {
 		trace_tcplab_segment_out(tsk, &act->seg[i].th, act->seg[i].data_len);
+		tsk->info.segs_out++;
+		if (act->seg[i].data_len)
+			tsk->info.data_segs_out++;
 		if (act->seg[i].rtx)
-			tcplab_inc_stats(net, TCPLAB_MIB_RETRANS);
+			tcplab_retransmitted(sk, &act->seg[i]);
 		if (act->seg[i].probe)
 			trace_tcplab_retransmit(tsk, act->seg[i].th.seq, 0,
 						"probe");
@@ -660,6 +732,8 @@ again:
 
 	for (i = 0; i < TL_TIMER_NR; i++)
 		tcplab_timer_apply(sk, i, &act->timer[i], now);
+	for (i = 0; i < act->ncc_ev; i++)
+		tcplab_cc_event(sk, act->cc_ev[i]);
 
 	if (act->error) {
 		int err = -act->error;
@@ -785,7 +859,8 @@ int tcplab_sk_rcv(struct sock *sk, struct sk_buff *skb)
 	struct tcplab_sock *tsk = tcplab_sk(sk);
 	const u8 *h = skb->data;
 	struct tl_seg_in seg;
-	u32 hlen;
+	u32 hlen, rcv_nxt;
+	bool sync;
 
 	if (tl_seg_parse(h, skb_headlen(skb), &seg.th) != TL_SEG_OK)
 		goto malformed;
@@ -801,10 +876,20 @@ int tcplab_sk_rcv(struct sock *sk, struct sk_buff *skb)
 		kfree_skb(skb);
 		return 0;
 	}
+	tsk->info.segs_in++;
+	if (seg.len)
+		tsk->info.data_segs_in++;
+	sync = tl_state_synchronized(tsk->tcb.state);
+	rcv_nxt = tsk->tcb.rcv_nxt;
 	tl_input(&tsk->tcb, &seg, tcplab_now_us(), &tsk->act);
+	if (sync)
+		tsk->info.bytes_received += tsk->tcb.rcv_nxt - rcv_nxt -
+					    tsk->act.eof;
 	if (tsk->act.drop == TL_DROP_RST_CHALLENGE ||
 	    tsk->act.drop == TL_DROP_SYN_CHALLENGE)
 		tcplab_inc_stats(sock_net(sk), TCPLAB_MIB_CHALLENGE_ACKS);
+	if (tsk->act.drop == TL_DROP_PAWS)
+		tcplab_inc_stats(sock_net(sk), TCPLAB_MIB_PAWS_DROPS);
 	tcplab_run_actions(sk, skb);
 	return 0;
 

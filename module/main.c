@@ -37,6 +37,59 @@ bool tcplab_csum_offload = true;
 module_param_named(csum_offload, tcplab_csum_offload, bool, 0644);
 MODULE_PARM_DESC(csum_offload,
 		 "let the device checksum segments with payload (CHECKSUM_PARTIAL), as Linux TCP does; 0: always in software, so captures on lo/veth show valid sums (default 1)");
+/* RFC 6298 timer bounds and retry limits, Linux's defaults. */
+unsigned int tcplab_rto_min_ms = 200;
+module_param_named(rto_min_ms, tcplab_rto_min_ms, uint, 0644);
+MODULE_PARM_DESC(rto_min_ms, "lower bound of the RTO in ms (default 200, as Linux's TCP_RTO_MIN)");
+
+unsigned int tcplab_rto_max_ms = 120000;
+module_param_named(rto_max_ms, tcplab_rto_max_ms, uint, 0644);
+MODULE_PARM_DESC(rto_max_ms, "upper bound of the RTO in ms (default 120000, as Linux's TCP_RTO_MAX)");
+
+unsigned int tcplab_rto_initial_ms = 1000;
+module_param_named(rto_initial_ms, tcplab_rto_initial_ms, uint, 0644);
+MODULE_PARM_DESC(rto_initial_ms, "RTO before the first RTT sample in ms (default 1000, RFC 6298 2.1)");
+
+int tcplab_syn_retries = -1;
+module_param_named(syn_retries, tcplab_syn_retries, int, 0644);
+MODULE_PARM_DESC(syn_retries, "SYN/SYN-ACK retransmissions before ETIMEDOUT (default -1: the namespace's net.ipv4.tcp_syn_retries, 6)");
+
+int tcplab_data_retries = -1;
+module_param_named(data_retries, tcplab_data_retries, int, 0644);
+MODULE_PARM_DESC(data_retries, "data retransmission timeouts in a row before ETIMEDOUT (default -1: the namespace's net.ipv4.tcp_retries2, 15)");
+
+/* Default congestion control: CUBIC, as Linux. */
+static const struct tl_cc_ops *tcplab_cc = &tl_cc_cubic;
+
+const struct tl_cc_ops *tcplab_cc_default(void)
+{
+	return READ_ONCE(tcplab_cc);
+}
+
+static int tcplab_cc_param_set(const char *val, const struct kernel_param *kp)
+{
+	const struct tl_cc_ops *ops;
+	char name[16];
+
+	strscpy(name, val, sizeof(name));
+	ops = tl_cc_find(strim(name));
+	if (!ops)
+		return -ENOENT;
+	WRITE_ONCE(tcplab_cc, ops);
+	return 0;
+}
+
+static int tcplab_cc_param_get(char *buf, const struct kernel_param *kp)
+{
+	return scnprintf(buf, PAGE_SIZE, "%s\n", tcplab_cc_default()->name);
+}
+
+static const struct kernel_param_ops tcplab_cc_param_ops = {
+	.set	= tcplab_cc_param_set,
+	.get	= tcplab_cc_param_get,
+};
+module_param_cb(congestion_control, &tcplab_cc_param_ops, NULL, 0644);
+MODULE_PARM_DESC(congestion_control, "default congestion control of new sockets: cubic (default) or reno");
 
 unsigned int tcplab_net_id __read_mostly;
 atomic_t tcplab_socks_alive = ATOMIC_INIT(0);

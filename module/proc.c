@@ -34,6 +34,13 @@ const char *const tcplab_mib_names[TCPLAB_MIB_MAX] = {
 	[TCPLAB_MIB_TLS_RX_RECORDS]	= "TlsRxRecords",
 	[TCPLAB_MIB_TLS_DECRYPT_ERRORS]	= "TlsDecryptErrors",
 	[TCPLAB_MIB_TLS_REKEYS]		= "TlsRekeys",
+	[TCPLAB_MIB_FAST_RETRANS]	= "FastRetransmits",
+	[TCPLAB_MIB_SACK_RETRANS]	= "SackRetransmits",
+	[TCPLAB_MIB_RTO_RETRANS]	= "RtoRetransmits",
+	[TCPLAB_MIB_RTO_TIMEOUTS]	= "RtoTimeouts",
+	[TCPLAB_MIB_NEWRENO_RECOVERY]	= "NewRenoRecoveries",
+	[TCPLAB_MIB_SACK_RECOVERY]	= "SackRecoveries",
+	[TCPLAB_MIB_PAWS_DROPS]		= "PawsDrops",
 };
 
 static void *tcplab_seq_start(struct seq_file *seq, loff_t *pos)
@@ -73,6 +80,9 @@ static int tcplab_seq_show(struct seq_file *seq, void *v)
 			   "local_address", "remote_address", "state",
 			   "tx_queue", "rx_queue", "uid", "inode",
 			   "snd_una", "snd_nxt", "rcv_nxt", "snd_wnd", "rcv_wnd");
+		/* Issue 4: congestion control and RTO, appended. */
+		seq_printf(seq, " %10s %10s %8s %8s %4s", "cwnd", "ssthresh",
+			   "srtt_us", "rto_us", "rtx");
 		tcplab_tls_proc_show(seq, NULL);
 		seq_putc(seq, '\n');
 		return 0;
@@ -94,6 +104,15 @@ static int tcplab_seq_show(struct seq_file *seq, void *v)
 		   from_kuid_munged(seq_user_ns(seq), sock_i_uid(sk)),
 		   sock_i_ino(sk), tcb->snd_una, tcb->snd_nxt, tcb->rcv_nxt,
 		   tcb->snd_wnd, tcb->rcv_wnd);
+	/*
+	 * cwnd and ssthresh in bytes (ssthresh 0xffffffff: not set yet),
+	 * SRTT and RTO (with backoff) in microseconds, rtx: consecutive
+	 * timeouts (tcpi_retransmits).  Read without the socket lock, so
+	 * they may be a moment apart.
+	 */
+	seq_printf(seq, " %10u %10u %8u %8u %4u", READ_ONCE(tcb->cc.cwnd),
+		   READ_ONCE(tcb->cc.ssthresh), tl_rto_srtt(&tcb->rto),
+		   tl_rto_timeout(&tcb->rto), READ_ONCE(tcb->retries));
 	tcplab_tls_proc_show(seq, tsk);
 	seq_putc(seq, '\n');
 	return 0;

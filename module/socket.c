@@ -962,6 +962,134 @@ static int tcplab_set_flowopt(struct sock *sk, int optname, int val)
 	}
 	release_sock(sk);
 	return err;
+#define TCPLAB_CA_NAME_MAX	16	/* Linux's TCP_CA_NAME_MAX */
+
+/*
+ * TCP_CONGESTION, as do_tcp_setsockopt(): a name of at most 15 bytes,
+ * ENOENT if no such algorithm.  On a live connection cwnd and ssthresh
+ * carry over to the new algorithm.
+ */
+static int tcplab_set_congestion(struct sock *sk, sockptr_t optval,
+				 unsigned int optlen)
+{
+	struct tcplab_sock *tsk = tcplab_sk(sk);
+	char name[TCPLAB_CA_NAME_MAX];
+	const struct tl_cc_ops *ops;
+
+	if (optlen < 1)
+		return -EINVAL;
+	optlen = min_t(unsigned int, optlen, sizeof(name) - 1);
+	if (copy_from_sockptr(name, optval, optlen))
+		return -EFAULT;
+	name[optlen] = 0;
+	ops = tl_cc_find(name);
+	if (!ops)
+		return -ENOENT;
+	lock_sock(sk);
+	WRITE_ONCE(tsk->cc_ops, ops);
+	tsk->tcb.cfg.cc = ops;
+	if (tsk->tcb.cc.ops != ops) {
+		if (tl_state_synchronized(tsk->tcb.state))
+			tl_cc_switch(&tsk->tcb.cc, ops);
+		else
+			tsk->tcb.cc.ops = ops;	/* init() at ESTABLISHED */
+	}
+	release_sock(sk);
+	return 0;
+}
+
+/* Linux copies min(len, TCP_CA_NAME_MAX) bytes of the zero-padded name. */
+static int tcplab_get_congestion(struct sock *sk, char __user *optval,
+				 int __user *optlen, int len)
+{
+	const struct tl_cc_ops *ops = READ_ONCE(tcplab_sk(sk)->cc_ops) ?:
+				      tcplab_cc_default();
+	char name[TCPLAB_CA_NAME_MAX] = {};
+
+	strscpy(name, ops->name, sizeof(name));
+	len = min_t(unsigned int, len, sizeof(name));
+	if (put_user(len, optlen) || copy_to_user(optval, name, len))
+		return -EFAULT;
+	return 0;
+}
+
+static u32 tcplab_segs(u32 bytes, u32 mss)
+{
+	return mss ? DIV_ROUND_UP(bytes, mss) : 0;
+}
+
+/*
+ * TCP_INFO: struct tcp_info with what tcplab knows, in Linux's units
+ * (times in microseconds, windows in segments).  Like tcp_get_info() a
+ * short buffer gets the first @len bytes and @optlen says how many.
+ */
+static int tcplab_get_info(struct sock *sk, char __user *optval,
+			   int __user *optlen, int len)
+{
+	struct tcplab_sock *tsk = tcplab_sk(sk);
+	const struct tl_tcb *tcb = &tsk->tcb;
+	struct tcp_info info;
+	u32 mss;
+
+	memset(&info, 0, sizeof(info));
+	lock_sock(sk);
+	mss = tcb->snd_mss;
+	/* Linux's TCP_* numbers; a full socket waiting out 2*MSL too. */
+	info.tcpi_state = tcb->state == TL_TIME_WAIT ? TCP_TIME_WAIT :
+			  READ_ONCE(sk->sk_state);
+	info.tcpi_ca_state = tcb->rec.ca_state;
+	info.tcpi_retransmits = tcb->retries;
+	info.tcpi_backoff = tcb->rto.backoff;
+	if (tcb->state == TL_SYN_RECEIVED || tl_seq_gt(tcb->snd_una, tcb->iss)) {
+		/*
+		 * Negotiated options only (before that they are offers); like
+		 * Linux they stay visible once the connection has closed.
+		 */
+		if (tcb->opts & TL_TCB_TS)
+			info.tcpi_options |= TCPI_OPT_TIMESTAMPS;
+		if (tcb->opts & TL_TCB_SACK)
+			info.tcpi_options |= TCPI_OPT_SACK;
+		if (tcb->opts & TL_TCB_WSCALE) {
+			info.tcpi_options |= TCPI_OPT_WSCALE;
+			info.tcpi_snd_wscale = tcb->snd_wscale;
+			info.tcpi_rcv_wscale = tcb->rcv_wscale;
+		}
+		info.tcpi_unacked = tcplab_segs(tcb->snd_max - tcb->snd_una,
+						mss);
+		info.tcpi_sacked = tcplab_segs(tl_sack_bytes(&tcb->rec.sb), mss);
+		info.tcpi_lost = tcplab_segs(tl_recovery_lost(tcb), mss);
+		info.tcpi_retrans = tcplab_segs(tl_recovery_retrans_out(tcb),
+						mss);
+		info.tcpi_snd_wnd = tcb->snd_wnd;
+	}
+	info.tcpi_rto = tl_rto_timeout(&tcb->rto);
+	info.tcpi_snd_mss = mss;
+	info.tcpi_rcv_mss = tcb->cfg.mss;
+	info.tcpi_pmtu = tcb->cfg.mss + 40;
+	info.tcpi_rcv_ssthresh = tcb->rcv_wnd;
+	info.tcpi_rtt = tl_rto_srtt(&tcb->rto);
+	info.tcpi_rttvar = tl_rto_rttvar(&tcb->rto);
+	if (tcb->cc.ops && mss) {
+		info.tcpi_snd_cwnd = tcb->cc.cwnd / mss;
+		info.tcpi_snd_ssthresh = tcb->cc.ssthresh == 0xffffffffU ?
+			0x7fffffff : tcb->cc.ssthresh / mss;
+	}
+	info.tcpi_advmss = tcb->cfg.mss;
+	info.tcpi_reordering = TL_DUPTHRESH;
+	info.tcpi_rcv_space = tcb->cfg.rcv_buf;
+	info.tcpi_total_retrans = tsk->info.total_retrans;
+	info.tcpi_bytes_acked = tsk->info.bytes_acked;
+	info.tcpi_bytes_received = tsk->info.bytes_received;
+	info.tcpi_segs_out = tsk->info.segs_out;
+	info.tcpi_segs_in = tsk->info.segs_in;
+	info.tcpi_data_segs_out = tsk->info.data_segs_out;
+	info.tcpi_data_segs_in = tsk->info.data_segs_in;
+	release_sock(sk);
+
+	len = min_t(unsigned int, len, sizeof(info));
+	if (put_user(len, optlen) || copy_to_user(optval, &info, len))
+		return -EFAULT;
+	return 0;
 }
 
 static int tcplab_setsockopt(struct socket *sock, int level, int optname,
@@ -975,6 +1103,8 @@ static int tcplab_setsockopt(struct socket *sock, int level, int optname,
 		return tcplab_tls_set_ulp(sock->sk, optval, optlen);
 	if (level != SOL_TCP)
 		return -ENOPROTOOPT;
+	if (optname == TCP_CONGESTION)
+		return tcplab_set_congestion(sock->sk, optval, optlen);
 	if (optlen < sizeof(int))
 		return -EINVAL;
 	if (copy_from_sockptr(&val, optval, sizeof(val)))
@@ -1009,6 +1139,10 @@ static int tcplab_getsockopt(struct socket *sock, int level, int optname,
 	if (len < 0)
 		return -EINVAL;
 	switch (optname) {
+	case TCP_INFO:
+		return tcplab_get_info(sock->sk, optval, optlen, len);
+	case TCP_CONGESTION:
+		return tcplab_get_congestion(sock->sk, optval, optlen, len);
 	case TCP_NODELAY:
 		val = READ_ONCE(tsk->nodelay);
 		break;

@@ -39,6 +39,10 @@ extern int tcplab_family;
 extern unsigned int tcplab_msl_ms;	/* Maximum Segment Lifetime */
 extern bool tcplab_csum_offload;	/* CHECKSUM_PARTIAL for payload */
 extern unsigned int tcplab_delack_min_ms;	/* 0: no delayed ACKs */
+/* Retransmission (RFC 6298) and congestion control defaults (main.c). */
+extern unsigned int tcplab_rto_min_ms, tcplab_rto_max_ms, tcplab_rto_initial_ms;
+extern int tcplab_syn_retries, tcplab_data_retries;	/* -1: the netns sysctl */
+const struct tl_cc_ops *tcplab_cc_default(void);
 
 /* Counters in /proc/net/tcplab_stats, per network namespace. */
 enum tcplab_mib {
@@ -62,6 +66,14 @@ enum tcplab_mib {
 	TCPLAB_MIB_TLS_RX_RECORDS,	/* kernel TLS records authenticated */
 	TCPLAB_MIB_TLS_DECRYPT_ERRORS,	/* records that failed authentication */
 	TCPLAB_MIB_TLS_REKEYS,		/* TLS 1.3 key updates installed */
+	/* Loss recovery (issue 4) */
+	TCPLAB_MIB_FAST_RETRANS,	/* fast retransmits (RFC 5681/6582) */
+	TCPLAB_MIB_SACK_RETRANS,	/* retransmissions in RFC 6675 recovery */
+	TCPLAB_MIB_RTO_RETRANS,		/* retransmissions after a timeout */
+	TCPLAB_MIB_RTO_TIMEOUTS,	/* retransmission timeouts (data) */
+	TCPLAB_MIB_NEWRENO_RECOVERY,	/* NewReno fast recoveries entered */
+	TCPLAB_MIB_SACK_RECOVERY,	/* SACK recoveries entered */
+	TCPLAB_MIB_PAWS_DROPS,		/* dropped by PAWS (RFC 7323 5) */
 	TCPLAB_MIB_MAX
 };
 
@@ -160,6 +172,14 @@ struct tcplab_sock {
 	u32			keepidle;
 	u32			keepintvl;
 	u8			keepcnt;
+	/* TCP_CONGESTION; NULL: the cc module parameter's */
+	const struct tl_cc_ops	*cc_ops;
+	/* Per-connection counters for TCP_INFO (socket lock) */
+	struct {
+		u64 bytes_acked, bytes_received;
+		u32 segs_in, segs_out, data_segs_in, data_segs_out;
+		u32 total_retrans, total_rto;
+	} info;
 
 	/* Receive side: sequence number after the last byte queued to read */
 	u32			rcv_queued_end;

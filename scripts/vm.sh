@@ -11,7 +11,7 @@
 #
 # Environment: ACCEL=tcg (default; nested KVM hangs at boot on the
 # machines we know) or kvm; MEM (MiB, default 1024); SMP (default 2);
-# TESTS (comma list for the guest); VM_TIMEOUT (seconds, default 1200).
+# TESTS (comma list for the guest); VM_TIMEOUT (seconds, default 2400: the netem fault matrix alone takes ~12 min on 6.12).
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
@@ -54,7 +54,7 @@ cmdline="$cmdline TCPLAB_MODE=$mode"
 [ -n "${SCENARIO:-}" ] && cmdline="$cmdline TCPLAB_SCENARIO=$SCENARIO"
 
 set +e
-timeout -s KILL "${VM_TIMEOUT:-1200}" "${qemu[@]}" \
+timeout -s KILL "${VM_TIMEOUT:-2400}" "${qemu[@]}" \
 	-serial "file:$console" -serial "file:$results" \
 	-append "$cmdline" </dev/null &
 qpid=$!

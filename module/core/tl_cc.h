@@ -38,6 +38,12 @@ struct tl_cc {
 };
 
 extern const struct tl_cc_ops tl_cc_reno;
+extern const struct tl_cc_ops tl_cc_cubic;
+
+/* The algorithm called @name ("reno", "cubic"), or NULL (tl_cc.c). */
+const struct tl_cc_ops *tl_cc_find(const char *name);
+/* Change the algorithm of a connection, keeping cwnd and ssthresh. */
+void tl_cc_switch(struct tl_cc *cc, const struct tl_cc_ops *ops);
 
 /*
  * RFC 5681 Section 3.1 equation (4): ssthresh = max(FlightSize / 2,
@@ -48,10 +54,28 @@ static inline u32 tl_cc_half_flight(const struct tl_cc *cc, u32 flight)
 	return max_t(u32, flight / 2, 2 * cc->mss);
 }
 
-/* RFC 6928 initial window: min(10 * MSS, max(2 * MSS, 14600)). */
+/*
+ * RFC 6928 2: "min (10*MSS, max (2*MSS, 14600))".  Linux (TCP_INIT_CWND)
+ * uses 10 segments whatever the MSS, which only differs for MSS above
+ * 1460 (loopback, jumbo frames); tcplab follows Linux, its oracle.
+ */
 static inline u32 tl_cc_initial_window(u32 mss)
 {
-	return min_t(u32, TL_CC_INIT_WND_SEGS * mss, max_t(u32, 2 * mss, 14600));
+	return TL_CC_INIT_WND_SEGS * mss;
+}
+
+/*
+ * Was the sender using its window when @flight bytes were out?  RFC 7661
+ * (and Linux's tcp_is_cwnd_limited()): cwnd only grows when it is what
+ * limits sending, else an application- or receiver-limited connection
+ * would build a window it never tested.  Slow start may still double
+ * what was in flight.
+ */
+static inline bool tl_cc_limited(const struct tl_cc *cc, u32 flight, u32 mss)
+{
+	if (cc->cwnd < cc->ssthresh)
+		return cc->cwnd < 2 * flight;
+	return flight + mss >= cc->cwnd;
 }
 
 #endif /* _TCPLAB_CORE_CC_H */

@@ -13,7 +13,7 @@
 
 static void tl_reno_init(struct tl_cc *cc, u64 now_us)
 {
-	/* RFC 6928: IW = min(10 * MSS, max(2 * MSS, 14600)) */
+	/* RFC 6928: an initial window of 10 segments (see tl_cc.h) */
 	cc->cwnd = tl_cc_initial_window(cc->mss);
 	/* RFC 5681 3.1: "The initial value of ssthresh SHOULD be set
 	 * arbitrarily high".

@@ -14,6 +14,7 @@
  */
 #include "tl_types.h"
 #include "tl_tcb_priv.h"
+#include "tl_paws.h"
 
 /* SEG.LEN: "the number of octets occupied by the data in the segment
  * (counting SYN and FIN)" (3.3.1).
@@ -60,11 +61,13 @@ static void tl_rcv_advance(struct tl_tcb *tcb, u32 n)
  * thereby entirely acknowledged are removed." - here: tell the glue how
  * many bytes of its send buffer to free.
  */
-static void tl_ack_advance(struct tl_tcb *tcb, u32 ack, u64 now,
-			   struct tl_actions *act)
+static void tl_ack_advance(struct tl_tcb *tcb, const struct tl_seg_in *seg,
+			   u32 ack, u64 now, struct tl_actions *act)
 {
 	u32 freed = tl_snd_buf_head(tcb, ack) -
 		    tl_snd_buf_head(tcb, tcb->snd_una);
+	u32 srtt = tcb->rto.srtt8, rto = tcb->rto.rto;
+	u32 flight = tcb->snd_max - tcb->snd_una;
 	u32 rtt = 0;
 
 	act->acked += freed;
@@ -74,23 +77,44 @@ static void tl_ack_advance(struct tl_tcb *tcb, u32 ack, u64 now,
 	/*
 	 * RFC 6298 Section 3: one segment at a time is timed, and (Karn)
 	 * timing stops whenever anything is retransmitted, so an ACK that
-	 * covers the timed segment is an unambiguous sample.
+	 * covers the timed segment is an unambiguous sample.  Otherwise,
+	 * with timestamps, RFC 7323 4.1 gives a sample from TSecr - also
+	 * while retransmissions are outstanding.
 	 */
 	if (tcb->rtt_timing && tl_seq_geq(ack, tcb->rtt_end)) {
 		rtt = (u32)min_t(u64, now - tcb->rtt_start, 0xffffffffU);
 		rtt = max_t(u32, rtt, 1);
-		tl_rto_sample(&tcb->rto, rtt);
 		tcb->rtt_timing = false;
+	} else {
+		rtt = tl_ts_rtt_sample(tcb, seg, now);
+	}
+	if (rtt) {
+		tl_rto_sample(&tcb->rto, rtt);
+		if (srtt != tcb->rto.srtt8 || rto != tcb->rto.rto)
+			tl_cc_event(act, TL_CC_EV_RTT);
 	}
 
 	tcb->snd_una = ack;
+	tcb->rec.tlp_out = false;	/* the tail moved: a new probe may go */
 	/* After a go-back-N timeout the ACK can cover more than SND.NXT. */
 	if (tl_seq_lt(tcb->snd_nxt, ack))
 		tcb->snd_nxt = ack;
 	tcb->retries = 0;
 	tcb->dupacks = 0;
-	if (tcb->cc.ops && freed && tl_state_synchronized(tcb->state))
+	tl_sack_ack(&tcb->rec.sb, ack);
+	/*
+	 * Congestion control grows cwnd on new ACKs - except in fast
+	 * recovery, where RFC 6582 / RFC 6675 manage it themselves.
+	 */
+	if (tcb->cc.ops && freed && tl_state_synchronized(tcb->state) &&
+	    tcb->rec.ca_state != TL_CA_RECOVERY &&
+	    tl_cc_limited(&tcb->cc, flight, tcb->snd_mss)) {
+		u32 cwnd = tcb->cc.cwnd;
+
 		tcb->cc.ops->on_ack(&tcb->cc, freed, rtt, now);
+		if (cwnd != tcb->cc.cwnd)
+			tl_cc_event(act, TL_CC_EV_ACK);
+	}
 
 	/*
 	 * RFC 6298 5.2: "When all outstanding data has been acknowledged,
@@ -388,7 +412,7 @@ static void tl_input_syn_sent(struct tl_tcb *tcb, const struct tl_seg_in *seg,
 	 * acknowledged should be removed."
 	 */
 	if (ack_ok)
-		tl_ack_advance(tcb, th->ack, now, act);
+		tl_ack_advance(tcb, seg, th->ack, now, act);
 	/*
 	 * "SND.WND <- SEG.WND, SND.WL1 <- SEG.SEQ, SND.WL2 <- SEG.ACK".  The
 	 * RFC lists this under the SYN-RECEIVED branch; the ESTABLISHED
@@ -451,16 +475,19 @@ static bool tl_seq_acceptable(const struct tl_tcb *tcb, u32 seq, u32 seg_len)
 
 /*
  * RFC 7323 4.3 (2): "If SEG.TSval >= TS.Recent and SEG.SEQ =<
- * Last.ACK.sent, then SEG.TSval is copied to TS.Recent".  PAWS (RFC 7323
- * 5) is not implemented yet.
+ * Last.ACK.sent, then SEG.TSval is copied to TS.Recent".  PAWS (5.3) has
+ * already dropped older timestamps, see tl_paws_reject().
  */
-static void tl_ts_recent_update(struct tl_tcb *tcb, const struct tl_seg_in *seg)
+static void tl_ts_recent_update(struct tl_tcb *tcb, const struct tl_seg_in *seg,
+				u64 now)
 {
 	if (!(tcb->opts & TL_TCB_TS) || !(seg->opts.present & TL_OPTF_TS))
 		return;
 	if (tl_seq_geq(seg->opts.tsval, tcb->ts_recent) &&
-	    tl_seq_leq(seg->th.seq, tcb->last_ack_sent))
+	    tl_seq_leq(seg->th.seq, tcb->last_ack_sent)) {
 		tcb->ts_recent = seg->opts.tsval;
+		tcb->ts_recent_stamp = now;
+	}
 }
 
 /* Second step, an acceptable RST exactly at RCV.NXT. */
@@ -518,6 +545,8 @@ static bool tl_input_ack(struct tl_tcb *tcb, const struct tl_seg_in *seg,
 			 u64 now, struct tl_actions *act)
 {
 	const struct tl_tcphdr *th = &seg->th;
+	u32 prev_una, sack_new = 0;
+	bool dup = false;
 
 	/*
 	 * "If the ACK acks something not yet sent (SEG.ACK > SND.NXT), then
@@ -540,25 +569,28 @@ static bool tl_input_ack(struct tl_tcb *tcb, const struct tl_seg_in *seg,
 		return false;
 	}
 
+	prev_una = tcb->snd_una;
 	if (tl_seq_lt(tcb->snd_una, th->ack)) {
 		/* "If SND.UNA < SEG.ACK =< SND.NXT, then set SND.UNA <- SEG.ACK" */
-		tl_ack_advance(tcb, th->ack, now, act);
+		tl_ack_advance(tcb, seg, th->ack, now, act);
 	} else if (tl_is_dupack(tcb, seg)) {
 		/*
 		 * "If the ACK is a duplicate (SEG.ACK =< SND.UNA), it can be
 		 * ignored" - except that RFC 5681 3.2 counts them: the third
-		 * one means a segment was lost; retransmit it now rather than
-		 * wait for the timer (fast retransmit).  Fast recovery's window
-		 * inflation (3.2 steps 4-5) is not implemented.
+		 * one means a segment was lost (tl_recovery_ack()).
 		 */
-		if (++tcb->dupacks == 3) {
-			if (tcb->cc.ops)
-				tcb->cc.ops->on_loss(&tcb->cc,
-						     tcb->snd_max - tcb->snd_una,
-						     now);
-			tl_retransmit_head(tcb, now, act);
-		}
+		dup = true;
+		if (tcb->dupacks < 255)
+			tcb->dupacks++;
 	}
+	/*
+	 * RFC 2018 / RFC 6675: the SACK blocks go into the scoreboard, which
+	 * then decides about loss together with the duplicate ACK count.
+	 */
+	if ((tcb->opts & TL_TCB_SACK) && (seg->opts.present & TL_OPTF_SACK))
+		sack_new = tl_recovery_sack(tcb, seg);
+	if (tl_state_synchronized(tcb->state))
+		tl_recovery_ack(tcb, prev_una, dup, sack_new, now, act);
 
 	/*
 	 * "If SND.UNA =< SEG.ACK =< SND.NXT, the send window should be
@@ -588,6 +620,17 @@ static void tl_input_other(struct tl_tcb *tcb, const struct tl_seg_in *seg,
 {
 	const struct tl_tcphdr *th = &seg->th;
 
+	/*
+	 * RFC 7323 5.3 R1, before the sequence number check: a segment with
+	 * a timestamp older than TS.Recent is an old duplicate (perhaps from
+	 * a previous wrap of the sequence space): acknowledge and drop it.
+	 */
+	if (tl_paws_reject(tcb, seg, now)) {
+		tcb->ack_pending = true;
+		act->drop = TL_DROP_PAWS;
+		return;
+	}
+
 	/* First, check sequence number. */
 	if (!tl_seq_acceptable(tcb, th->seq, tl_seg_len(seg)) &&
 	    /*
@@ -616,7 +659,7 @@ static void tl_input_other(struct tl_tcb *tcb, const struct tl_seg_in *seg,
 				     now + 2 * (u64)tcb->cfg.msl_us, act);
 		return;
 	}
-	tl_ts_recent_update(tcb, seg);
+	tl_ts_recent_update(tcb, seg, now);
 
 	/*
 	 * Second, check the RST bit (RFC 5961 3.2, adopted by 3.10.7.4): out

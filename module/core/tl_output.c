@@ -12,9 +12,7 @@
  */
 #include "tl_types.h"
 #include "tl_tcb_priv.h"
-
-/* Like Linux's TCP_TS_HZ ~ 1000: a timestamp clock of 1.024 ms ticks. */
-#define TL_TS_SHIFT	10
+#include "tl_paws.h"
 
 static void tl_out_options(struct tl_tcb *tcb, struct tl_seg_out *s,
 			   bool syn, u64 now)
@@ -39,7 +37,7 @@ static void tl_out_options(struct tl_tcb *tcb, struct tl_seg_out *s,
 		 * TSval (our clock) and TSecr (TS.Recent, the peer's clock).
 		 */
 		o->present |= TL_OPTF_TS;
-		o->tsval = (u32)(now >> TL_TS_SHIFT);
+		o->tsval = tl_ts_now(now);
 		o->tsecr = tcb->ts_recent;
 		max_sack = 3;	/* 12 + 4 + 3 * 8 = 40 bytes */
 	}
@@ -81,6 +79,8 @@ static struct tl_seg_out *tl_emit(struct tl_tcb *tcb, u8 flags, u32 seq,
 	/* Below snd_max means this sequence space went out before. */
 	s->rtx = (len || (flags & (TL_TCP_SYN | TL_TCP_FIN))) &&
 		 tl_seq_lt(seq, tcb->snd_max);
+	if (s->rtx)
+		s->rtx_kind = act->rtx_kind;
 	if (len) {
 		s->data_off = seq - tl_snd_buf_head(tcb, tcb->snd_una);
 		s->data_len = len;
@@ -131,11 +131,18 @@ u32 tl_snd_usable(const struct tl_tcb *tcb)
 	u32 wnd = tcb->snd_wnd;
 	u32 wnd_end;
 
+	u32 room;
+
 	/* RFC 5681 2: send no more than min(cwnd, rwnd) beyond SND.UNA. */
 	if (tcb->cc.ops)
 		wnd = min_t(u32, wnd, tcb->cc.cwnd);
 	wnd_end = tcb->snd_una + wnd;
-	return tl_seq_gt(wnd_end, tcb->snd_nxt) ? wnd_end - tcb->snd_nxt : 0;
+	if (!tl_seq_gt(wnd_end, tcb->snd_nxt))
+		return 0;
+	/* RFC 6675 step (C): in SACK recovery, cwnd - pipe limits too. */
+	if (tl_recovery_room(tcb, &room))
+		return min_t(u32, wnd_end - tcb->snd_nxt, room);
+	return wnd_end - tcb->snd_nxt;
 }
 
 u32 tl_snd_avail(const struct tl_tcb *tcb)
@@ -188,8 +195,12 @@ static void tl_transmit_data(struct tl_tcb *tcb, u64 now,
 void tl_transmit(struct tl_tcb *tcb, u64 now, struct tl_actions *act)
 {
 	/* Data flows only once synchronized (SYN-SENT/RECEIVED queue it). */
-	if (tl_state_synchronized(tcb->state))
+	if (tl_state_synchronized(tcb->state)) {
+		/* Lost data first (RFC 6675 NextSeg() rule 1), then new. */
+		tl_recovery_transmit(tcb, now, act);
 		tl_transmit_data(tcb, now, act);
+		tl_recovery_arm_probe(tcb, now, act);
+	}
 	/*
 	 * An ACK is owed (and not yet piggybacked on data): send
 	 * <SEQ=SND.NXT><ACK=RCV.NXT><CTL=ACK>.  Only once RCV.NXT is known.
@@ -213,7 +224,9 @@ void tl_send_syn(struct tl_tcb *tcb, u64 now, struct tl_actions *act)
 	/* SYN-RECEIVED answers with <SEQ=ISS><ACK=RCV.NXT><CTL=SYN,ACK>. */
 	if (tcb->state == TL_SYN_RECEIVED)
 		flags |= TL_TCP_ACK;
+	act->rtx_kind = TL_RTX_SYN;
 	tl_emit(tcb, flags, tcb->iss, 0, now, act);
+	act->rtx_kind = TL_RTX_RTO;
 
 	if (tcb->snd_max == tcb->iss) {
 		/* First transmission of our SYN: time it. */
@@ -294,8 +307,37 @@ void tl_retransmit_head(struct tl_tcb *tcb, u64 now, struct tl_actions *act)
 	len = min_t(u32, tl_snd_avail(tcb), tcb->snd_mss);
 	len = min_t(u32, len, tcb->snd_max - tcb->snd_una);
 	tcb->rtt_timing = false;	/* Karn's rule */
+	act->rtx_kind = TL_RTX_RTO;
 	tl_emit_data(tcb, len, now, act);
 	tcb->snd_nxt = tl_seq_max(nxt, tcb->snd_nxt);
+}
+
+/*
+ * Send [seq, seq + len) again (at most one SMSS; with the FIN if it ends
+ * there), leaving SND.NXT where it was.  Fast retransmit, NewReno's
+ * partial ACKs and RFC 6675 recovery choose @seq.  Returns the sequence
+ * space sent, 0 if nothing was (no room in the actions).
+ */
+u32 tl_retransmit_range(struct tl_tcb *tcb, u32 seq, u32 len, u8 kind,
+			u64 now, struct tl_actions *act)
+{
+	u32 nxt = tcb->snd_nxt, data, sent;
+
+	data = tl_seq_lt(seq, tcb->snd_end) ? tcb->snd_end - seq : 0;
+	data = min_t(u32, min_t(u32, data, len), tcb->snd_mss);
+	if (!data && !(tcb->fin_queued && seq == tcb->snd_end))
+		return 0;
+	/*
+	 * Karn's rule (RFC 6298 3): the timed segment's ACK could now be
+	 * caused by this copy, so that measurement is abandoned.
+	 */
+	tcb->rtt_timing = false;
+	tcb->snd_nxt = seq;
+	act->rtx_kind = kind;
+	sent = tl_emit_data(tcb, data, now, act) ? tcb->snd_nxt - seq : 0;
+	act->rtx_kind = TL_RTX_RTO;
+	tcb->snd_nxt = tl_seq_max(nxt, tcb->snd_nxt);
+	return sent;
 }
 
 /*

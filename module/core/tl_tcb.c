@@ -22,6 +22,7 @@ static const char *const tl_drop_names[TL_DROP_NR] = {
 	[TL_DROP_ACK_OLD]	= "ACK too old",
 	[TL_DROP_ACK_FUTURE]	= "ACK for unsent data",
 	[TL_DROP_OOO_FULL]	= "out-of-order tracker full",
+	[TL_DROP_PAWS]		= "old timestamp (PAWS)",
 };
 
 const char *tl_drop_name(enum tl_drop drop)
@@ -100,7 +101,13 @@ void tl_timer_cancel(struct tl_tcb *tcb, enum tl_timer_id id,
 void tl_rtx_timer_restart(struct tl_tcb *tcb, u64 now,
 			  struct tl_actions *act)
 {
-	tl_timer_arm(tcb, TL_TIMER_RTX, now + tl_rto_timeout(&tcb->rto), act);
+	u32 rto = tl_rto_timeout(&tcb->rto);
+	/* A tail loss probe comes first when it is due earlier (RFC 8985). */
+	u32 pto = tl_recovery_pto(tcb);
+
+	tcb->rec.tlp_armed = pto && pto < rto;
+	tl_timer_arm(tcb, TL_TIMER_RTX, now + (tcb->rec.tlp_armed ? pto : rto),
+		     act);
 }
 
 /*
@@ -223,4 +230,5 @@ void tl_established(struct tl_tcb *tcb, u64 now)
 		tcb->cc.mss = tcb->snd_mss;
 		tcb->cc.ops->init(&tcb->cc, now);
 	}
+	tl_recovery_init(tcb);
 }

@@ -39,6 +39,7 @@
 #include "tl_ooo.h"
 #include "tl_rto.h"
 #include "tl_cc.h"
+#include "tl_sack.h"
 
 /* RFC 9293 Section 3.7.1: MSS assumed when the peer sends none (RFC 6691) */
 #define TL_MSS_DEFAULT		536
@@ -94,6 +95,7 @@ enum tl_drop {
 	TL_DROP_ACK_OLD,	/* ACK below SND.UNA - MAX.SND.WND (RFC 5961) */
 	TL_DROP_ACK_FUTURE,	/* ACK for data never sent */
 	TL_DROP_OOO_FULL,	/* out-of-order data with no tracker slot */
+	TL_DROP_PAWS,		/* old timestamp (RFC 7323 5.3 R1) */
 	TL_DROP_NR,
 };
 
@@ -151,6 +153,56 @@ struct tl_seg_out {
 	bool rtx;
 	/* A zero-window or keepalive probe (seq SND.UNA - 1, no data). */
 	bool probe;
+	u8 rtx_kind;		/* enum tl_rtx_kind, if rtx */
+};
+
+/* Why sequence space is sent again (tcplab_retransmit's "kind"). */
+enum tl_rtx_kind {
+	TL_RTX_RTO = 0,		/* retransmission timeout (and go-back-N) */
+	TL_RTX_SYN,		/* SYN or SYN,ACK retry */
+	TL_RTX_FAST,		/* fast retransmit: RFC 5681 / RFC 6582 */
+	TL_RTX_SACK,		/* RFC 6675 loss recovery */
+	TL_RTX_PROBE,		/* window probe */
+	TL_RTX_NR,
+};
+
+const char *tl_rtx_kind_name(u8 kind);
+
+/* Congestion control events, in order (tcplab_cc's "event"). */
+enum tl_cc_event {
+	TL_CC_EV_INIT,
+	TL_CC_EV_ACK,		/* cwnd grew on an ACK */
+	TL_CC_EV_RTT,		/* a new RTT sample */
+	TL_CC_EV_LOSS,		/* loss detected by ACKs: ssthresh cut */
+	TL_CC_EV_RECOVERY_ENTER,
+	TL_CC_EV_RECOVERY_EXIT,
+	TL_CC_EV_RTO,		/* timeout: cwnd to one segment */
+	TL_CC_EV_BACKOFF,	/* RTO doubled */
+	TL_CC_EV_NR,
+};
+
+const char *tl_cc_event_name(u8 ev);
+
+/*
+ * Loss recovery state; ca_state uses Linux's TCP_CA_* numbers so that
+ * TCP_INFO can report it unchanged.
+ */
+enum tl_ca_state {
+	TL_CA_OPEN = 0,
+	TL_CA_DISORDER = 1,	/* duplicate ACKs or SACKs, no loss yet */
+	TL_CA_RECOVERY = 3,	/* fast recovery (RFC 6582 / RFC 6675) */
+	TL_CA_LOSS = 4,		/* after a retransmission timeout */
+};
+
+struct tl_recovery {
+	u8 ca_state;		/* enum tl_ca_state */
+	bool sack;		/* this episode is SACK based (RFC 6675) */
+	bool first_rtx_done;	/* the episode's first retransmission sent */
+	bool tlp_armed;		/* the RTX timer is a loss probe timeout */
+	bool tlp_out;		/* a loss probe went out, no progress since */
+	u32 recover;		/* RFC 6582 "recover", RFC 6675 RecoveryPoint */
+	u32 high_rxt;		/* RFC 6675 HighRxt */
+	struct tl_sack_sb sb;	/* RFC 6675 scoreboard */
 };
 
 struct tl_state_change {
@@ -165,6 +217,7 @@ struct tl_timer_act {
 
 #define TL_ACT_MAX_SEGS		8
 #define TL_ACT_MAX_STATES	4
+#define TL_ACT_MAX_CC_EV	6
 
 struct tl_actions {
 	u8 nseg;
@@ -196,6 +249,11 @@ struct tl_actions {
 	struct tl_child_req child_req;
 
 	struct tl_timer_act timer[TL_TIMER_NR];
+
+	/* Observability: congestion control events, in order. */
+	u8 ncc_ev;
+	u8 cc_ev[TL_ACT_MAX_CC_EV];
+	u8 rtx_kind;	/* kind of the retransmissions emitted from now on */
 };
 
 struct tl_tcb {
@@ -267,6 +325,10 @@ struct tl_tcb {
 	struct tl_ooo ooo;
 	struct tl_cc cc;
 	struct tl_cfg cfg;
+
+	/* Loss recovery (tl_recovery.c) and PAWS (tl_paws.c) */
+	struct tl_recovery rec;
+	u64 ts_recent_stamp;	/* when TS.Recent was set (RFC 7323 5.5) */
 };
 
 /* Segment as handed to tl_input(): header, options, payload length. */
@@ -324,6 +386,10 @@ void tl_set_quickack(struct tl_tcb *tcb, bool on, u64 now,
 		     struct tl_actions *act);
 void tl_set_keepalive(struct tl_tcb *tcb, bool on, u32 idle_s, u32 intvl_s,
 		      u8 cnt, u64 now, struct tl_actions *act);
+/* Loss recovery, for TCP_INFO (tl_recovery.c): bytes in each class. */
+u32 tl_recovery_pipe(const struct tl_tcb *tcb);
+u32 tl_recovery_lost(const struct tl_tcb *tcb);
+u32 tl_recovery_retrans_out(const struct tl_tcb *tcb);
 
 /* Bytes the user has queued that are not acknowledged yet. */
 u32 tl_snd_queued(const struct tl_tcb *tcb);

@@ -78,5 +78,21 @@ void tl_persist_timeout(struct tl_tcb *tcb, u64 now, struct tl_actions *act);
 void tl_keepalive_start(struct tl_tcb *tcb, u64 now, struct tl_actions *act);
 void tl_keepalive_rcv(struct tl_tcb *tcb, u64 now);
 void tl_keepalive_timeout(struct tl_tcb *tcb, u64 now, struct tl_actions *act);
+u32 tl_retransmit_range(struct tl_tcb *tcb, u32 seq, u32 len, u8 kind,
+			u64 now, struct tl_actions *act);
+
+/* tl_recovery.c */
+void tl_cc_event(struct tl_actions *act, u8 ev);
+void tl_recovery_init(struct tl_tcb *tcb);
+void tl_recovery_ack(struct tl_tcb *tcb, u32 prev_una, bool dup,
+		     u32 sack_new, u64 now, struct tl_actions *act);
+void tl_recovery_rto(struct tl_tcb *tcb, u64 now, struct tl_actions *act);
+void tl_recovery_transmit(struct tl_tcb *tcb, u64 now, struct tl_actions *act);
+bool tl_recovery_room(const struct tl_tcb *tcb, u32 *room);
+u32 tl_recovery_sack(struct tl_tcb *tcb, const struct tl_seg_in *seg);
+u32 tl_recovery_pto(struct tl_tcb *tcb);
+void tl_recovery_arm_probe(struct tl_tcb *tcb, u64 now,
+			   struct tl_actions *act);
+bool tl_recovery_probe(struct tl_tcb *tcb, u64 now, struct tl_actions *act);
 
 #endif /* _TCPLAB_CORE_TCB_PRIV_H */

@@ -33,6 +33,7 @@ static void tl_rtx_timeout(struct tl_tcb *tcb, u64 now,
 		}
 		tcb->retries++;
 		tl_rto_backoff(&tcb->rto);		/* RFC 6298 5.5 */
+		tl_cc_event(act, TL_CC_EV_BACKOFF);
 		tl_send_syn(tcb, now, act);		/* 5.4 and 5.6 */
 		return;
 	case TL_CLOSED:
@@ -45,6 +46,10 @@ static void tl_rtx_timeout(struct tl_tcb *tcb, u64 now,
 
 	/* Nothing outstanding: a stale timer (persist has its own). */
 	if (tcb->snd_una == tcb->snd_max)
+		return;
+
+	/* Not the RTO yet: the tail loss probe timer (tl_recovery.c). */
+	if (tcb->rec.tlp_armed && tl_recovery_probe(tcb, now, act))
 		return;
 
 	/*
@@ -63,16 +68,16 @@ static void tl_rtx_timeout(struct tl_tcb *tcb, u64 now,
 	/* RFC 5681 3.1: a timeout means heavy loss, restart slow start. */
 	if (tcb->cc.ops)
 		tcb->cc.ops->on_rto(&tcb->cc, tcb->snd_max - tcb->snd_una, now);
+	tl_cc_event(act, TL_CC_EV_RTO);
+	tl_cc_event(act, TL_CC_EV_BACKOFF);
 	tcb->dupacks = 0;
 	/*
 	 * RFC 6298 5.4: "Retransmit the earliest segment that has not been
-	 * acknowledged".  tcplab then goes back N: SND.NXT restarts right
-	 * after that segment and tl_transmit() resends the rest as the
-	 * (reduced) congestion window allows.  5.6: the timer is restarted
-	 * with the backed-off RTO when the segment is sent.
+	 * acknowledged" - tl_recovery_rto() picks it (the first hole the
+	 * SACK scoreboard shows) and enters the Loss state.  5.6: the timer
+	 * is restarted with the backed-off RTO when the segment is sent.
 	 */
-	tcb->snd_nxt = tcb->snd_una;
-	tl_retransmit_head(tcb, now, act);
+	tl_recovery_rto(tcb, now, act);
 }
 
 void tl_timer(struct tl_tcb *tcb, enum tl_timer_id id, u64 now,

@@ -6,7 +6,8 @@
 # test VM).  Loopback (127.0.0.1) and a veth pair to a second network
 # namespace (192.0.2.1 here, 192.0.2.2 there).  Prints; never fails a build.
 # TCPLAB_TESTS (make bench TESTS=...) picks rows by name: mem, bulk_lo,
-# rr_lo, cps_lo, bulk_veth, rr_veth, cps_veth, tls_lo, tls_veth, aead.
+# rr_lo, cps_lo, bulk_veth, rr_veth, cps_veth, tls_lo, tls_veth, aead,
+# lossy_veth.
 BENCH=${BENCH:-tcplab-bench}
 NS=tcplab-bench-peer
 LIMIT=${TCPLAB_BENCH_LIMIT:-240}	# seconds per measurement
@@ -94,6 +95,40 @@ run() {
 	}'
 }
 
+# lossy_veth: 64 MiB over the veth pair with 1% loss (the sending side)
+# and 20 ms RTT (10 ms netem delay each way); both TCPs use CUBIC (their
+# defaults).  Prints goodput, the ratio (target >= 0.7) and how many
+# segments each sender retransmitted (TCP_INFO tcpi_total_retrans).
+run_lossy() {
+	wanted lossy_veth || return 0
+	TC=/usr/sbin/tc
+	/sbin/modprobe -q sch_netem
+	$TC qdisc add dev bench0 root netem delay 10ms loss 1% &&
+	/usr/sbin/ip netns exec $NS $TC qdisc add dev bench1 root netem delay 10ms || {
+		echo "lossy veth         error: cannot set up netem"
+		return 0
+	}
+	lin=$(measure inet lossy 192.0.2.2 -n /var/run/netns/$NS)
+	drain
+	lab=$(measure tcplab lossy 192.0.2.2 -n /var/run/netns/$NS)
+	drain
+	$TC qdisc del dev bench0 root
+	/usr/sbin/ip netns exec $NS $TC qdisc del dev bench1 root
+	echo "$lin|$lab" | awk -F'|' '
+	{
+		split($1, a, " "); split($2, b, " ")
+		if (a[1] != "lossy" || b[1] != "lossy") {
+			printf "%-18s error: Linux: %s; tcplab: %s\n", "lossy veth 1%", $1, $2
+			exit
+		}
+		r = a[2] ? b[2] / a[2] : 0
+		met = (r >= 0.7)
+		printf "%-18s %12s %12s  %-18s %6.2f  %s %s\n", "lossy veth 1%", a[2], b[2], a[3], r,
+			">= 0.7", met ? "met" : "NOT met"
+		printf "%-18s %12s %12s  %s\n", "  retransmits", a[4], b[4], "segments"
+	}'
+}
+
 echo "tcplab vs Linux TCP on $(uname -r), $(nproc) CPUs; both ends of every"
 echo "connection use the family measured.  Higher is better except mem."
 echo
@@ -110,6 +145,7 @@ if setup_veth; then
 	run rr_veth "rr veth" min rr 192.0.2.2 /var/run/netns/$NS
 	run cps_veth "cps veth" min cps 192.0.2.2 /var/run/netns/$NS
 	run tls_veth "bulk+kTLS veth" min1 tls 192.0.2.2 /var/run/netns/$NS
+	run_lossy
 	/usr/sbin/ip netns del $NS
 else
 	echo "veth: cannot set up the veth pair; skipped"
@@ -126,3 +162,4 @@ echo "bulk: 64 MiB in 64 KiB send()s; rr: 10000 1-byte round trips;"
 echo "cps: 2000 connect/accept/close."
 echo "bulk+kTLS: bulk with TLS 1.3 AES-128-GCM records (Linux kTLS vs tcplab TLS);"
 echo "aead ceiling: AES-128-GCM alone through AF_ALG, MiB/s of 16 KiB records."
+echo "lossy: 64 MiB bulk, 1% loss, 20 ms RTT, CUBIC; retransmits of the sender."

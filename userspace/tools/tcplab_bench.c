@@ -219,7 +219,8 @@ static void serve(const char *test, int lfd, int sync)
 	int i, fd;
 	char c = 0;
 
-	if (!strcmp(test, "bulk") || !strcmp(test, "tls")) {
+	if (!strcmp(test, "bulk") || !strcmp(test, "tls") ||
+	    !strcmp(test, "lossy")) {
 		fd = accept(lfd, NULL, NULL);
 		if (fd < 0)
 			die("accept");
@@ -315,6 +316,26 @@ static void client(const char *test, int sync)
 		t = now() - t0;
 		close(fd);
 		printf("%s %.1f MiB/s\n", test, (BULK_BYTES >> 20) / t);
+	} else if (!strcmp(test, "lossy")) {
+		struct tcp_info ti;
+		socklen_t tl = sizeof(ti);
+
+		/*
+		 * bulk over a lossy path (the caller sets up netem): goodput
+		 * and the sender's retransmissions (TCP_INFO, either TCP).
+		 */
+		fd = connect_server();
+		t0 = now();
+		for (i = 0; i < BULK_BYTES / CHUNK; i++)
+			send_all(fd, buf, CHUNK);
+		shutdown(fd, SHUT_WR);
+		drain(fd);
+		t = now() - t0;
+		memset(&ti, 0, sizeof(ti));
+		getsockopt(fd, SOL_TCP, TCP_INFO, &ti, &tl);
+		close(fd);
+		printf("lossy %.2f MiB/s %u\n", (BULK_BYTES >> 20) / t,
+		       ti.tcpi_total_retrans);
 	} else if (!strcmp(test, "rr")) {
 		fd = connect_server();
 		nodelay(fd);
@@ -365,8 +386,9 @@ int main(int argc, char **argv)
 	}
 	if (argc != 4 || (strcmp(argv[3], "bulk") && strcmp(argv[3], "rr") &&
 			  strcmp(argv[3], "cps") && strcmp(argv[3], "mem") &&
-			  strcmp(argv[3], "tls") && strcmp(argv[3], "aead"))) {
-		fprintf(stderr, "usage: tcplab-bench [-n NETNS] inet|tcplab ADDR bulk|rr|cps|mem|tls|aead\n");
+			  strcmp(argv[3], "tls") && strcmp(argv[3], "aead") &&
+			  strcmp(argv[3], "lossy"))) {
+		fprintf(stderr, "usage: tcplab-bench [-n NETNS] inet|tcplab ADDR bulk|rr|cps|mem|tls|aead|lossy\n");
 		return 2;
 	}
 	test = argv[3];
