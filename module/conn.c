@@ -108,6 +108,8 @@ void tcplab_keepalive(struct sock *sk, int on)
 	else
 		sock_reset_flag(sk, SOCK_KEEPOPEN);
 	tcplab_keepalive_update(sk);
+}
+
 /*
  * RFC 6298 bounds, retry limits (module parameters, else the namespace's
  * sysctls as Linux uses them) and the congestion control algorithm.

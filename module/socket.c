@@ -962,6 +962,8 @@ static int tcplab_set_flowopt(struct sock *sk, int optname, int val)
 	}
 	release_sock(sk);
 	return err;
+}
+
 #define TCPLAB_CA_NAME_MAX	16	/* Linux's TCP_CA_NAME_MAX */
 
 /*
