@@ -399,7 +399,12 @@ out_err:
 /* IPv4 total length is 16 bits. */
 #define TCPLAB_GSO_MAX_PAYLOAD	(65535 - 60 - TL_TCP_HDR_MAX)
 
-static bool tcplab_gso_candidate(struct sock *sk, const struct tl_seg_out *seg)
+/*
+ * The write queue skb that is exactly @seg's payload, if @seg may be
+ * gathered into a GSO skb; else NULL.
+ */
+static struct sk_buff *tcplab_gso_candidate(struct sock *sk,
+					    const struct tl_seg_out *seg)
 {
 	struct sk_buff *qskb;
 	u32 seq = seg->th.seq;
@@ -413,12 +418,14 @@ static bool tcplab_gso_candidate(struct sock *sk, const struct tl_seg_out *seg)
 	    (seg->opts.present & TL_OPTF_SACK) ||
 	    (seg->th.flags & (TL_TCP_SYN | TL_TCP_FIN | TL_TCP_RST |
 			      TL_TCP_URG)))
-		return false;
+		return NULL;
 	qskb = tcplab_queue_find(sk, seq);
 	/* exactly one queue skb: its clone is the segment's payload */
-	return qskb && TCPLAB_SKB_CB(qskb)->seq == seq &&
-	       qskb->len == seg->data_len &&
-	       TCPLAB_SKB_CB(qskb)->end_seq - seq == seg->data_len;
+	if (qskb && TCPLAB_SKB_CB(qskb)->seq == seq &&
+	    qskb->len == seg->data_len &&
+	    TCPLAB_SKB_CB(qskb)->end_seq - seq == seg->data_len)
+		return qskb;
+	return NULL;
 }
 
 /* Can @seg follow what is gathered? */
@@ -505,16 +512,24 @@ int tcplab_xmit(struct sock *sk, const struct tl_seg_out *seg)
 {
 	struct tcplab_sock *tsk = tcplab_sk(sk);
 	struct tcplab_gso *g = &tsk->gso;
-	struct sk_buff *clone;
+	struct sk_buff *qskb, *clone;
 
-	if (!tcplab_gso_candidate(sk, seg)) {
+	qskb = tcplab_gso_candidate(sk, seg);
+	if (!qskb) {
 		tcplab_xmit_flush(sk);
 		return tcplab_xmit_one(sk, seg);
 	}
+	/*
+	 * Flushing may send a lone gathered segment through
+	 * tcplab_xmit_one(), which moves tsk->xmit_hint to that segment's
+	 * skb: clone the skb found above, never the hint.  (Cloning the
+	 * hint sent the previous segment's bytes under this segment's
+	 * sequence number whenever a retransmission followed new data.)
+	 */
 	if (g->segs && !tcplab_gso_fits(g, seg))
 		tcplab_xmit_flush(sk);
 
-	clone = skb_clone(tsk->xmit_hint, GFP_ATOMIC);
+	clone = skb_clone(qskb, GFP_ATOMIC);
 	if (!clone) {
 		tcplab_xmit_flush(sk);
 		return tcplab_xmit_one(sk, seg);

@@ -44,45 +44,73 @@ static char *slurp(const char *path)
 	return buf;
 }
 
-/* The /proc/net/tcplab line whose local address is 127.0.0.1:@port. */
-static int proc_line(unsigned int port, char *out, size_t n)
-{
-	char want[32], *all = slurp(TCPLAB_PROC_SOCKETS), *l;
-	int found = 0;
-
-	snprintf(want, sizeof(want), "127.0.0.1:%u ", port);
-	for (l = all; l && *l; l = strchr(l, '\n') ? strchr(l, '\n') + 1 : NULL) {
-		if (!strncmp(l, want, strlen(want))) {
-			char *e = strchr(l, '\n');
-			size_t len = e ? (size_t)(e - l) : strlen(l);
-
-			snprintf(out, n, "%.*s", (int)len, l);
-			found = 1;
-			break;
-		}
-	}
-	free(all);
-	return found;
-}
-
 static unsigned int local_port(int fd)
 {
 	struct sockaddr_in sin;
 	socklen_t sl = sizeof(sin);
 
-	getsockname(fd, (struct sockaddr *)&sin, &sl);
+	if (getsockname(fd, (struct sockaddr *)&sin, &sl))
+		return 0;
 	return ntohs(sin.sin_port);
 }
 
-/* The last four columns of a socket's line. */
+/*
+ * Split @line into at most @max whitespace separated words (in place).
+ * Returns the number of words.
+ */
+static int split_words(char *line, char **w, int max)
+{
+	int n = 0;
+	char *save = NULL, *t;
+
+	for (t = strtok_r(line, " \t\n", &save); t && n < max;
+	     t = strtok_r(NULL, " \t\n", &save))
+		w[n++] = t;
+	return n;
+}
+
+/*
+ * The TLS columns (tls_tx, tls_rx, tls_ver, tls_cipher) of the
+ * /proc/net/tcplab line whose local address is 127.0.0.1 and @fd's port.
+ * Columns are found by their names in the header line, so the test does
+ * not depend on which other columns the table has.  Returns 4 or -1.
+ */
 static int tls_cols(int fd, char cols[4][24])
 {
-	char line[512];
+	static const char * const names[4] = {
+		"tls_tx", "tls_rx", "tls_ver", "tls_cipher"
+	};
+	char *all = slurp(TCPLAB_PROC_SOCKETS), *hw[64], *lw[64], *l, *nl;
+	char want[32];
+	int nh, nl_words, i, j, found = 0;
 
-	if (!proc_line(local_port(fd), line, sizeof(line)))
+	if (!all)
 		return -1;
-	return sscanf(line, "%*s %*s %*s %*s %*s %*s %*s %*s %*s %*s %*s %*s %23s %23s %23s %23s",
-		      cols[0], cols[1], cols[2], cols[3]);
+	nl = strchr(all, '\n');
+	if (!nl) {
+		free(all);
+		return -1;
+	}
+	*nl = 0;
+	nh = split_words(all, hw, 64);
+	snprintf(want, sizeof(want), "127.0.0.1:%u", local_port(fd));
+	for (l = nl + 1; l && *l; l = nl ? nl + 1 : NULL) {
+		nl = strchr(l, '\n');
+		if (nl)
+			*nl = 0;
+		nl_words = split_words(l, lw, 64);
+		if (!nl_words || strcmp(lw[0], want))
+			continue;
+		for (i = 0; i < 4; i++)
+			for (j = 0; j < nh && j < nl_words; j++)
+				if (!strcmp(hw[j], names[i])) {
+					snprintf(cols[i], 24, "%s", lw[j]);
+					found++;
+				}
+		break;
+	}
+	free(all);
+	return found == 4 ? 4 : -1;
 }
 
 TEST(proc_columns_and_counters)
