@@ -428,17 +428,38 @@ static struct sk_buff *tcplab_gso_candidate(struct sock *sk,
 	return NULL;
 }
 
+/*
+ * How much one GSO skb may carry on @sk's route: the device's limits
+ * (`ip link set DEV gso_max_segs N` / `gso_max_size B`, which Linux TCP
+ * obeys too), and at most 64 segments.  *@max_segs < 2: no GSO.
+ */
+static void tcplab_gso_limits(struct sock *sk, u32 *max_segs, u32 *max_len)
+{
+	struct dst_entry *dst = __sk_dst_get(sk);
+	u32 size;
+
+	*max_segs = 64;
+	*max_len = TCPLAB_GSO_MAX_PAYLOAD;
+	if (!dst || !dst->dev)
+		return;
+	*max_segs = min_t(u32, *max_segs, READ_ONCE(dst->dev->gso_max_segs));
+	size = READ_ONCE(dst->dev->gso_max_size);
+	*max_len = size > MAX_TCP_HEADER ?
+		   min_t(u32, *max_len, size - MAX_TCP_HEADER) : 0;
+}
+
 /* Can @seg follow what is gathered? */
 static bool tcplab_gso_fits(const struct tcplab_gso *g,
-			    const struct tl_seg_out *seg)
+			    const struct tl_seg_out *seg, u32 max_segs,
+			    u32 max_len)
 {
 	const struct tl_seg_out *f = &g->first;
 
 	/* every segment but the last is full, PSH only on the last */
 	return !g->psh && g->len == g->segs * f->data_len &&
 	       seg->th.seq == g->next_seq && seg->data_len <= f->data_len &&
-	       g->len + seg->data_len <= TCPLAB_GSO_MAX_PAYLOAD &&
-	       g->segs < 64 &&
+	       g->len + seg->data_len <= max_len &&
+	       g->segs < max_segs &&
 	       seg->th.ack == f->th.ack && seg->th.wnd == f->th.wnd &&
 	       seg->rtx == f->rtx &&
 	       !memcmp(&seg->opts, &f->opts, sizeof(seg->opts));
@@ -458,10 +479,11 @@ void tcplab_xmit_flush(struct sock *sk)
 	if (!g->segs)
 		return;
 	if (g->segs == 1) {
-		/* Nothing to gather: the plain path. */
+		/* Nothing to gather: the plain path, PSH as the core set it. */
 		kfree_skb(g->list);
 		g->list = g->last = NULL;
 		g->segs = 0;
+		g->first.th.flags |= g->psh;
 		tcplab_xmit_one(sk, &g->first);
 		return;
 	}
@@ -513,8 +535,10 @@ int tcplab_xmit(struct sock *sk, const struct tl_seg_out *seg)
 	struct tcplab_sock *tsk = tcplab_sk(sk);
 	struct tcplab_gso *g = &tsk->gso;
 	struct sk_buff *qskb, *clone;
+	u32 max_segs, max_len;
 
-	qskb = tcplab_gso_candidate(sk, seg);
+	tcplab_gso_limits(sk, &max_segs, &max_len);
+	qskb = max_segs > 1 ? tcplab_gso_candidate(sk, seg) : NULL;
 	if (!qskb) {
 		tcplab_xmit_flush(sk);
 		return tcplab_xmit_one(sk, seg);
@@ -526,7 +550,7 @@ int tcplab_xmit(struct sock *sk, const struct tl_seg_out *seg)
 	 * hint sent the previous segment's bytes under this segment's
 	 * sequence number whenever a retransmission followed new data.)
 	 */
-	if (g->segs && !tcplab_gso_fits(g, seg))
+	if (g->segs && !tcplab_gso_fits(g, seg, max_segs, max_len))
 		tcplab_xmit_flush(sk);
 
 	clone = skb_clone(qskb, GFP_ATOMIC);

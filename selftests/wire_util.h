@@ -184,6 +184,21 @@ static inline int wire_delay(int ms)
 	return 0;
 }
 
+/*
+ * At most @segs segments per GSO packet on both veth ends (the device's
+ * gso_max_segs, obeyed by Linux TCP and tcplab alike).  Netem drops
+ * whole packets: with 64 KiB GSO packets "loss 1%" would lose 1% of
+ * 44-segment bursts, so loss tests ask for one segment per packet and
+ * netem's percentages mean segments, as on a real wire.
+ */
+static inline int wire_gso_segs(unsigned int segs)
+{
+	return wire_sh(WIRE_IP " -n " WIRE_NS_A " link set dev " WIRE_DEV_A
+		       " gso_max_segs %u", segs) ||
+	       wire_sh(WIRE_IP " -n " WIRE_NS_B " link set dev " WIRE_DEV_B
+		       " gso_max_segs %u", segs) ? -1 : 0;
+}
+
 /* Enter namespace @nsfd (this thread); 0 or -errno. */
 static inline int wire_enter(int nsfd)
 {
