@@ -95,7 +95,7 @@ run() {
 	}'
 }
 
-# lossy_veth: 64 MiB over the veth pair with 1% loss (the sending side)
+# lossy_veth: 64 MiB over the veth pair with 1% segment loss (the sending side)
 # and 20 ms RTT (10 ms netem delay each way); both TCPs use CUBIC (their
 # defaults).  Prints goodput, the ratio (target >= 0.7) and how many
 # segments each sender retransmitted (TCP_INFO tcpi_total_retrans).
@@ -103,6 +103,10 @@ run_lossy() {
 	wanted lossy_veth || return 0
 	TC=/usr/sbin/tc
 	/sbin/modprobe -q sch_netem
+	# One segment per packet, so that netem's 1% means segments (it
+	# drops whole packets, and a GSO packet holds up to 44 of them).
+	/usr/sbin/ip link set dev bench0 gso_max_segs 1
+	/usr/sbin/ip -n $NS link set dev bench1 gso_max_segs 1
 	$TC qdisc add dev bench0 root netem delay 10ms loss 1% &&
 	/usr/sbin/ip netns exec $NS $TC qdisc add dev bench1 root netem delay 10ms || {
 		echo "lossy veth         error: cannot set up netem"
@@ -114,6 +118,8 @@ run_lossy() {
 	drain
 	$TC qdisc del dev bench0 root
 	/usr/sbin/ip netns exec $NS $TC qdisc del dev bench1 root
+	/usr/sbin/ip link set dev bench0 gso_max_segs 65535
+	/usr/sbin/ip -n $NS link set dev bench1 gso_max_segs 65535
 	echo "$lin|$lab" | awk -F'|' '
 	{
 		split($1, a, " "); split($2, b, " ")
