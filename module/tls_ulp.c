@@ -350,9 +350,7 @@ void tcplab_tls_free(struct sock *sk)
 	tl_tls_keys_wipe(&tls->tx_keys);
 	tl_tls_keys_wipe(&tls->rx_keys);
 	kfree_sensitive(tls->tx_buf);
-	if (tls->rx_buf)
-		memzero_explicit(tls->rx_buf, TCPLAB_TLS_RX_BUF_SIZE);
-	kfree(tls->rx_buf);
+	kfree_sensitive(tls->rx_buf);
 	kfree(tls->tx_sg);
 	kfree_sensitive(tls);
 }
