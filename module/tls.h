@@ -59,6 +59,7 @@ struct tcplab_tls {
 	u32			tx_open_len;
 	u8			tx_open_type;
 	int			tx_err;		/* sticky: encryption failed */
+	u32			tx_pending;	/* sealed, queued, not sent */
 	struct tl_tls_rec	tx_rec;		/* framing of the record sealed */
 	u8			tx_aad_out[TL_TLS_MAX_AAD_SIZE];
 	struct scatterlist	*tx_sg;		/* dst scatterlist, grown */
