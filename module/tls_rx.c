@@ -344,6 +344,18 @@ abort:
 	return err;
 }
 
+/*
+ * No whole record is queued: the reader needs more from the peer, so an
+ * ACK the delayed-ACK timer holds goes now (tl_rcv_starved()).
+ */
+static void tcplab_tls_rx_starved(struct sock *sk)
+{
+	struct tcplab_sock *tsk = tcplab_sk(sk);
+
+	tl_rcv_starved(&tsk->tcb, tcplab_now_us(), &tsk->act);
+	tcplab_run_actions(sk, NULL);
+}
+
 /* Sleep until a record, an error or the end of the stream. */
 static void tcplab_tls_rx_wait(struct sock *sk, struct tcplab_tls *tls,
 			       long *timeo)
@@ -397,6 +409,7 @@ int tcplab_tls_recvmsg(struct sock *sk, struct msghdr *msg, size_t len,
 				sk_flush_backlog(sk);
 				continue;
 			}
+			tcplab_tls_rx_starved(sk);
 			if (copied >= target)
 				break;
 			if (copied) {
