@@ -8,12 +8,13 @@
  * reassembler (tl_tls_rx_parser) looks at the bytes each time data
  * arrives (sk_data_ready, which we take over at TCP_ULP time) and knows
  * when a whole record is there; only then are readers woken and does
- * poll() report EPOLLIN.  recvmsg() decrypts and authenticates the
- * record into rx_buf, the AEAD reading the ciphertext where it lies in the
- * queue's skbs (a scatterlist, as Linux tls_sw does), then returns its
- * bytes to TCP's receive window.  No byte of it reaches the user before
- * the tag has been checked (RFC 5116 §2.2): the plaintext is copied from
- * rx_buf once the AEAD has accepted it.  Errors are sticky, like Linux's
+ * poll() report EPOLLIN.  recvmsg() takes the record off the queue,
+ * returning its bytes to TCP's receive window, and decrypts and
+ * authenticates it into rx_buf, the AEAD reading the ciphertext where it
+ * lies in the skbs (a scatterlist, as Linux tls_sw does; they are freed
+ * once it is done).  No byte of it reaches the user before the tag has
+ * been checked (RFC 5116 §2.2): the plaintext is copied from rx_buf once
+ * the AEAD has accepted it.  Errors are sticky, like Linux's
  * tls_err_abort(): the record stream cannot be resynchronised.
  */
 #include <linux/slab.h>
@@ -143,9 +144,12 @@ static int tcplab_tls_rx_sg(struct sock *sk, u32 off, u32 len,
 	return -EFAULT;
 }
 
-/* The first @len unread bytes were taken: free them, open the window. */
+/*
+ * The first @len unread bytes were taken: free them (the skbs emptied go
+ * to @keep instead, when given), open the window.
+ */
 static void tcplab_tls_rx_consume(struct sock *sk, struct tcplab_tls *tls,
-				  u32 len)
+				  u32 len, struct sk_buff_head *keep)
 {
 	struct tcplab_sock *tsk = tcplab_sk(sk);
 	u32 left = len;
@@ -162,7 +166,10 @@ static void tcplab_tls_rx_consume(struct sock *sk, struct tcplab_tls *tls,
 		left -= n;
 		if (TCPLAB_SKB_CB(skb)->seq == skb->len) {
 			__skb_unlink(skb, &sk->sk_receive_queue);
-			kfree_skb(skb);
+			if (keep)
+				__skb_queue_tail(keep, skb);
+			else
+				kfree_skb(skb);
 		}
 	}
 	/* RFC 9293 3.10.3 RECEIVE: the window may open. */
@@ -254,35 +261,43 @@ void tcplab_tls_rx_start(struct sock *sk)
 }
 
 /*
- * Decrypt and authenticate the record framed in rx_rec, still at the head
- * of the receive queue, into rx_buf past room for its header.  The AEAD
- * reads the ciphertext from the skbs; a record in more pieces than rx_sg
- * holds is copied into rx_buf first and decrypted in place.
+ * The AEAD's source for the record framed in rx_rec, still at the head of
+ * the receive queue: rx_sg, over the ciphertext in the skbs.  A record in
+ * more pieces than rx_sg holds is copied into rx_buf, past room for its
+ * header, to be decrypted in place: NULL then.
  */
-static int tcplab_tls_rx_open(struct sock *sk, struct tcplab_tls *tls)
+static struct scatterlist *tcplab_tls_rx_src(struct sock *sk,
+					     struct tcplab_tls *tls, int *err)
 {
 	struct tl_tls_rec *rec = &tls->rx_rec;
-	u8 *out = tls->rx_buf + rec->prepend_size;
-	struct scatterlist dst[2], *src = dst;
-	int n, err;
+	int n;
 
-	sg_init_table(dst, 2);
-	sg_set_buf(&dst[0], rec->aad, rec->aad_size);
-	sg_set_buf(&dst[1], out, rec->crypt_len);
 	sg_init_table(tls->rx_sg, TCPLAB_TLS_RX_SG);
 	sg_set_buf(&tls->rx_sg[0], rec->aad, rec->aad_size);
 	n = tcplab_tls_rx_sg(sk, rec->prepend_size, rec->crypt_len,
 			     &tls->rx_sg[1], TCPLAB_TLS_RX_SG - 1);
 	if (n > 0) {
 		sg_mark_end(&tls->rx_sg[n]);
-		src = tls->rx_sg;
-	} else {
-		err = tcplab_tls_rx_copy(sk, rec->prepend_size, out,
-					 rec->crypt_len);
-		if (err)
-			return err;
+		return tls->rx_sg;
 	}
-	err = tcplab_tls_aead_run(&tls->rx_aead, false, src, dst,
+	*err = tcplab_tls_rx_copy(sk, rec->prepend_size,
+				  tls->rx_buf + rec->prepend_size,
+				  rec->crypt_len);
+	return NULL;
+}
+
+/* Decrypt and authenticate from @src (NULL: in place) into rx_buf. */
+static int tcplab_tls_rx_open(struct sock *sk, struct tcplab_tls *tls,
+			      struct scatterlist *src)
+{
+	struct tl_tls_rec *rec = &tls->rx_rec;
+	struct scatterlist dst[2];
+	int err;
+
+	sg_init_table(dst, 2);
+	sg_set_buf(&dst[0], rec->aad, rec->aad_size);
+	sg_set_buf(&dst[1], tls->rx_buf + rec->prepend_size, rec->crypt_len);
+	err = tcplab_tls_aead_run(&tls->rx_aead, false, src ? : dst, dst,
 				  rec->aad_size, rec->crypt_len, rec->aead_iv);
 	if (err)
 		tcplab_inc_stats(sock_net(sk), TCPLAB_MIB_TLS_DECRYPT_ERRORS);
@@ -301,6 +316,8 @@ static int tcplab_tls_rx_decrypt(struct sock *sk, struct tcplab_tls *tls)
 	struct tl_tls_rec *rec = &tls->rx_rec;
 	u32 rlen = tl_tls_rx_parser_record_len(&tls->rxp);
 	u32 tcp_seq = tls->rx_seq;
+	struct scatterlist *src = NULL;
+	struct sk_buff_head used;
 	size_t clen;
 	u8 type;
 	int err;
@@ -311,10 +328,18 @@ static int tcplab_tls_rx_decrypt(struct sock *sk, struct tcplab_tls *tls)
 		goto abort;
 	err = tl_tls_rx_record(&tls->rx_keys, tls->rx_buf, rlen, rec);
 	if (!err)
-		err = tcplab_tls_rx_open(sk, tls);
-	/* The record's bytes are ours now: the next one may be parsed. */
+		src = tcplab_tls_rx_src(sk, tls, &err);
+	/*
+	 * The record's bytes are ours now: the next one may be parsed, and
+	 * the window opens while we decrypt.  The skbs src points into stay
+	 * on @used, or at the head of the queue, until the AEAD is done.
+	 */
 	tl_tls_rx_parser_next(&tls->rxp);
-	tcplab_tls_rx_consume(sk, tls, rlen);
+	__skb_queue_head_init(&used);
+	tcplab_tls_rx_consume(sk, tls, rlen, &used);
+	if (!err)
+		err = tcplab_tls_rx_open(sk, tls, src);
+	__skb_queue_purge(&used);
 	if (err)
 		goto abort;
 	clen = rec->crypt_len - c->tag_size;
