@@ -637,11 +637,6 @@ static int tcplab_send_pending(struct sock *sk, u32 *pending, int flags)
 	return 0;
 }
 
-#define TCPLAB_SKB_PAYLOAD_MAX	(SKB_WITH_OVERHEAD(16384) - MAX_TCP_HEADER)
-
-/* Bytes copied into the send queue before the core hears of them. */
-#define TCPLAB_SEND_BATCH	(64U * 1024)
-
 static int tcplab_sendmsg(struct socket *sock, struct msghdr *msg, size_t len)
 {
 	struct sock *sk = sock->sk;
@@ -676,11 +671,7 @@ static int tcplab_sendmsg(struct socket *sock, struct msghdr *msg, size_t len)
 		if (sk->sk_err || (sk->sk_shutdown & SEND_SHUTDOWN))
 			goto do_error;
 
-		/*
-		 * A queue skb holds at most one MSS, and no more than fits a
-		 * 16 KiB allocation: loopback's 64 KiB MSS would otherwise
-		 * take order-5 pages with a truesize twice the data.
-		 */
+		/* A queue skb holds at most one MSS, in 16 KiB (tcplab.h). */
 		mss = min_t(u32, mss, TCPLAB_SKB_PAYLOAD_MAX);
 		/* Fill the last skb if none of its bytes went out yet. */
 		skb = skb_peek_tail(&sk->sk_write_queue);

@@ -212,6 +212,16 @@ struct tcplab_skb_cb {
 
 #define TCPLAB_SKB_CB(skb) ((struct tcplab_skb_cb *)&((skb)->cb[0]))
 
+/*
+ * Send queue skbs hold at most one MSS, and no more than fits a 16 KiB
+ * allocation: loopback's 64 KiB MSS would otherwise take order-5 pages
+ * with a truesize twice the data (socket.c, tls_tx.c).
+ */
+#define TCPLAB_SKB_PAYLOAD_MAX	(SKB_WITH_OVERHEAD(16384) - MAX_TCP_HEADER)
+
+/* Bytes queued in the send queue before the core hears of them. */
+#define TCPLAB_SEND_BATCH	(64U * 1024)
+
 /* Microseconds on the monotonic clock: the core's notion of "now". */
 u64 tcplab_now_us(void);
 

@@ -42,6 +42,13 @@ struct tcplab_tls_aead {
 				 TL_TLS_MAX_PAYLOAD_SIZE + 1 + \
 				 TL_TLS_TAG_SIZE + 16)
 
+/*
+ * Scatterlist entries for decrypting straight from the receive queue: the
+ * AAD and up to 32 pieces of skb (a 16 KiB record in 1448-byte segments
+ * takes 12).  A record in more pieces is copied out first.
+ */
+#define TCPLAB_TLS_RX_SG	33
+
 struct tcplab_tls {
 	struct tl_tls_keys	tx_keys;	/* cipher NULL: TX not set */
 	struct tl_tls_keys	rx_keys;
@@ -59,6 +66,7 @@ struct tcplab_tls {
 	u32			tx_open_len;
 	u8			tx_open_type;
 	int			tx_err;		/* sticky: encryption failed */
+	u32			tx_pending;	/* sealed, queued, not sent */
 	struct tl_tls_rec	tx_rec;		/* framing of the record sealed */
 	u8			tx_aad_out[TL_TLS_MAX_AAD_SIZE];
 	struct scatterlist	*tx_sg;		/* dst scatterlist, grown */
@@ -69,6 +77,7 @@ struct tcplab_tls {
 	 * has TCP sequence number rx_seq; the parser has seen the first
 	 * rxp.have bytes of the current record.  A decrypted record waits
 	 * in rx_buf: rx_len plaintext bytes left from rx_off, type rx_type.
+	 * rx_sg: the AEAD's source, the record's ciphertext in the skbs.
 	 */
 	struct tl_tls_rx_parser	rxp;
 	u32			rx_seq;
@@ -79,6 +88,7 @@ struct tcplab_tls {
 	u32			rx_len;
 	u64			rx_rec_seq;	/* of the record in rx_buf */
 	struct tl_tls_rec	rx_rec;
+	struct scatterlist	rx_sg[TCPLAB_TLS_RX_SG];
 	bool			rx_paused;	/* KeyUpdate: wait for TLS_RX */
 	int			rx_err;		/* sticky, positive errno */
 	void			(*saved_data_ready)(struct sock *sk);

@@ -8,10 +8,13 @@
  * reassembler (tl_tls_rx_parser) looks at the bytes each time data
  * arrives (sk_data_ready, which we take over at TCP_ULP time) and knows
  * when a whole record is there; only then are readers woken and does
- * poll() report EPOLLIN.  recvmsg() copies the record out of the queue,
- * returns its bytes to TCP's receive window, and decrypts and
- * authenticates it in place; no byte of it reaches the user before the
- * tag has been checked (RFC 5116 §2.2).  Errors are sticky, like Linux's
+ * poll() report EPOLLIN.  recvmsg() takes the record off the queue,
+ * returning its bytes to TCP's receive window, and decrypts and
+ * authenticates it into rx_buf, the AEAD reading the ciphertext where it
+ * lies in the skbs (a scatterlist, as Linux tls_sw does; they are freed
+ * once it is done).  No byte of it reaches the user before the tag has
+ * been checked (RFC 5116 §2.2): the plaintext is copied from rx_buf once
+ * the AEAD has accepted it.  Errors are sticky, like Linux's
  * tls_err_abort(): the record stream cannot be resynchronised.
  */
 #include <linux/slab.h>
@@ -54,9 +57,99 @@ static int tcplab_tls_rx_copy(struct sock *sk, u32 off, u8 *to, u32 len)
 	return -EFAULT;
 }
 
-/* The first @len unread bytes were taken: free them, open the window. */
+/*
+ * Scatterlist entries skb_to_sgvec() fills for @len bytes at @off of
+ * @skb: one for the linear part, one per page fragment, and so on down
+ * the frag_list (loopback and veth deliver our GSO skbs as they were
+ * built, output.c).  -EMSGSIZE beyond skb_to_sgvec()'s depth.
+ */
+static int tcplab_tls_skb_nsg(const struct sk_buff *skb, int off, int len,
+			      int depth)
+{
+	int start = skb_headlen(skb), n = 0, end, chunk, i;
+	const struct sk_buff *frag;
+
+	if (depth >= 24)
+		return -EMSGSIZE;
+	if (off < start) {
+		chunk = min(start - off, len);
+		n++;
+		len -= chunk;
+		off += chunk;
+	}
+	for (i = 0; len && i < skb_shinfo(skb)->nr_frags; i++) {
+		end = start + skb_frag_size(&skb_shinfo(skb)->frags[i]);
+		if (off < end) {
+			chunk = min(end - off, len);
+			n++;
+			len -= chunk;
+			off += chunk;
+		}
+		start = end;
+	}
+	skb_walk_frags(skb, frag) {
+		int r;
+
+		if (!len)
+			break;
+		end = start + frag->len;
+		if (off < end) {
+			chunk = min(end - off, len);
+			r = tcplab_tls_skb_nsg(frag, off - start, chunk,
+					       depth + 1);
+			if (r < 0)
+				return r;
+			n += r;
+			len -= chunk;
+			off += chunk;
+		}
+		start = end;
+	}
+	return len ? -EFAULT : n;
+}
+
+/*
+ * Point @sg (@max entries) at the @len bytes that start @off bytes past
+ * the first unread one, in the receive queue's skbs: no copy.  Returns
+ * the number of entries used (the end is not marked), or -EMSGSIZE when
+ * @max would not do.
+ */
+static int tcplab_tls_rx_sg(struct sock *sk, u32 off, u32 len,
+			    struct scatterlist *sg, int max)
+{
+	struct sk_buff *skb;
+	int used = 0, n;
+
+	skb_queue_walk(&sk->sk_receive_queue, skb) {
+		u32 start = TCPLAB_SKB_CB(skb)->seq;	/* already read */
+		u32 avail = skb->len - start, k;
+
+		if (off >= avail) {
+			off -= avail;
+			continue;
+		}
+		k = min(len, avail - off);
+		n = tcplab_tls_skb_nsg(skb, start + off, k, 0);
+		if (n < 0 || n > max - used)
+			return -EMSGSIZE;
+		n = skb_to_sgvec_nomark(skb, sg + used, start + off, k);
+		if (n < 0)
+			return n;
+		used += n;
+		len -= k;
+		off = 0;
+		if (!len)
+			return used;
+	}
+	return -EFAULT;
+}
+
+/*
+ * The first @len unread bytes were taken: free them (the skbs emptied go
+ * to @keep instead, when given), open the window.
+ */
 static void tcplab_tls_rx_consume(struct sock *sk, struct tcplab_tls *tls,
-				  u32 len)
+				  u32 len, struct sk_buff_head *keep)
 {
 	struct tcplab_sock *tsk = tcplab_sk(sk);
 	u32 left = len;
@@ -73,7 +166,10 @@ static void tcplab_tls_rx_consume(struct sock *sk, struct tcplab_tls *tls,
 		left -= n;
 		if (TCPLAB_SKB_CB(skb)->seq == skb->len) {
 			__skb_unlink(skb, &sk->sk_receive_queue);
-			kfree_skb(skb);
+			if (keep)
+				__skb_queue_tail(keep, skb);
+			else
+				kfree_skb(skb);
 		}
 	}
 	/* RFC 9293 3.10.3 RECEIVE: the window may open. */
@@ -165,6 +261,50 @@ void tcplab_tls_rx_start(struct sock *sk)
 }
 
 /*
+ * The AEAD's source for the record framed in rx_rec, still at the head of
+ * the receive queue: rx_sg, over the ciphertext in the skbs.  A record in
+ * more pieces than rx_sg holds is copied into rx_buf, past room for its
+ * header, to be decrypted in place: NULL then.
+ */
+static struct scatterlist *tcplab_tls_rx_src(struct sock *sk,
+					     struct tcplab_tls *tls, int *err)
+{
+	struct tl_tls_rec *rec = &tls->rx_rec;
+	int n;
+
+	sg_init_table(tls->rx_sg, TCPLAB_TLS_RX_SG);
+	sg_set_buf(&tls->rx_sg[0], rec->aad, rec->aad_size);
+	n = tcplab_tls_rx_sg(sk, rec->prepend_size, rec->crypt_len,
+			     &tls->rx_sg[1], TCPLAB_TLS_RX_SG - 1);
+	if (n > 0) {
+		sg_mark_end(&tls->rx_sg[n]);
+		return tls->rx_sg;
+	}
+	*err = tcplab_tls_rx_copy(sk, rec->prepend_size,
+				  tls->rx_buf + rec->prepend_size,
+				  rec->crypt_len);
+	return NULL;
+}
+
+/* Decrypt and authenticate from @src (NULL: in place) into rx_buf. */
+static int tcplab_tls_rx_open(struct sock *sk, struct tcplab_tls *tls,
+			      struct scatterlist *src)
+{
+	struct tl_tls_rec *rec = &tls->rx_rec;
+	struct scatterlist dst[2];
+	int err;
+
+	sg_init_table(dst, 2);
+	sg_set_buf(&dst[0], rec->aad, rec->aad_size);
+	sg_set_buf(&dst[1], tls->rx_buf + rec->prepend_size, rec->crypt_len);
+	err = tcplab_tls_aead_run(&tls->rx_aead, false, src ? : dst, dst,
+				  rec->aad_size, rec->crypt_len, rec->aead_iv);
+	if (err)
+		tcplab_inc_stats(sock_net(sk), TCPLAB_MIB_TLS_DECRYPT_ERRORS);
+	return err;
+}
+
+/*
  * Take the complete record at the head of the queue, decrypt and check
  * it (RFC 5246 §6.2.3.3, RFC 8446 §5.2).  Returns 0 with the plaintext
  * in rx_buf, or a negative errno after aborting the stream.
@@ -176,30 +316,32 @@ static int tcplab_tls_rx_decrypt(struct sock *sk, struct tcplab_tls *tls)
 	struct tl_tls_rec *rec = &tls->rx_rec;
 	u32 rlen = tl_tls_rx_parser_record_len(&tls->rxp);
 	u32 tcp_seq = tls->rx_seq;
-	struct scatterlist sg[2];
+	struct scatterlist *src = NULL;
+	struct sk_buff_head used;
 	size_t clen;
 	u8 type;
 	int err;
 
-	err = tcplab_tls_rx_copy(sk, 0, tls->rx_buf, rlen);
+	/* The header (and TLS 1.2's explicit nonce) frame the record. */
+	err = tcplab_tls_rx_copy(sk, 0, tls->rx_buf, c->prepend_size);
 	if (err)
 		goto abort;
-	/* The record's bytes are ours now: the next one may be parsed. */
-	tl_tls_rx_parser_next(&tls->rxp);
-	tcplab_tls_rx_consume(sk, tls, rlen);
-
 	err = tl_tls_rx_record(&tls->rx_keys, tls->rx_buf, rlen, rec);
+	if (!err)
+		src = tcplab_tls_rx_src(sk, tls, &err);
+	/*
+	 * The record's bytes are ours now: the next one may be parsed, and
+	 * the window opens while we decrypt.  The skbs src points into stay
+	 * on @used, or at the head of the queue, until the AEAD is done.
+	 */
+	tl_tls_rx_parser_next(&tls->rxp);
+	__skb_queue_head_init(&used);
+	tcplab_tls_rx_consume(sk, tls, rlen, &used);
+	if (!err)
+		err = tcplab_tls_rx_open(sk, tls, src);
+	__skb_queue_purge(&used);
 	if (err)
 		goto abort;
-	sg_init_table(sg, 2);
-	sg_set_buf(&sg[0], rec->aad, rec->aad_size);
-	sg_set_buf(&sg[1], tls->rx_buf + rec->prepend_size, rec->crypt_len);
-	err = tcplab_tls_aead_run(&tls->rx_aead, false, sg, sg,
-				  rec->aad_size, rec->crypt_len, rec->aead_iv);
-	if (err) {
-		tcplab_inc_stats(sock_net(sk), TCPLAB_MIB_TLS_DECRYPT_ERRORS);
-		goto abort;
-	}
 	clen = rec->crypt_len - c->tag_size;
 	type = rec->type;
 	if (c->tail_size) {
@@ -225,6 +367,18 @@ static int tcplab_tls_rx_decrypt(struct sock *sk, struct tcplab_tls *tls)
 abort:
 	tcplab_tls_rx_abort(sk, tls, err == -EBADMSG ? EBADMSG : -err);
 	return err;
+}
+
+/*
+ * No whole record is queued: the reader needs more from the peer, so an
+ * ACK the delayed-ACK timer holds goes now (tl_rcv_starved()).
+ */
+static void tcplab_tls_rx_starved(struct sock *sk)
+{
+	struct tcplab_sock *tsk = tcplab_sk(sk);
+
+	tl_rcv_starved(&tsk->tcb, tcplab_now_us(), &tsk->act);
+	tcplab_run_actions(sk, NULL);
 }
 
 /* Sleep until a record, an error or the end of the stream. */
@@ -280,6 +434,7 @@ int tcplab_tls_recvmsg(struct sock *sk, struct msghdr *msg, size_t len,
 				sk_flush_backlog(sk);
 				continue;
 			}
+			tcplab_tls_rx_starved(sk);
 			if (copied >= target)
 				break;
 			if (copied) {

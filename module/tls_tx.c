@@ -6,13 +6,22 @@
  * MSG_MORE leaves the record open so later sends fill it up to 2^14
  * bytes (RFC 8446 §5.1).  Closing a record reserves its whole length in
  * the send queue first (the unsent tail skb and new skbs of one MSS each,
- * as plain sends build them), then asks the core for the record's framing
- * (core/tls_record.h) and lets the AEAD write header-less ciphertext and
- * tag straight into those skbs: the bytes that go to the wire are written
- * exactly once, by the cipher.  Only then are the bytes handed to the TCP
- * core (tl_send()), so a record is queued entirely or not at all: a
- * nonblocking send that runs out of buffer space returns a short count,
- * but never leaves half a record or sends one twice.
+ * at most 16 KiB, as plain sends build them), then asks the core for the
+ * record's framing (core/tls_record.h) and lets the AEAD write header-less
+ * ciphertext and tag straight into those skbs: the bytes that go to the
+ * wire are written exactly once, by the cipher.  Only then are the bytes
+ * handed to the TCP core (tl_send()), so a record is queued entirely or
+ * not at all: a nonblocking send that runs out of buffer space returns a
+ * short count, but never leaves half a record or sends one twice.
+ *
+ * Like plain sends (socket.c), the records of one sendmsg() reach the
+ * core in batches of about 64 KiB (tx_pending), not one by one: the core
+ * then cuts full-sized segments across record boundaries.  Handed over
+ * one at a time, each 16 KiB record became a segment smaller than
+ * loopback's 64 KiB MSS, which Nagle's rule (tl_nagle.c) held until the
+ * previous one was acknowledged, while the receiver delayed its ACK
+ * waiting for a full-sized segment: a few records per delayed-ACK
+ * timeout.  Every function here that returns leaves tx_pending at 0.
  */
 #include <linux/slab.h>
 #include <linux/uio.h>
@@ -54,9 +63,27 @@ static int tcplab_tls_tx_sg(struct tcplab_tls *tls, unsigned int n)
 	return 0;
 }
 
+/* Hand the records sealed since the last call to the core, which sends. */
+static void tcplab_tls_tx_commit(struct sock *sk, struct tcplab_tls *tls)
+{
+	struct tcplab_sock *tsk = tcplab_sk(sk);
+	u32 len = tls->tx_pending;
+	int sent;
+
+	if (!len)
+		return;
+	tls->tx_pending = 0;
+	/* RFC 9293 3.10.2 SEND: the core segmentizes and sends. */
+	sent = tl_send(&tsk->tcb, len, tcplab_now_us(), &tsk->act);
+	WARN_ON_ONCE(sent != (int)len);
+	tcplab_run_actions(sk, NULL);
+}
+
 /*
- * Close the open record: frame, encrypt into the send queue, send.
- * Returns 0 or -errno; -ENOMEM leaves the record open and untouched.
+ * Close the open record: frame, encrypt into the send queue, behind
+ * tx_pending bytes the core has not been given yet (tcplab_tls_tx_commit()
+ * gives them).  Returns 0 or -errno; -ENOMEM leaves the record open and
+ * untouched.
  */
 static int tcplab_tls_tx_push(struct sock *sk, struct tcplab_tls *tls)
 {
@@ -67,12 +94,12 @@ static int tcplab_tls_tx_push(struct sock *sk, struct tcplab_tls *tls)
 	u32 plen = tls->tx_open_len;
 	u32 rlen = plen + c->overhead_size;
 	u32 mss = tsk->tcb.snd_mss ? : TL_MSS_DEFAULT;
-	u32 room = 0, old_len = 0, need, seq, pre;
+	u32 room = 0, old_len = 0, need, seq, pre, n;
 	struct sk_buff *tail, *skb;
 	struct sk_buff_head list;
 	struct scatterlist src[2];
 	unsigned int nsg = 2, i;
-	int err, sent;
+	int err;
 
 	if (tls->tx_err)
 		return -tls->tx_err;
@@ -82,21 +109,21 @@ static int tcplab_tls_tx_push(struct sock *sk, struct tcplab_tls *tls)
 	    (sk->sk_shutdown & SEND_SHUTDOWN))
 		return -EPIPE;
 
-	/* The queue's last skb takes more bytes if none has gone out. */
+	/*
+	 * The queue's last skb takes more bytes if none has gone out; new
+	 * skbs have room for a whole MSS (in 16 KiB), so that the next
+	 * record fills the last one up: the skbs stay one segment each, as
+	 * the core cuts them, and go out as GSO batches (output.c).
+	 */
+	mss = min_t(u32, mss, TCPLAB_SKB_PAYLOAD_MAX);
 	tail = skb_peek_tail(&sk->sk_write_queue);
 	if (tail && tail->len < mss &&
 	    !tl_seq_lt(TCPLAB_SKB_CB(tail)->seq, tsk->tcb.snd_max))
 		room = min_t(u32, min_t(u32, mss - tail->len,
 					skb_tailroom(tail)), rlen);
 	__skb_queue_head_init(&list);
-	for (need = rlen - room; need; need -= skb->len) {
-		/*
-		 * No bigger than needed: with loopback's 64 KiB MSS a
-		 * full-MSS skb per 16 KiB record would waste most of the
-		 * send buffer.
-		 */
-		skb = alloc_skb(MAX_TCP_HEADER + min(need, mss),
-				sk->sk_allocation);
+	for (need = rlen - room; need; need -= n) {
+		skb = alloc_skb(MAX_TCP_HEADER + mss, sk->sk_allocation);
 		if (!skb) {
 			__skb_queue_purge(&list);
 			return -ENOMEM;
@@ -104,7 +131,8 @@ static int tcplab_tls_tx_push(struct sock *sk, struct tcplab_tls *tls)
 		skb_reserve(skb, MAX_TCP_HEADER);
 		/* Clones for transmission may write their headers. */
 		__skb_header_release(skb);
-		skb_put(skb, min(need, mss));
+		n = min(need, mss);
+		skb_put(skb, n);
 		__skb_queue_tail(&list, skb);
 		nsg++;
 	}
@@ -154,8 +182,8 @@ static int tcplab_tls_tx_push(struct sock *sk, struct tcplab_tls *tls)
 	if (err)
 		goto fail_trim;
 
-	/* Commit: the record joins the send queue and goes to TCP. */
-	seq = tsk->tcb.snd_end;
+	/* Commit: the record joins the send queue, for TCP. */
+	seq = tsk->tcb.snd_end + tls->tx_pending;
 	if (room)
 		TCPLAB_SKB_CB(tail)->end_seq += room;
 	seq += room;
@@ -167,13 +195,10 @@ static int tcplab_tls_tx_push(struct sock *sk, struct tcplab_tls *tls)
 		sk_wmem_queued_add(sk, skb->truesize);
 	}
 	trace_tcplab_tls_record(tsk, true, tls->tx_open_type, plen, rec->seq,
-				tsk->tcb.snd_end);
+				tsk->tcb.snd_end + tls->tx_pending);
 	tls->tx_open_len = 0;
+	tls->tx_pending += rlen;
 	tcplab_inc_stats(sock_net(sk), TCPLAB_MIB_TLS_TX_RECORDS);
-	/* RFC 9293 3.10.2 SEND: the core segmentizes and sends. */
-	sent = tl_send(&tsk->tcb, rlen, tcplab_now_us(), &tsk->act);
-	WARN_ON_ONCE(sent != (int)rlen);
-	tcplab_run_actions(sk, NULL);
 	return 0;
 
 fail_trim:
@@ -196,11 +221,15 @@ int tcplab_tls_tx_flush(struct sock *sk)
 {
 	struct tcplab_tls *tls = tcplab_tls_get(sk);
 
+	int err;
+
 	if (!tls || !tls->tx_keys.cipher || !tls->tx_open_len ||
 	    (sk->sk_shutdown & SEND_SHUTDOWN) ||
 	    !((1 << sk->sk_state) & (TCPF_ESTABLISHED | TCPF_CLOSE_WAIT)))
 		return 0;
-	return tcplab_tls_tx_push(sk, tls);
+	err = tcplab_tls_tx_push(sk, tls);
+	tcplab_tls_tx_commit(sk, tls);
+	return err;
 }
 
 /* tls_process_cmsg(): SOL_TLS / TLS_SET_RECORD_TYPE picks the type. */
@@ -297,6 +326,9 @@ int tcplab_tls_sendmsg(struct sock *sk, struct msghdr *msg, size_t len)
 			err = tcplab_tls_tx_push(sk, tls);
 			if (err)
 				goto do_error;
+		}
+		if (tls->tx_pending >= TCPLAB_SEND_BATCH) {
+			tcplab_tls_tx_commit(sk, tls);
 			/*
 			 * Encrypting takes a while: let the ACKs that came
 			 * meanwhile (held in the backlog while we own the
@@ -307,11 +339,14 @@ int tcplab_tls_sendmsg(struct sock *sk, struct msghdr *msg, size_t len)
 		continue;
 
 wait_for_space:
+		/* What is sealed goes out before we sleep. */
+		tcplab_tls_tx_commit(sk, tls);
 		set_bit(SOCK_NOSPACE, &sk->sk_socket->flags);
 		err = sk_stream_wait_memory(sk, &timeo);
 		if (err)
 			goto do_error;
 	}
+	tcplab_tls_tx_commit(sk, tls);
 	release_sock(sk);
 	return copied;
 
@@ -322,12 +357,16 @@ do_error:
 	 */
 	if (copied && tls->tx_open_len && !more && !tls->tx_err)
 		tcplab_tls_tx_push(sk, tls);
+	tcplab_tls_tx_commit(sk, tls);
 	if (copied) {
 		release_sock(sk);
 		return copied;
 	}
 	err = sk_stream_error(sk, flags, err);
+	release_sock(sk);
+	return err;
 out:
+	tcplab_tls_tx_commit(sk, tls);
 	release_sock(sk);
 	return err;
 }

@@ -129,3 +129,25 @@ void tl_set_quickack(struct tl_tcb *tcb, bool on, u64 now,
 		tl_transmit(tcb, now, act);
 	}
 }
+
+/*
+ * The reader is starved: everything it could use is read, and it waits
+ * for more from the peer (kernel TLS: no whole record is queued, only
+ * part of one or nothing).  An ACK that waits for the delayed-ACK timer
+ * goes now.  The peer may be holding its next segment until this one is
+ * acknowledged (Nagle, tl_nagle.c: its last segment was small), and then
+ * both sides would wait up to 200 ms for the timer.  Linux's
+ * tcp_cleanup_rbuf() does the same when a read empties the receive queue
+ * after a small pushed segment; its kernel TLS reader takes partial
+ * records out of TCP's queue, so that case covers it.  Not in ping-pong
+ * mode: there the ACK rides on our answer.
+ */
+void tl_rcv_starved(struct tl_tcb *tcb, u64 now, struct tl_actions *act)
+{
+	tl_actions_clear(act);
+	if (!tcb->ack_delayed || tcb->ack_pingpong ||
+	    !tl_state_synchronized(tcb->state))
+		return;
+	tcb->ack_pending = true;
+	tl_transmit(tcb, now, act);
+}

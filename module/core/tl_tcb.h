@@ -384,6 +384,8 @@ void tl_set_nodelay(struct tl_tcb *tcb, bool on, u64 now,
 void tl_set_cork(struct tl_tcb *tcb, bool on, u64 now, struct tl_actions *act);
 void tl_set_quickack(struct tl_tcb *tcb, bool on, u64 now,
 		     struct tl_actions *act);
+/* The reader can make no progress without more data (tl_delack.c). */
+void tl_rcv_starved(struct tl_tcb *tcb, u64 now, struct tl_actions *act);
 void tl_set_keepalive(struct tl_tcb *tcb, bool on, u32 idle_s, u32 intvl_s,
 		      u8 cnt, u64 now, struct tl_actions *act);
 /* Loss recovery, for TCP_INFO (tl_recovery.c): bytes in each class. */

@@ -157,6 +157,41 @@ TEST(delack_pingpong_holds_acks_even_in_quick_mode)
 	ASSERT_FALSE(c.tcb.ack_pingpong);
 }
 
+/* The reader waits for more (a partial TLS record): no delayed ACK. */
+TEST(delack_starved_reader_acks_at_once_unless_pingpong)
+{
+	struct tl_cfg cfg;
+	struct t_conn c;
+	u32 off = 0;
+
+	f_cfg(&cfg);
+	f_establish(_metadata, &c, &cfg);
+	f_past_quick(_metadata, &c, &off);
+
+	/* nothing delayed: nothing to send */
+	tl_rcv_starved(&c.tcb, c.now, &c.act);
+	EXPECT_NOSEG(&c);
+
+	f_data(&c, off, 10);
+	off += 10;
+	EXPECT_NOSEG(&c);
+	ASSERT_TRUE(c.tcb.ack_delayed);
+	tl_rcv_starved(&c.tcb, c.now, &c.act);
+	ASSERT_EQ(1, c.act.nseg);
+	EXPECT_SEG(&c, 0, "ACK", ISS + 1, IRS + 1 + off);
+	ASSERT_EQ(TL_TIMER_CANCEL, c.act.timer[TL_TIMER_DELACK].op);
+	ASSERT_FALSE(c.tcb.ack_delayed);
+
+	/* ping-pong: the ACK waits for our answer */
+	tl_set_quickack(&c.tcb, false, c.now, &c.act);
+	f_data(&c, off, 10);
+	off += 10;
+	EXPECT_NOSEG(&c);
+	tl_rcv_starved(&c.tcb, c.now, &c.act);
+	EXPECT_NOSEG(&c);
+	ASSERT_TRUE(c.tcb.ack_delayed);
+}
+
 TEST(delack_out_of_order_and_hole_fill_acked_at_once)
 {
 	struct tl_cfg cfg;

@@ -16,12 +16,15 @@
  *   mem   1000 connections held open: kernel slab (/proc/meminfo Slab)
  *         before and after, per connection (both of its ends are here)
  *   tls   as bulk, with kernel TLS on both ends (TCP_ULP "tls", TLS 1.3
- *         AES-128-GCM: TLS_TX on the client, TLS_RX on the server)
+ *         AES-128-GCM: TLS_TX on the client, TLS_RX on the server); also
+ *         names the crypto driver the client's TLS_TX got (the gcm(aes)
+ *         entry of /proc/crypto whose refcnt grew), or "?"
  *   aead  no connection: AES-128-GCM through AF_ALG ("gcm(aes)", the
  *         kernel AEAD kTLS uses), 64 MiB in 16 KiB records with TLS 1.3
  *         AAD: the ceiling of the "tls" test on this machine
  *
- * Output: one line "TEST VALUE UNIT".  Exit status 1 on any error.
+ * Output: one line "TEST VALUE UNIT" ("tls VALUE MiB/s DRIVER").  Exit
+ * status 1 on any error.
  */
 #define _GNU_SOURCE
 #include <arpa/inet.h>
@@ -135,6 +138,56 @@ static void ktls(int fd, int dir)
 		die("TCP_ULP tls");
 	if (setsockopt(fd, SOL_TLS, dir, &ci, sizeof(ci)))
 		die("SOL_TLS");
+}
+
+#define MAX_DRIVERS	32
+
+/* The gcm(aes) implementations in /proc/crypto and their use counts. */
+struct gcm_drivers {
+	int n;
+	char name[MAX_DRIVERS][64];
+	long refcnt[MAX_DRIVERS];
+};
+
+static void gcm_drivers(struct gcm_drivers *d)
+{
+	FILE *f = fopen("/proc/crypto", "r");
+	char line[160], name[64] = "", drv[64] = "";
+	long ref;
+
+	d->n = 0;
+	if (!f)
+		return;
+	while (fgets(line, sizeof(line), f)) {
+		if (sscanf(line, "name : %63s", name) == 1 ||
+		    sscanf(line, "driver : %63s", drv) == 1)
+			continue;
+		if (sscanf(line, "refcnt : %ld", &ref) == 1 &&
+		    !strcmp(name, "gcm(aes)") && d->n < MAX_DRIVERS) {
+			snprintf(d->name[d->n], sizeof(d->name[0]), "%s", drv);
+			d->refcnt[d->n++] = ref;
+		}
+	}
+	fclose(f);
+}
+
+/* The driver whose use count grew from @before to now, or "?". */
+static const char *gcm_driver_taken(const struct gcm_drivers *before)
+{
+	static struct gcm_drivers after;
+	int i, j;
+
+	gcm_drivers(&after);
+	for (i = 0; i < after.n; i++) {
+		long was = 0;
+
+		for (j = 0; j < before->n; j++)
+			if (!strcmp(before->name[j], after.name[i]))
+				was = before->refcnt[j];
+		if (after.refcnt[i] > was)
+			return after.name[i];
+	}
+	return "?";
 }
 
 /* AES-128-GCM through AF_ALG: one 16 KiB TLS 1.3 record per request. */
@@ -300,14 +353,19 @@ static pid_t start_server(const char *netns, const char *test, int *sync)
 static void client(const char *test, int sync)
 {
 	static int held[MEM_CONNS];
+	static struct gcm_drivers drivers;
+	const char *drv = "";
 	double t0 = now(), t;
 	int i, fd;
 	char c = 'x';
 
 	if (!strcmp(test, "bulk") || !strcmp(test, "tls")) {
 		fd = connect_server();
-		if (!strcmp(test, "tls"))
+		if (!strcmp(test, "tls")) {
+			gcm_drivers(&drivers);
 			ktls(fd, TLS_TX);
+			drv = gcm_driver_taken(&drivers);
+		}
 		t0 = now();
 		for (i = 0; i < BULK_BYTES / CHUNK; i++)
 			send_all(fd, buf, CHUNK);
@@ -315,7 +373,8 @@ static void client(const char *test, int sync)
 		drain(fd);
 		t = now() - t0;
 		close(fd);
-		printf("%s %.1f MiB/s\n", test, (BULK_BYTES >> 20) / t);
+		printf("%s %.1f MiB/s%s%s\n", test, (BULK_BYTES >> 20) / t,
+		       *drv ? " " : "", drv);
 	} else if (!strcmp(test, "lossy")) {
 		struct tcp_info ti;
 		socklen_t tl = sizeof(ti);
