@@ -91,13 +91,14 @@ static void tcplab_cfg_flow(struct sock *sk, struct tl_cfg *cfg)
 void tcplab_keepalive_update(struct sock *sk)
 {
 	struct tcplab_sock *tsk = tcplab_sk(sk);
+	struct tl_actions *act;
 	struct tl_cfg cfg;
 
 	tcplab_cfg_flow(sk, &cfg);
+	act = tcplab_act_get();
 	tl_set_keepalive(&tsk->tcb, cfg.keepalive, cfg.keep_idle_s,
-			 cfg.keep_intvl_s, cfg.keep_cnt, tcplab_now_us(),
-			 &tsk->act);
-	tcplab_run_actions(sk, NULL);
+			 cfg.keep_intvl_s, cfg.keep_cnt, tcplab_now_us(), act);
+	tcplab_run_actions(sk, NULL, act);
 }
 
 /* proto.keepalive: sock_setsockopt(SO_KEEPALIVE) sets the flag after. */
@@ -309,11 +310,13 @@ static void tcplab_ooo_drain(struct sock *sk, u32 upto)
 static void tcplab_timer_run(struct sock *sk, enum tl_timer_id id)
 {
 	struct tcplab_sock *tsk = tcplab_sk(sk);
+	struct tl_actions *act;
 
 	if (tsk->tcb.state == TL_CLOSED)
 		return;
-	tl_timer(&tsk->tcb, id, tcplab_now_us(), &tsk->act);
-	tcplab_run_actions(sk, NULL);
+	act = tcplab_act_get();
+	tl_timer(&tsk->tcb, id, tcplab_now_us(), act);
+	tcplab_run_actions(sk, NULL, act);
 }
 
 static void tcplab_timer_fire(struct tcplab_sock *tsk, enum tl_timer_id id)
@@ -406,6 +409,7 @@ static void tcplab_new_child(struct sock *lsk, const struct tl_child_req *req,
 	struct tcplab_sock *ltsk = tcplab_sk(lsk), *ctsk;
 	struct net *net = sock_net(lsk);
 	struct tcplab_port *port;
+	struct tl_actions *act;
 	struct sock *csk;
 	u64 now = tcplab_now_us();
 	bool full;
@@ -491,8 +495,9 @@ static void tcplab_new_child(struct sock *lsk, const struct tl_child_req *req,
 		iss = READ_ONCE(port->reopen_iss);
 		WRITE_ONCE(port->reopen_rport, 0);
 	}
-	tl_accept_syn(&ctsk->tcb, req, iss, now, &ctsk->act);
-	tcplab_run_actions(csk, NULL);
+	act = tcplab_act_get();
+	tl_accept_syn(&ctsk->tcb, req, iss, now, act);
+	tcplab_run_actions(csk, NULL, act);
 	bh_unlock_sock(csk);
 	local_bh_enable();
 	return;
@@ -647,16 +652,83 @@ static void tcplab_cc_event(struct sock *sk, u8 ev)
 	}
 }
 
-void tcplab_run_actions(struct sock *sk, struct sk_buff *skb)
+/*
+ * ---- the actions of a core call ----
+ *
+ * A struct tl_actions (about 870 bytes) lives only from a core call until
+ * tcplab_run_actions() has carried it out, so it is per-CPU scratch
+ * rather than part of every socket.  The slots form a stack: from
+ * tcplab_act_get() to tcplab_act_put() preemption is off, so on this CPU
+ * only softirqs can run meanwhile, and a softirq runs to its end on top
+ * of us, taking and giving back the slots above ours.  A system call
+ * (socket owned) and a softirq (bh_lock_sock) need two; a softirq never
+ * nests in a softirq, and a listener's child takes its slot only after
+ * the listener's is given back (tcplab_run_actions()).  One more is kept
+ * spare; beyond that, a kmalloc'ed one.  Nothing that runs actions
+ * sleeps (segments are allocated GFP_ATOMIC, timers are not waited for).
+ */
+#define TCPLAB_ACT_SLOTS	3
+
+struct tcplab_act_stack {
+	unsigned int depth;	/* slots in use */
+	unsigned int over;	/* in use beyond them (a bug: WARNed) */
+	struct tl_actions slot[TCPLAB_ACT_SLOTS];
+};
+
+static DEFINE_PER_CPU(struct tcplab_act_stack, tcplab_act_stack);
+
+/* Zeroed actions for one core call; give back with tcplab_act_put(). */
+struct tl_actions *tcplab_act_get(void)
+{
+	struct tcplab_act_stack *st;
+	struct tl_actions *act;
+
+	preempt_disable();
+	st = this_cpu_ptr(&tcplab_act_stack);
+	if (likely(st->depth < TCPLAB_ACT_SLOTS)) {
+		act = &st->slot[st->depth++];
+	} else {
+		WARN_ON_ONCE(1);
+		st->over++;
+		act = kmalloc(sizeof(*act), GFP_ATOMIC);
+		/* Out of memory too: share the last slot rather than oops. */
+		if (!act)
+			act = &st->slot[TCPLAB_ACT_SLOTS - 1];
+	}
+	memset(act, 0, sizeof(*act));
+	return act;
+}
+
+/* Slots are given back in the reverse order of tcplab_act_get(). */
+void tcplab_act_put(struct tl_actions *act)
+{
+	struct tcplab_act_stack *st = this_cpu_ptr(&tcplab_act_stack);
+
+	if (unlikely(st->over)) {
+		st->over--;
+		if (act != &st->slot[TCPLAB_ACT_SLOTS - 1])
+			kfree(act);
+	} else {
+		st->depth--;
+	}
+	preempt_enable();
+}
+
+/*
+ * Carry out @act, the actions of a core call for @sk (@skb: the segment
+ * it got, or NULL), then give @act back (tcplab_act_put()).
+ */
+void tcplab_run_actions(struct sock *sk, struct sk_buff *skb,
+			struct tl_actions *act)
 {
 	struct tcplab_sock *tsk = tcplab_sk(sk);
-	struct tl_actions *act = &tsk->act;
+	struct tl_child_req child_req;
 	struct net *net = sock_net(sk);
 	__be32 laddr = 0, raddr = 0;
 	u64 now = tcplab_now_us();
 	struct sk_buff *in = skb;	/* valid while not consumed */
 	unsigned int i;
-	bool release;
+	bool release, child;
 	u8 wake;
 
 	if (skb) {
@@ -749,9 +821,6 @@ again:
 		sk_error_report(sk);
 	}
 
-	if (act->child && laddr)
-		tcplab_new_child(sk, &act->child_req, laddr, raddr);
-
 	if (wake & TL_WAKE_READ)
 		sk->sk_data_ready(sk);
 	if (wake & TL_WAKE_WRITE)
@@ -770,14 +839,17 @@ again:
 	}
 	tcplab_xmit_flush(sk);		/* segments gathered for GSO */
 	/*
-	 * Executed: forget the actions, so that a caller that runs them
-	 * again without a new core call in between (close() of a socket
-	 * already CLOSED) cannot free acked bytes, send segments or release
-	 * the connection a second time.  Before the release, which may drop
-	 * the last reference of an orphan.
+	 * Executed: give the scratch back before a listener's child runs
+	 * actions of its own, and before the release, which may drop the
+	 * last reference of an orphan.
 	 */
 	release = act->release;
-	memset(act, 0, sizeof(*act));
+	child = act->child && laddr;
+	if (child)
+		child_req = act->child_req;
+	tcplab_act_put(act);
+	if (child)
+		tcplab_new_child(sk, &child_req, laddr, raddr);
 	if (release)
 		tcplab_conn_released(sk);
 	kfree_skb(skb);		/* payload the core did not want */
@@ -796,6 +868,7 @@ static bool tcplab_abort_on_data(struct sock *sk, const struct tl_seg_in *seg)
 	struct tcplab_sock *tsk = tcplab_sk(sk);
 	const struct tl_tcb *tcb = &tsk->tcb;
 	u32 end = seg->th.seq + seg->len;
+	struct tl_actions *act;
 
 	if (!(READ_ONCE(sk->sk_shutdown) & RCV_SHUTDOWN) || !seg->len ||
 	    (seg->th.flags & (TL_TCP_SYN | TL_TCP_RST)) ||
@@ -803,14 +876,17 @@ static bool tcplab_abort_on_data(struct sock *sk, const struct tl_seg_in *seg)
 	    !tl_seq_gt(end, tcb->rcv_nxt) ||
 	    tl_seq_gt(seg->th.seq, tcb->rcv_nxt + tcb->rcv_wnd))
 		return false;
-	if (tl_abort(&tsk->tcb, &tsk->act))
+	act = tcplab_act_get();
+	if (tl_abort(&tsk->tcb, act)) {
+		tcplab_act_put(act);
 		return false;
+	}
 	if (!sock_flag(sk, SOCK_DEAD)) {
 		/* tcp_reset() in FIN-WAIT: the user learns ECONNRESET. */
 		WRITE_ONCE(sk->sk_err, ECONNRESET);
 		sk_error_report(sk);
 	}
-	tcplab_run_actions(sk, NULL);
+	tcplab_run_actions(sk, NULL, act);
 	return true;
 }
 
@@ -836,6 +912,7 @@ bool tcplab_tw_reopen(struct sock *sk, struct sk_buff *skb)
 {
 	struct tcplab_sock *tsk = tcplab_sk(sk);
 	struct tcplab_port *port = tsk->port;
+	struct tl_actions *act;
 	struct tl_tcphdr th;
 
 	if (tsk->tcb.state != TL_TIME_WAIT || !port ||
@@ -850,8 +927,11 @@ bool tcplab_tw_reopen(struct sock *sk, struct sk_buff *skb)
 	WRITE_ONCE(port->reopen_raddr, tsk->daddr);
 	WRITE_ONCE(port->reopen_rport, tsk->dport);
 	/* 3.10.5 ABORT in TIME-WAIT: no RST, delete the TCB. */
-	if (!tl_abort(&tsk->tcb, &tsk->act))
-		tcplab_run_actions(sk, NULL);
+	act = tcplab_act_get();
+	if (!tl_abort(&tsk->tcb, act))
+		tcplab_run_actions(sk, NULL, act);
+	else
+		tcplab_act_put(act);
 	return true;
 }
 
@@ -860,6 +940,7 @@ int tcplab_sk_rcv(struct sock *sk, struct sk_buff *skb)
 {
 	struct tcplab_sock *tsk = tcplab_sk(sk);
 	const u8 *h = skb->data;
+	struct tl_actions *act;
 	struct tl_seg_in seg;
 	u32 hlen, rcv_nxt;
 	bool sync;
@@ -883,16 +964,17 @@ int tcplab_sk_rcv(struct sock *sk, struct sk_buff *skb)
 		tsk->info.data_segs_in++;
 	sync = tl_state_synchronized(tsk->tcb.state);
 	rcv_nxt = tsk->tcb.rcv_nxt;
-	tl_input(&tsk->tcb, &seg, tcplab_now_us(), &tsk->act);
+	act = tcplab_act_get();
+	tl_input(&tsk->tcb, &seg, tcplab_now_us(), act);
 	if (sync)
 		tsk->info.bytes_received += tsk->tcb.rcv_nxt - rcv_nxt -
-					    tsk->act.eof;
-	if (tsk->act.drop == TL_DROP_RST_CHALLENGE ||
-	    tsk->act.drop == TL_DROP_SYN_CHALLENGE)
+					    act->eof;
+	if (act->drop == TL_DROP_RST_CHALLENGE ||
+	    act->drop == TL_DROP_SYN_CHALLENGE)
 		tcplab_inc_stats(sock_net(sk), TCPLAB_MIB_CHALLENGE_ACKS);
-	if (tsk->act.drop == TL_DROP_PAWS)
+	if (act->drop == TL_DROP_PAWS)
 		tcplab_inc_stats(sock_net(sk), TCPLAB_MIB_PAWS_DROPS);
-	tcplab_run_actions(sk, skb);
+	tcplab_run_actions(sk, skb, act);
 	return 0;
 
 malformed:
@@ -906,6 +988,7 @@ int tcplab_connect_start(struct sock *sk)
 {
 	struct tcplab_sock *tsk = tcplab_sk(sk);
 	u64 now = tcplab_now_us();
+	struct tl_actions *act;
 	int err;
 
 	err = tcplab_route(sk);
@@ -921,12 +1004,14 @@ int tcplab_connect_start(struct sock *sk)
 	if (err)
 		return err;
 	tcplab_inc_stats(sock_net(sk), TCPLAB_MIB_ACTIVE_OPENS);
+	act = tcplab_act_get();
 	err = tl_open_active(&tsk->tcb, ntohs(tsk->sport), ntohs(tsk->dport),
-			     tcplab_isn(tsk, now), now, &tsk->act);
+			     tcplab_isn(tsk, now), now, act);
 	if (err) {
+		tcplab_act_put(act);
 		tcplab_unhash_conn(sk);
 		return err;
 	}
-	tcplab_run_actions(sk, NULL);
+	tcplab_run_actions(sk, NULL, act);
 	return 0;
 }

@@ -139,7 +139,6 @@ struct tcplab_sock {
 	/* The protocol core's state for this connection. */
 	struct tl_tcb		tcb;
 	struct tl_seq_range	ooo_ranges[TCPLAB_OOO_RANGES];
-	struct tl_actions	act;		/* scratch; under the socket lock */
 
 	/*
 	 * Send buffer: sk->sk_write_queue holds the bytes not yet
@@ -230,7 +229,10 @@ bool tcplab_tw_reopen(struct sock *sk, struct sk_buff *skb);
 void tcplab_release_cb(struct sock *sk);
 void tcplab_conn_init(struct sock *sk);
 void tcplab_conn_setup(struct sock *sk, u16 mss);
-void tcplab_run_actions(struct sock *sk, struct sk_buff *skb);
+struct tl_actions *tcplab_act_get(void);
+void tcplab_act_put(struct tl_actions *act);
+void tcplab_run_actions(struct sock *sk, struct sk_buff *skb,
+			struct tl_actions *act);
 int tcplab_connect_start(struct sock *sk);
 void tcplab_purge_queues(struct sock *sk);
 void tcplab_timers_stop(struct sock *sk);

@@ -71,6 +71,7 @@ static int tcplab_tls_tx_push(struct sock *sk, struct tcplab_tls *tls)
 	struct sk_buff *tail, *skb;
 	struct sk_buff_head list;
 	struct scatterlist src[2];
+	struct tl_actions *act;
 	unsigned int nsg = 2, i;
 	int err, sent;
 
@@ -171,9 +172,10 @@ static int tcplab_tls_tx_push(struct sock *sk, struct tcplab_tls *tls)
 	tls->tx_open_len = 0;
 	tcplab_inc_stats(sock_net(sk), TCPLAB_MIB_TLS_TX_RECORDS);
 	/* RFC 9293 3.10.2 SEND: the core segmentizes and sends. */
-	sent = tl_send(&tsk->tcb, rlen, tcplab_now_us(), &tsk->act);
+	act = tcplab_act_get();
+	sent = tl_send(&tsk->tcb, rlen, tcplab_now_us(), act);
 	WARN_ON_ONCE(sent != (int)rlen);
-	tcplab_run_actions(sk, NULL);
+	tcplab_run_actions(sk, NULL, act);
 	return 0;
 
 fail_trim:
