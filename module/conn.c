@@ -152,12 +152,7 @@ static void tcplab_cfg(struct sock *sk, struct tl_cfg *cfg)
 	tcplab_cfg_recovery(sk, cfg);
 }
 
-static void tcplab_rtx_timer(struct timer_list *t);
-static void tcplab_tw_timer(struct timer_list *t);
-static void tcplab_delack_timer(struct timer_list *t);
-static void tcplab_persist_timer(struct timer_list *t);
-static void tcplab_keep_timer(struct timer_list *t);
-static void tcplab_cork_timer(struct timer_list *t);
+static void tcplab_timer_fire(struct timer_list *t);
 
 void tcplab_conn_init(struct sock *sk)
 {
@@ -167,12 +162,7 @@ void tcplab_conn_init(struct sock *sk)
 	tcplab_cfg(sk, &cfg);
 	tl_tcb_init(&tsk->tcb, &cfg, tsk->ooo_ranges, TCPLAB_OOO_RANGES);
 	skb_queue_head_init(&tsk->ooo_queue);
-	timer_setup(&tsk->timer[TL_TIMER_RTX], tcplab_rtx_timer, 0);
-	timer_setup(&tsk->timer[TL_TIMER_TIME_WAIT], tcplab_tw_timer, 0);
-	timer_setup(&tsk->timer[TL_TIMER_DELACK], tcplab_delack_timer, 0);
-	timer_setup(&tsk->timer[TL_TIMER_PERSIST], tcplab_persist_timer, 0);
-	timer_setup(&tsk->timer[TL_TIMER_KEEPALIVE], tcplab_keep_timer, 0);
-	timer_setup(&tsk->timer[TL_TIMER_CORK], tcplab_cork_timer, 0);
+	timer_setup(&tsk->timer, tcplab_timer_fire, 0);
 	INIT_LIST_HEAD(&tsk->accept_node);
 	INIT_LIST_HEAD(&tsk->syn_queue);
 	INIT_LIST_HEAD(&tsk->accept_queue);
@@ -307,93 +297,82 @@ static void tcplab_ooo_drain(struct sock *sk, u32 upto)
 
 /* ---- timers ---- */
 
-static void tcplab_timer_run(struct sock *sk, enum tl_timer_id id)
+/*
+ * One kernel timer per socket stands for the core's six (enum
+ * tl_timer_id): it is kept at the earliest deadline in tcb.timer[] (0: not
+ * armed), which tl_timer_arm() and tl_timer_cancel() keep up to date
+ * along with the actions they emit.  When it fires, every due deadline
+ * is handed to tl_timer(), in order.  Socket lock held.
+ */
+static void tcplab_timer_sync(struct sock *sk, u64 now)
 {
 	struct tcplab_sock *tsk = tcplab_sk(sk);
-	struct tl_actions *act;
+	unsigned long when;
+	u64 next = 0;
+	int id;
 
-	if (tsk->tcb.state == TL_CLOSED)
+	for (id = 0; id < TL_TIMER_NR; id++)
+		if (tsk->tcb.timer[id] &&
+		    (!next || tsk->tcb.timer[id] < next))
+			next = tsk->tcb.timer[id];
+	if (!next) {
+		sk_stop_timer(sk, &tsk->timer);
 		return;
-	act = tcplab_act_get();
-	tl_timer(&tsk->tcb, id, tcplab_now_us(), act);
-	tcplab_run_actions(sk, NULL, act);
+	}
+	when = jiffies + usecs_to_jiffies(next > now ? next - now : 0);
+	if (!timer_pending(&tsk->timer) || tsk->timer.expires != when)
+		sk_reset_timer(sk, &tsk->timer, when);
 }
 
-static void tcplab_timer_fire(struct tcplab_sock *tsk, enum tl_timer_id id)
+static void tcplab_timer_run(struct sock *sk)
 {
+	struct tcplab_sock *tsk = tcplab_sk(sk);
+	u64 now = tcplab_now_us();
+	struct tl_actions *act;
+	bool ran = false;
+	int id;
+
+	for (id = 0; id < TL_TIMER_NR; id++) {
+		if (tsk->tcb.state == TL_CLOSED)
+			return;
+		if (!tsk->tcb.timer[id] || tsk->tcb.timer[id] > now)
+			continue;
+		act = tcplab_act_get();
+		tl_timer(&tsk->tcb, id, now, act);
+		tcplab_run_actions(sk, NULL, act);
+		ran = true;
+	}
+	/* Early (jiffies are coarser than microseconds): wait again. */
+	if (!ran)
+		tcplab_timer_sync(sk, now);
+}
+
+static void tcplab_timer_fire(struct timer_list *t)
+{
+	struct tcplab_sock *tsk = from_timer(tsk, t, timer);
 	struct sock *sk = &tsk->sk;
 
 	bh_lock_sock(sk);
 	if (sock_owned_by_user(sk))
-		set_bit(TCPLAB_DEFER_TIMER0 + id, &tsk->deferred);
+		set_bit(TCPLAB_DEFER_TIMER, &tsk->deferred);
 	else
-		tcplab_timer_run(sk, id);
+		tcplab_timer_run(sk);
 	bh_unlock_sock(sk);
 	sock_put(sk);		/* the hold sk_reset_timer() took */
 }
-
-static void tcplab_rtx_timer(struct timer_list *t)
-{
-	struct tcplab_sock *tsk = from_timer(tsk, t, timer[TL_TIMER_RTX]);
-
-	tcplab_timer_fire(tsk, TL_TIMER_RTX);
-}
-
-static void tcplab_tw_timer(struct timer_list *t)
-{
-	struct tcplab_sock *tsk = from_timer(tsk, t, timer[TL_TIMER_TIME_WAIT]);
-
-	tcplab_timer_fire(tsk, TL_TIMER_TIME_WAIT);
-}
-
-/* The flow control timers (core/tl_delack.c, tl_persist.c, ...). */
-#define TCPLAB_TIMER_FN(name, id)					\
-static void name(struct timer_list *t)					\
-{									\
-	tcplab_timer_fire(container_of(t, struct tcplab_sock,		\
-				       timer[id]), id);			\
-}
-TCPLAB_TIMER_FN(tcplab_delack_timer, TL_TIMER_DELACK)
-TCPLAB_TIMER_FN(tcplab_persist_timer, TL_TIMER_PERSIST)
-TCPLAB_TIMER_FN(tcplab_keep_timer, TL_TIMER_KEEPALIVE)
-TCPLAB_TIMER_FN(tcplab_cork_timer, TL_TIMER_CORK)
 
 /* proto.release_cb: run the timer work deferred while the user held us. */
 void tcplab_release_cb(struct sock *sk)
 {
 	struct tcplab_sock *tsk = tcplab_sk(sk);
-	enum tl_timer_id id;
 
-	for (id = 0; id < TL_TIMER_NR; id++)
-		if (test_and_clear_bit(TCPLAB_DEFER_TIMER0 + id, &tsk->deferred))
-			tcplab_timer_run(sk, id);
-}
-
-static void tcplab_timer_apply(struct sock *sk, enum tl_timer_id id,
-			       const struct tl_timer_act *ta, u64 now)
-{
-	struct timer_list *timer = &tcplab_sk(sk)->timer[id];
-	u64 delta;
-
-	switch (ta->op) {
-	case TL_TIMER_ARM:
-		delta = ta->expires > now ? ta->expires - now : 0;
-		sk_reset_timer(sk, timer, jiffies + usecs_to_jiffies(delta));
-		break;
-	case TL_TIMER_CANCEL:
-		sk_stop_timer(sk, timer);
-		break;
-	default:
-		break;
-	}
+	if (test_and_clear_bit(TCPLAB_DEFER_TIMER, &tsk->deferred))
+		tcplab_timer_run(sk);
 }
 
 void tcplab_timers_stop(struct sock *sk)
 {
-	enum tl_timer_id id;
-
-	for (id = 0; id < TL_TIMER_NR; id++)
-		sk_stop_timer(sk, &tcplab_sk(sk)->timer[id]);
+	sk_stop_timer(sk, &tcplab_sk(sk)->timer);
 }
 
 /* ---- listener: children ---- */
@@ -804,8 +783,7 @@ again:
 			tcplab_send_reset(net, in, &act->seg[i]);
 	}
 
-	for (i = 0; i < TL_TIMER_NR; i++)
-		tcplab_timer_apply(sk, i, &act->timer[i], now);
+	tcplab_timer_sync(sk, now);
 	for (i = 0; i < act->ncc_ev; i++)
 		tcplab_cc_event(sk, act->cc_ev[i]);
 

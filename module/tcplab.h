@@ -114,7 +114,7 @@ static inline void tcplab_inc_stats(const struct net *net, enum tcplab_mib m)
 }
 
 /* Bits of tcplab_sock.deferred: timer work postponed while owned. */
-#define TCPLAB_DEFER_TIMER0	0	/* + enum tl_timer_id */
+#define TCPLAB_DEFER_TIMER	0
 
 #define TCPLAB_OOO_RANGES	8	/* out-of-order ranges tracked */
 
@@ -150,7 +150,7 @@ struct tcplab_sock {
 	/* Out-of-order segments, sorted by sequence (TCP_SKB_CB-like seq). */
 	struct sk_buff_head	ooo_queue;
 
-	struct timer_list	timer[TL_TIMER_NR];
+	struct timer_list	timer;		/* all of tcb.timer[] (conn.c) */
 	unsigned long		deferred;	/* TCPLAB_DEFER_* bits */
 	/* output.c: full segments gathered into one GSO skb; a queue hint */
 	struct tcplab_gso {
