@@ -635,8 +635,9 @@ static void tcplab_cc_event(struct sock *sk, u8 ev)
  * ---- the actions of a core call ----
  *
  * A struct tl_actions (about 870 bytes) lives only from a core call until
- * tcplab_run_actions() has carried it out, so it is per-CPU scratch
- * rather than part of every socket.  The slots form a stack: from
+ * tcplab_run_actions() has carried it out, and so do the segments
+ * output.c gathers for GSO meanwhile (tcplab_sock.gso points to them):
+ * per-CPU scratch rather than part of every socket.  The slots form a stack: from
  * tcplab_act_get() to tcplab_act_put() preemption is off, so on this CPU
  * only softirqs can run meanwhile, and a softirq runs to its end on top
  * of us, taking and giving back the slots above ours.  A system call
@@ -648,10 +649,16 @@ static void tcplab_cc_event(struct sock *sk, u8 ev)
  */
 #define TCPLAB_ACT_SLOTS	3
 
+/* The actions, and the segments output.c gathers while running them. */
+struct tcplab_act_slot {
+	struct tl_actions act;
+	struct tcplab_gso gso;
+};
+
 struct tcplab_act_stack {
 	unsigned int depth;	/* slots in use */
 	unsigned int over;	/* in use beyond them (a bug: WARNed) */
-	struct tl_actions slot[TCPLAB_ACT_SLOTS];
+	struct tcplab_act_slot slot[TCPLAB_ACT_SLOTS];
 };
 
 static DEFINE_PER_CPU(struct tcplab_act_stack, tcplab_act_stack);
@@ -660,22 +667,22 @@ static DEFINE_PER_CPU(struct tcplab_act_stack, tcplab_act_stack);
 struct tl_actions *tcplab_act_get(void)
 {
 	struct tcplab_act_stack *st;
-	struct tl_actions *act;
+	struct tcplab_act_slot *slot;
 
 	preempt_disable();
 	st = this_cpu_ptr(&tcplab_act_stack);
 	if (likely(st->depth < TCPLAB_ACT_SLOTS)) {
-		act = &st->slot[st->depth++];
+		slot = &st->slot[st->depth++];
 	} else {
 		WARN_ON_ONCE(1);
 		st->over++;
-		act = kmalloc(sizeof(*act), GFP_ATOMIC);
+		slot = kmalloc(sizeof(*slot), GFP_ATOMIC);
 		/* Out of memory too: share the last slot rather than oops. */
-		if (!act)
-			act = &st->slot[TCPLAB_ACT_SLOTS - 1];
+		if (!slot)
+			slot = &st->slot[TCPLAB_ACT_SLOTS - 1];
 	}
-	memset(act, 0, sizeof(*act));
-	return act;
+	memset(slot, 0, sizeof(*slot));
+	return &slot->act;
 }
 
 /* Slots are given back in the reverse order of tcplab_act_get(). */
@@ -685,8 +692,8 @@ void tcplab_act_put(struct tl_actions *act)
 
 	if (unlikely(st->over)) {
 		st->over--;
-		if (act != &st->slot[TCPLAB_ACT_SLOTS - 1])
-			kfree(act);
+		if (act != &st->slot[TCPLAB_ACT_SLOTS - 1].act)
+			kfree(container_of(act, struct tcplab_act_slot, act));
 	} else {
 		st->depth--;
 	}
@@ -714,6 +721,7 @@ void tcplab_run_actions(struct sock *sk, struct sk_buff *skb,
 		laddr = ip_hdr(skb)->daddr;
 		raddr = ip_hdr(skb)->saddr;
 	}
+	tsk->gso = &container_of(act, struct tcplab_act_slot, act)->gso;
 again:
 	wake = act->wake;
 
@@ -816,6 +824,7 @@ again:
 		goto again;
 	}
 	tcplab_xmit_flush(sk);		/* segments gathered for GSO */
+	tsk->gso = NULL;
 	/*
 	 * Executed: give the scratch back before a listener's child runs
 	 * actions of its own, and before the release, which may drop the

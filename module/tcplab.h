@@ -118,6 +118,17 @@ static inline void tcplab_inc_stats(const struct net *net, enum tcplab_mib m)
 
 #define TCPLAB_OOO_RANGES	8	/* out-of-order ranges tracked */
 
+/* output.c: full segments of one batch of actions gathered for GSO */
+struct tcplab_gso {
+	struct sk_buff		*list;		/* payload clones, in order */
+	struct sk_buff		*last;
+	struct tl_seg_out	first;		/* header of the first */
+	u32			next_seq;
+	u32			len;
+	u16			segs;
+	u8			psh;
+};
+
 /*
  * The tcplab socket: a struct sock first, so sk <-> tsk casts are free.
  * Addresses and ports are kept in network byte order, as on the wire.
@@ -152,16 +163,11 @@ struct tcplab_sock {
 
 	struct timer_list	timer;		/* all of tcb.timer[] (conn.c) */
 	unsigned long		deferred;	/* TCPLAB_DEFER_* bits */
-	/* output.c: full segments gathered into one GSO skb; a queue hint */
-	struct tcplab_gso {
-		struct sk_buff	*list;		/* payload clones, in order */
-		struct sk_buff	*last;
-		struct tl_seg_out first;	/* header of the first */
-		u32		next_seq;
-		u32		len;
-		u16		segs;
-		u8		psh;
-	}			gso;
+	/*
+	 * output.c: full segments gathered into one GSO skb, in the scratch
+	 * of the actions being run (conn.c), else NULL; a queue hint
+	 */
+	struct tcplab_gso	*gso;
 	struct sk_buff		*xmit_hint;	/* a write queue skb, or NULL */
 	/* Kernel TLS (module/tls_*.c); NULL until TCP_ULP "tls". */
 	struct tcplab_tls	*tls;
