@@ -285,6 +285,8 @@ struct sock *tcplab_lookup(struct net *net, __be32 saddr, __be16 sport,
 			   __be32 daddr, __be16 dport, bool *port_owned);
 int tcplab_table_net_init(struct net *net);
 void tcplab_table_net_exit(struct net *net);
+int tcplab_table_init(void);
+void tcplab_table_exit(void);
 
 /* input.c */
 int tcplab_input_net_init(struct net *net);
