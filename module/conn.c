@@ -91,13 +91,14 @@ static void tcplab_cfg_flow(struct sock *sk, struct tl_cfg *cfg)
 void tcplab_keepalive_update(struct sock *sk)
 {
 	struct tcplab_sock *tsk = tcplab_sk(sk);
+	struct tl_actions *act;
 	struct tl_cfg cfg;
 
 	tcplab_cfg_flow(sk, &cfg);
+	act = tcplab_act_get();
 	tl_set_keepalive(&tsk->tcb, cfg.keepalive, cfg.keep_idle_s,
-			 cfg.keep_intvl_s, cfg.keep_cnt, tcplab_now_us(),
-			 &tsk->act);
-	tcplab_run_actions(sk, NULL);
+			 cfg.keep_intvl_s, cfg.keep_cnt, tcplab_now_us(), act);
+	tcplab_run_actions(sk, NULL, act);
 }
 
 /* proto.keepalive: sock_setsockopt(SO_KEEPALIVE) sets the flag after. */
@@ -151,12 +152,7 @@ static void tcplab_cfg(struct sock *sk, struct tl_cfg *cfg)
 	tcplab_cfg_recovery(sk, cfg);
 }
 
-static void tcplab_rtx_timer(struct timer_list *t);
-static void tcplab_tw_timer(struct timer_list *t);
-static void tcplab_delack_timer(struct timer_list *t);
-static void tcplab_persist_timer(struct timer_list *t);
-static void tcplab_keep_timer(struct timer_list *t);
-static void tcplab_cork_timer(struct timer_list *t);
+static void tcplab_timer_fire(struct timer_list *t);
 
 void tcplab_conn_init(struct sock *sk)
 {
@@ -166,12 +162,7 @@ void tcplab_conn_init(struct sock *sk)
 	tcplab_cfg(sk, &cfg);
 	tl_tcb_init(&tsk->tcb, &cfg, tsk->ooo_ranges, TCPLAB_OOO_RANGES);
 	skb_queue_head_init(&tsk->ooo_queue);
-	timer_setup(&tsk->timer[TL_TIMER_RTX], tcplab_rtx_timer, 0);
-	timer_setup(&tsk->timer[TL_TIMER_TIME_WAIT], tcplab_tw_timer, 0);
-	timer_setup(&tsk->timer[TL_TIMER_DELACK], tcplab_delack_timer, 0);
-	timer_setup(&tsk->timer[TL_TIMER_PERSIST], tcplab_persist_timer, 0);
-	timer_setup(&tsk->timer[TL_TIMER_KEEPALIVE], tcplab_keep_timer, 0);
-	timer_setup(&tsk->timer[TL_TIMER_CORK], tcplab_cork_timer, 0);
+	timer_setup(&tsk->timer, tcplab_timer_fire, 0);
 	INIT_LIST_HEAD(&tsk->accept_node);
 	INIT_LIST_HEAD(&tsk->syn_queue);
 	INIT_LIST_HEAD(&tsk->accept_queue);
@@ -306,91 +297,82 @@ static void tcplab_ooo_drain(struct sock *sk, u32 upto)
 
 /* ---- timers ---- */
 
-static void tcplab_timer_run(struct sock *sk, enum tl_timer_id id)
+/*
+ * One kernel timer per socket stands for the core's six (enum
+ * tl_timer_id): it is kept at the earliest deadline in tcb.timer[] (0: not
+ * armed), which tl_timer_arm() and tl_timer_cancel() keep up to date
+ * along with the actions they emit.  When it fires, every due deadline
+ * is handed to tl_timer(), in order.  Socket lock held.
+ */
+static void tcplab_timer_sync(struct sock *sk, u64 now)
 {
 	struct tcplab_sock *tsk = tcplab_sk(sk);
+	unsigned long when;
+	u64 next = 0;
+	int id;
 
-	if (tsk->tcb.state == TL_CLOSED)
+	for (id = 0; id < TL_TIMER_NR; id++)
+		if (tsk->tcb.timer[id] &&
+		    (!next || tsk->tcb.timer[id] < next))
+			next = tsk->tcb.timer[id];
+	if (!next) {
+		sk_stop_timer(sk, &tsk->timer);
 		return;
-	tl_timer(&tsk->tcb, id, tcplab_now_us(), &tsk->act);
-	tcplab_run_actions(sk, NULL);
+	}
+	when = jiffies + usecs_to_jiffies(next > now ? next - now : 0);
+	if (!timer_pending(&tsk->timer) || tsk->timer.expires != when)
+		sk_reset_timer(sk, &tsk->timer, when);
 }
 
-static void tcplab_timer_fire(struct tcplab_sock *tsk, enum tl_timer_id id)
+static void tcplab_timer_run(struct sock *sk)
 {
+	struct tcplab_sock *tsk = tcplab_sk(sk);
+	u64 now = tcplab_now_us();
+	struct tl_actions *act;
+	bool ran = false;
+	int id;
+
+	for (id = 0; id < TL_TIMER_NR; id++) {
+		if (tsk->tcb.state == TL_CLOSED)
+			return;
+		if (!tsk->tcb.timer[id] || tsk->tcb.timer[id] > now)
+			continue;
+		act = tcplab_act_get();
+		tl_timer(&tsk->tcb, id, now, act);
+		tcplab_run_actions(sk, NULL, act);
+		ran = true;
+	}
+	/* Early (jiffies are coarser than microseconds): wait again. */
+	if (!ran)
+		tcplab_timer_sync(sk, now);
+}
+
+static void tcplab_timer_fire(struct timer_list *t)
+{
+	struct tcplab_sock *tsk = from_timer(tsk, t, timer);
 	struct sock *sk = &tsk->sk;
 
 	bh_lock_sock(sk);
 	if (sock_owned_by_user(sk))
-		set_bit(TCPLAB_DEFER_TIMER0 + id, &tsk->deferred);
+		set_bit(TCPLAB_DEFER_TIMER, &tsk->deferred);
 	else
-		tcplab_timer_run(sk, id);
+		tcplab_timer_run(sk);
 	bh_unlock_sock(sk);
 	sock_put(sk);		/* the hold sk_reset_timer() took */
 }
-
-static void tcplab_rtx_timer(struct timer_list *t)
-{
-	struct tcplab_sock *tsk = from_timer(tsk, t, timer[TL_TIMER_RTX]);
-
-	tcplab_timer_fire(tsk, TL_TIMER_RTX);
-}
-
-static void tcplab_tw_timer(struct timer_list *t)
-{
-	struct tcplab_sock *tsk = from_timer(tsk, t, timer[TL_TIMER_TIME_WAIT]);
-
-	tcplab_timer_fire(tsk, TL_TIMER_TIME_WAIT);
-}
-
-/* The flow control timers (core/tl_delack.c, tl_persist.c, ...). */
-#define TCPLAB_TIMER_FN(name, id)					\
-static void name(struct timer_list *t)					\
-{									\
-	tcplab_timer_fire(container_of(t, struct tcplab_sock,		\
-				       timer[id]), id);			\
-}
-TCPLAB_TIMER_FN(tcplab_delack_timer, TL_TIMER_DELACK)
-TCPLAB_TIMER_FN(tcplab_persist_timer, TL_TIMER_PERSIST)
-TCPLAB_TIMER_FN(tcplab_keep_timer, TL_TIMER_KEEPALIVE)
-TCPLAB_TIMER_FN(tcplab_cork_timer, TL_TIMER_CORK)
 
 /* proto.release_cb: run the timer work deferred while the user held us. */
 void tcplab_release_cb(struct sock *sk)
 {
 	struct tcplab_sock *tsk = tcplab_sk(sk);
-	enum tl_timer_id id;
 
-	for (id = 0; id < TL_TIMER_NR; id++)
-		if (test_and_clear_bit(TCPLAB_DEFER_TIMER0 + id, &tsk->deferred))
-			tcplab_timer_run(sk, id);
-}
-
-static void tcplab_timer_apply(struct sock *sk, enum tl_timer_id id,
-			       const struct tl_timer_act *ta, u64 now)
-{
-	struct timer_list *timer = &tcplab_sk(sk)->timer[id];
-	u64 delta;
-
-	switch (ta->op) {
-	case TL_TIMER_ARM:
-		delta = ta->expires > now ? ta->expires - now : 0;
-		sk_reset_timer(sk, timer, jiffies + usecs_to_jiffies(delta));
-		break;
-	case TL_TIMER_CANCEL:
-		sk_stop_timer(sk, timer);
-		break;
-	default:
-		break;
-	}
+	if (test_and_clear_bit(TCPLAB_DEFER_TIMER, &tsk->deferred))
+		tcplab_timer_run(sk);
 }
 
 void tcplab_timers_stop(struct sock *sk)
 {
-	enum tl_timer_id id;
-
-	for (id = 0; id < TL_TIMER_NR; id++)
-		sk_stop_timer(sk, &tcplab_sk(sk)->timer[id]);
+	sk_stop_timer(sk, &tcplab_sk(sk)->timer);
 }
 
 /* ---- listener: children ---- */
@@ -406,6 +388,7 @@ static void tcplab_new_child(struct sock *lsk, const struct tl_child_req *req,
 	struct tcplab_sock *ltsk = tcplab_sk(lsk), *ctsk;
 	struct net *net = sock_net(lsk);
 	struct tcplab_port *port;
+	struct tl_actions *act;
 	struct sock *csk;
 	u64 now = tcplab_now_us();
 	bool full;
@@ -491,8 +474,9 @@ static void tcplab_new_child(struct sock *lsk, const struct tl_child_req *req,
 		iss = READ_ONCE(port->reopen_iss);
 		WRITE_ONCE(port->reopen_rport, 0);
 	}
-	tl_accept_syn(&ctsk->tcb, req, iss, now, &ctsk->act);
-	tcplab_run_actions(csk, NULL);
+	act = tcplab_act_get();
+	tl_accept_syn(&ctsk->tcb, req, iss, now, act);
+	tcplab_run_actions(csk, NULL, act);
 	bh_unlock_sock(csk);
 	local_bh_enable();
 	return;
@@ -647,22 +631,97 @@ static void tcplab_cc_event(struct sock *sk, u8 ev)
 	}
 }
 
-void tcplab_run_actions(struct sock *sk, struct sk_buff *skb)
+/*
+ * ---- the actions of a core call ----
+ *
+ * A struct tl_actions (about 870 bytes) lives only from a core call until
+ * tcplab_run_actions() has carried it out, and so do the segments
+ * output.c gathers for GSO meanwhile (tcplab_sock.gso points to them):
+ * per-CPU scratch rather than part of every socket.  The slots form a stack: from
+ * tcplab_act_get() to tcplab_act_put() preemption is off, so on this CPU
+ * only softirqs can run meanwhile, and a softirq runs to its end on top
+ * of us, taking and giving back the slots above ours.  A system call
+ * (socket owned) and a softirq (bh_lock_sock) need two; a softirq never
+ * nests in a softirq, and a listener's child takes its slot only after
+ * the listener's is given back (tcplab_run_actions()).  One more is kept
+ * spare; beyond that, a kmalloc'ed one.  Nothing that runs actions
+ * sleeps (segments are allocated GFP_ATOMIC, timers are not waited for).
+ */
+#define TCPLAB_ACT_SLOTS	3
+
+/* The actions, and the segments output.c gathers while running them. */
+struct tcplab_act_slot {
+	struct tl_actions act;
+	struct tcplab_gso gso;
+};
+
+struct tcplab_act_stack {
+	unsigned int depth;	/* slots in use */
+	unsigned int over;	/* in use beyond them (a bug: WARNed) */
+	struct tcplab_act_slot slot[TCPLAB_ACT_SLOTS];
+};
+
+static DEFINE_PER_CPU(struct tcplab_act_stack, tcplab_act_stack);
+
+/* Zeroed actions for one core call; give back with tcplab_act_put(). */
+struct tl_actions *tcplab_act_get(void)
+{
+	struct tcplab_act_stack *st;
+	struct tcplab_act_slot *slot;
+
+	preempt_disable();
+	st = this_cpu_ptr(&tcplab_act_stack);
+	if (likely(st->depth < TCPLAB_ACT_SLOTS)) {
+		slot = &st->slot[st->depth++];
+	} else {
+		WARN_ON_ONCE(1);
+		st->over++;
+		slot = kmalloc(sizeof(*slot), GFP_ATOMIC);
+		/* Out of memory too: share the last slot rather than oops. */
+		if (!slot)
+			slot = &st->slot[TCPLAB_ACT_SLOTS - 1];
+	}
+	memset(slot, 0, sizeof(*slot));
+	return &slot->act;
+}
+
+/* Slots are given back in the reverse order of tcplab_act_get(). */
+void tcplab_act_put(struct tl_actions *act)
+{
+	struct tcplab_act_stack *st = this_cpu_ptr(&tcplab_act_stack);
+
+	if (unlikely(st->over)) {
+		st->over--;
+		if (act != &st->slot[TCPLAB_ACT_SLOTS - 1].act)
+			kfree(container_of(act, struct tcplab_act_slot, act));
+	} else {
+		st->depth--;
+	}
+	preempt_enable();
+}
+
+/*
+ * Carry out @act, the actions of a core call for @sk (@skb: the segment
+ * it got, or NULL), then give @act back (tcplab_act_put()).
+ */
+void tcplab_run_actions(struct sock *sk, struct sk_buff *skb,
+			struct tl_actions *act)
 {
 	struct tcplab_sock *tsk = tcplab_sk(sk);
-	struct tl_actions *act = &tsk->act;
+	struct tl_child_req child_req;
 	struct net *net = sock_net(sk);
 	__be32 laddr = 0, raddr = 0;
 	u64 now = tcplab_now_us();
 	struct sk_buff *in = skb;	/* valid while not consumed */
 	unsigned int i;
-	bool release;
+	bool release, child;
 	u8 wake;
 
 	if (skb) {
 		laddr = ip_hdr(skb)->daddr;
 		raddr = ip_hdr(skb)->saddr;
 	}
+	tsk->gso = &container_of(act, struct tcplab_act_slot, act)->gso;
 again:
 	wake = act->wake;
 
@@ -732,8 +791,7 @@ again:
 			tcplab_send_reset(net, in, &act->seg[i]);
 	}
 
-	for (i = 0; i < TL_TIMER_NR; i++)
-		tcplab_timer_apply(sk, i, &act->timer[i], now);
+	tcplab_timer_sync(sk, now);
 	for (i = 0; i < act->ncc_ev; i++)
 		tcplab_cc_event(sk, act->cc_ev[i]);
 
@@ -748,9 +806,6 @@ again:
 		tcplab_inc_stats(net, TCPLAB_MIB_FAILED);
 		sk_error_report(sk);
 	}
-
-	if (act->child && laddr)
-		tcplab_new_child(sk, &act->child_req, laddr, raddr);
 
 	if (wake & TL_WAKE_READ)
 		sk->sk_data_ready(sk);
@@ -769,15 +824,19 @@ again:
 		goto again;
 	}
 	tcplab_xmit_flush(sk);		/* segments gathered for GSO */
+	tsk->gso = NULL;
 	/*
-	 * Executed: forget the actions, so that a caller that runs them
-	 * again without a new core call in between (close() of a socket
-	 * already CLOSED) cannot free acked bytes, send segments or release
-	 * the connection a second time.  Before the release, which may drop
-	 * the last reference of an orphan.
+	 * Executed: give the scratch back before a listener's child runs
+	 * actions of its own, and before the release, which may drop the
+	 * last reference of an orphan.
 	 */
 	release = act->release;
-	memset(act, 0, sizeof(*act));
+	child = act->child && laddr;
+	if (child)
+		child_req = act->child_req;
+	tcplab_act_put(act);
+	if (child)
+		tcplab_new_child(sk, &child_req, laddr, raddr);
 	if (release)
 		tcplab_conn_released(sk);
 	kfree_skb(skb);		/* payload the core did not want */
@@ -796,6 +855,7 @@ static bool tcplab_abort_on_data(struct sock *sk, const struct tl_seg_in *seg)
 	struct tcplab_sock *tsk = tcplab_sk(sk);
 	const struct tl_tcb *tcb = &tsk->tcb;
 	u32 end = seg->th.seq + seg->len;
+	struct tl_actions *act;
 
 	if (!(READ_ONCE(sk->sk_shutdown) & RCV_SHUTDOWN) || !seg->len ||
 	    (seg->th.flags & (TL_TCP_SYN | TL_TCP_RST)) ||
@@ -803,14 +863,17 @@ static bool tcplab_abort_on_data(struct sock *sk, const struct tl_seg_in *seg)
 	    !tl_seq_gt(end, tcb->rcv_nxt) ||
 	    tl_seq_gt(seg->th.seq, tcb->rcv_nxt + tcb->rcv_wnd))
 		return false;
-	if (tl_abort(&tsk->tcb, &tsk->act))
+	act = tcplab_act_get();
+	if (tl_abort(&tsk->tcb, act)) {
+		tcplab_act_put(act);
 		return false;
+	}
 	if (!sock_flag(sk, SOCK_DEAD)) {
 		/* tcp_reset() in FIN-WAIT: the user learns ECONNRESET. */
 		WRITE_ONCE(sk->sk_err, ECONNRESET);
 		sk_error_report(sk);
 	}
-	tcplab_run_actions(sk, NULL);
+	tcplab_run_actions(sk, NULL, act);
 	return true;
 }
 
@@ -836,6 +899,7 @@ bool tcplab_tw_reopen(struct sock *sk, struct sk_buff *skb)
 {
 	struct tcplab_sock *tsk = tcplab_sk(sk);
 	struct tcplab_port *port = tsk->port;
+	struct tl_actions *act;
 	struct tl_tcphdr th;
 
 	if (tsk->tcb.state != TL_TIME_WAIT || !port ||
@@ -850,8 +914,11 @@ bool tcplab_tw_reopen(struct sock *sk, struct sk_buff *skb)
 	WRITE_ONCE(port->reopen_raddr, tsk->daddr);
 	WRITE_ONCE(port->reopen_rport, tsk->dport);
 	/* 3.10.5 ABORT in TIME-WAIT: no RST, delete the TCB. */
-	if (!tl_abort(&tsk->tcb, &tsk->act))
-		tcplab_run_actions(sk, NULL);
+	act = tcplab_act_get();
+	if (!tl_abort(&tsk->tcb, act))
+		tcplab_run_actions(sk, NULL, act);
+	else
+		tcplab_act_put(act);
 	return true;
 }
 
@@ -860,6 +927,7 @@ int tcplab_sk_rcv(struct sock *sk, struct sk_buff *skb)
 {
 	struct tcplab_sock *tsk = tcplab_sk(sk);
 	const u8 *h = skb->data;
+	struct tl_actions *act;
 	struct tl_seg_in seg;
 	u32 hlen, rcv_nxt;
 	bool sync;
@@ -883,16 +951,17 @@ int tcplab_sk_rcv(struct sock *sk, struct sk_buff *skb)
 		tsk->info.data_segs_in++;
 	sync = tl_state_synchronized(tsk->tcb.state);
 	rcv_nxt = tsk->tcb.rcv_nxt;
-	tl_input(&tsk->tcb, &seg, tcplab_now_us(), &tsk->act);
+	act = tcplab_act_get();
+	tl_input(&tsk->tcb, &seg, tcplab_now_us(), act);
 	if (sync)
 		tsk->info.bytes_received += tsk->tcb.rcv_nxt - rcv_nxt -
-					    tsk->act.eof;
-	if (tsk->act.drop == TL_DROP_RST_CHALLENGE ||
-	    tsk->act.drop == TL_DROP_SYN_CHALLENGE)
+					    act->eof;
+	if (act->drop == TL_DROP_RST_CHALLENGE ||
+	    act->drop == TL_DROP_SYN_CHALLENGE)
 		tcplab_inc_stats(sock_net(sk), TCPLAB_MIB_CHALLENGE_ACKS);
-	if (tsk->act.drop == TL_DROP_PAWS)
+	if (act->drop == TL_DROP_PAWS)
 		tcplab_inc_stats(sock_net(sk), TCPLAB_MIB_PAWS_DROPS);
-	tcplab_run_actions(sk, skb);
+	tcplab_run_actions(sk, skb, act);
 	return 0;
 
 malformed:
@@ -906,6 +975,7 @@ int tcplab_connect_start(struct sock *sk)
 {
 	struct tcplab_sock *tsk = tcplab_sk(sk);
 	u64 now = tcplab_now_us();
+	struct tl_actions *act;
 	int err;
 
 	err = tcplab_route(sk);
@@ -921,12 +991,14 @@ int tcplab_connect_start(struct sock *sk)
 	if (err)
 		return err;
 	tcplab_inc_stats(sock_net(sk), TCPLAB_MIB_ACTIVE_OPENS);
+	act = tcplab_act_get();
 	err = tl_open_active(&tsk->tcb, ntohs(tsk->sport), ntohs(tsk->dport),
-			     tcplab_isn(tsk, now), now, &tsk->act);
+			     tcplab_isn(tsk, now), now, act);
 	if (err) {
+		tcplab_act_put(act);
 		tcplab_unhash_conn(sk);
 		return err;
 	}
-	tcplab_run_actions(sk, NULL);
+	tcplab_run_actions(sk, NULL, act);
 	return 0;
 }

@@ -157,9 +157,13 @@ static int __init tcplab_init(void)
 	if (err)
 		return err;
 
-	err = register_pernet_subsys(&tcplab_net_ops);
+	err = tcplab_table_init();
 	if (err)
 		goto out_socket;
+
+	err = register_pernet_subsys(&tcplab_net_ops);
+	if (err)
+		goto out_table;
 
 	err = tcplab_family_register();
 	if (err)
@@ -170,6 +174,8 @@ static int __init tcplab_init(void)
 
 out_pernet:
 	unregister_pernet_subsys(&tcplab_net_ops);
+out_table:
+	tcplab_table_exit();
 out_socket:
 	tcplab_socket_exit();
 	return err;
@@ -179,6 +185,7 @@ static void __exit tcplab_exit(void)
 {
 	tcplab_family_unregister();
 	unregister_pernet_subsys(&tcplab_net_ops);
+	tcplab_table_exit();
 	tcplab_socket_exit();
 	pr_info("unloaded\n");
 }

@@ -468,7 +468,7 @@ static bool tcplab_gso_fits(const struct tcplab_gso *g,
 void tcplab_xmit_flush(struct sock *sk)
 {
 	struct tcplab_sock *tsk = tcplab_sk(sk);
-	struct tcplab_gso *g = &tsk->gso;
+	struct tcplab_gso *g = tsk->gso;
 	struct net *net = sock_net(sk);
 	u8 hdr[TL_TCP_HDR_MAX];
 	struct tl_seg_out h;
@@ -476,7 +476,7 @@ void tcplab_xmit_flush(struct sock *sk)
 	struct sk_buff *skb, *p;
 	int hlen, err;
 
-	if (!g->segs)
+	if (!g || !g->segs)
 		return;
 	if (g->segs == 1) {
 		/* Nothing to gather: the plain path, PSH as the core set it. */
@@ -533,12 +533,12 @@ out:
 int tcplab_xmit(struct sock *sk, const struct tl_seg_out *seg)
 {
 	struct tcplab_sock *tsk = tcplab_sk(sk);
-	struct tcplab_gso *g = &tsk->gso;
+	struct tcplab_gso *g = tsk->gso;
 	struct sk_buff *qskb, *clone;
 	u32 max_segs, max_len;
 
 	tcplab_gso_limits(sk, &max_segs, &max_len);
-	qskb = max_segs > 1 ? tcplab_gso_candidate(sk, seg) : NULL;
+	qskb = g && max_segs > 1 ? tcplab_gso_candidate(sk, seg) : NULL;
 	if (!qskb) {
 		tcplab_xmit_flush(sk);
 		return tcplab_xmit_one(sk, seg);

@@ -225,8 +225,14 @@ static void tcplab_disconnect(struct sock *sk)
 		tcplab_listen_stop(sk);
 		tcplab_unhash_listen(sk);
 	}
-	if (tsk->tcb.state != TL_CLOSED && !tl_abort(&tsk->tcb, &tsk->act))
-		tcplab_run_actions(sk, NULL);
+	if (tsk->tcb.state != TL_CLOSED) {
+		struct tl_actions *act = tcplab_act_get();
+
+		if (!tl_abort(&tsk->tcb, act))
+			tcplab_run_actions(sk, NULL, act);
+		else
+			tcplab_act_put(act);
+	}
 	/* tcp_disconnect(): the user is told the connection was reset. */
 	if (old_state != TCP_CLOSE && old_state != TCP_LISTEN)
 		WRITE_ONCE(sk->sk_err, ECONNRESET);
@@ -323,6 +329,7 @@ static int tcplab_listen(struct socket *sock, int backlog)
 	struct sock *sk = sock->sk;
 	struct tcplab_sock *tsk = tcplab_sk(sk);
 	int somaxconn = READ_ONCE(sock_net(sk)->core.sysctl_somaxconn);
+	struct tl_actions *act;
 	int err;
 
 	if ((unsigned int)backlog > (unsigned int)somaxconn)
@@ -351,8 +358,9 @@ static int tcplab_listen(struct socket *sock, int backlog)
 		goto out;
 	WRITE_ONCE(sk->sk_max_ack_backlog, backlog);
 	sk->sk_ack_backlog = 0;
-	tl_open_passive(&tsk->tcb, ntohs(tsk->sport), &tsk->act);
-	tcplab_run_actions(sk, NULL);
+	act = tcplab_act_get();
+	tl_open_passive(&tsk->tcb, ntohs(tsk->sport), act);
+	tcplab_run_actions(sk, NULL, act);
 out:
 	release_sock(sk);
 	return err;
@@ -482,9 +490,14 @@ static void tcplab_listen_stop(struct sock *sk)
 			sock_put(sk);
 		}
 		sock_set_flag(csk, SOCK_DEAD);
-		if (ctsk->tcb.state != TL_CLOSED &&
-		    !tl_abort(&ctsk->tcb, &ctsk->act))
-			tcplab_run_actions(csk, NULL);
+		if (ctsk->tcb.state != TL_CLOSED) {
+			struct tl_actions *act = tcplab_act_get();
+
+			if (!tl_abort(&ctsk->tcb, act))
+				tcplab_run_actions(csk, NULL, act);
+			else
+				tcplab_act_put(act);
+		}
 		release_sock(csk);
 		sock_put(csk);
 	}
@@ -496,6 +509,7 @@ static int tcplab_release(struct socket *sock)
 {
 	struct sock *sk = sock->sk;
 	struct tcplab_sock *tsk;
+	struct tl_actions *act;
 	int err = 0;
 
 	if (!sk)
@@ -504,13 +518,16 @@ static int tcplab_release(struct socket *sock)
 
 	lock_sock(sk);
 	tcplab_tls_release(sk);		/* the last TLS record before FIN */
+	if (tsk->tcb.state == TL_LISTEN) {
+		tcplab_listen_stop(sk);
+		tcplab_unhash_listen(sk);
+	}
+	act = tcplab_act_get();
 	switch (tsk->tcb.state) {
 	case TL_CLOSED:
 		break;
 	case TL_LISTEN:
-		tcplab_listen_stop(sk);
-		tcplab_unhash_listen(sk);
-		err = tl_close(&tsk->tcb, tcplab_now_us(), &tsk->act);
+		err = tl_close(&tsk->tcb, tcplab_now_us(), act);
 		break;
 	default:
 		/*
@@ -520,17 +537,18 @@ static int tcplab_release(struct socket *sock)
 		 */
 		if (!skb_queue_empty(&sk->sk_receive_queue) ||
 		    (sock_flag(sk, SOCK_LINGER) && !sk->sk_lingertime))
-			err = tl_abort(&tsk->tcb, &tsk->act);
+			err = tl_abort(&tsk->tcb, act);
 		else
-			err = tl_close(&tsk->tcb, tcplab_now_us(), &tsk->act);
+			err = tl_close(&tsk->tcb, tcplab_now_us(), act);
 		break;
 	}
 	/* From here on the connection lives on alone (FIN-WAIT, TIME-WAIT). */
 	WRITE_ONCE(sk->sk_shutdown, SHUTDOWN_MASK);
 	sock_orphan(sk);
-	if (tsk->tcb.state != TL_CLOSED || tsk->act.release)
-		if (!err)
-			tcplab_run_actions(sk, NULL);
+	if ((tsk->tcb.state != TL_CLOSED || act->release) && !err)
+		tcplab_run_actions(sk, NULL, act);
+	else
+		tcplab_act_put(act);
 	if (tsk->tcb.state == TL_CLOSED) {
 		__skb_queue_purge(&sk->sk_receive_queue);
 		if (tsk->port)
@@ -574,9 +592,14 @@ static int tcplab_shutdown(struct socket *sock, int how)
 	default:
 		WRITE_ONCE(sk->sk_shutdown, sk->sk_shutdown | how);
 		/* tcp_shutdown(): SHUT_WR sends our FIN (RFC 9293 3.10.4). */
-		if ((how & SEND_SHUTDOWN) && sk->sk_state != TCP_CLOSE &&
-		    !tl_close(&tsk->tcb, tcplab_now_us(), &tsk->act))
-			tcplab_run_actions(sk, NULL);
+		if ((how & SEND_SHUTDOWN) && sk->sk_state != TCP_CLOSE) {
+			struct tl_actions *act = tcplab_act_get();
+
+			if (!tl_close(&tsk->tcb, tcplab_now_us(), act))
+				tcplab_run_actions(sk, NULL, act);
+			else
+				tcplab_act_put(act);
+		}
 		break;
 	case TCP_LISTEN:
 		if (!(how & RCV_SHUTDOWN))
@@ -604,18 +627,21 @@ static int tcplab_shutdown(struct socket *sock, int how)
 static int tcplab_send_pending(struct sock *sk, u32 *pending, int flags)
 {
 	struct tcplab_sock *tsk = tcplab_sk(sk);
+	struct tl_actions *act;
 	int sent;
 
 	if (!*pending)
 		return 0;
 	tsk->tcb.snd_more = flags & MSG_MORE;	/* tl_nagle.c */
-	sent = tl_send(&tsk->tcb, *pending, tcplab_now_us(), &tsk->act);
+	act = tcplab_act_get();
+	sent = tl_send(&tsk->tcb, *pending, tcplab_now_us(), act);
 	tsk->tcb.snd_more = false;
 	if (WARN_ON_ONCE(sent != (int)*pending)) {
 		/* Take back from the queue what the core did not take. */
 		struct sk_buff *skb;
 		u32 end = tsk->tcb.snd_end;
 
+		tcplab_act_put(act);
 		while ((skb = skb_peek_tail(&sk->sk_write_queue)) &&
 		       tl_seq_gt(TCPLAB_SKB_CB(skb)->end_seq, end)) {
 			if (tl_seq_gt(end, TCPLAB_SKB_CB(skb)->seq)) {
@@ -633,7 +659,7 @@ static int tcplab_send_pending(struct sock *sk, u32 *pending, int flags)
 		return sent < 0 ? sent : -EPIPE;
 	}
 	*pending = 0;
-	tcplab_run_actions(sk, NULL);
+	tcplab_run_actions(sk, NULL, act);
 	return 0;
 }
 
@@ -750,6 +776,7 @@ static int tcplab_recvmsg(struct socket *sock, struct msghdr *msg, size_t len,
 	struct sock *sk = sock->sk;
 	struct tcplab_sock *tsk = tcplab_sk(sk);
 	int copied = 0, target, err = 0;
+	struct tl_actions *act;
 	u32 peek_off = 0;
 	long timeo;
 
@@ -805,8 +832,9 @@ static int tcplab_recvmsg(struct socket *sock, struct msghdr *msg, size_t len,
 				kfree_skb(skb);
 			}
 			/* RFC 9293 3.10.3 RECEIVE: the window may open. */
-			tl_rcv_read(&tsk->tcb, got, tcplab_now_us(), &tsk->act);
-			tcplab_run_actions(sk, NULL);
+			act = tcplab_act_get();
+			tl_rcv_read(&tsk->tcb, got, tcplab_now_us(), act);
+			tcplab_run_actions(sk, NULL, act);
 		}
 		if (got)
 			continue;
@@ -911,20 +939,22 @@ static int tcplab_set_flowopt(struct sock *sk, int optname, int val)
 {
 	struct tcplab_sock *tsk = tcplab_sk(sk);
 	u64 now = tcplab_now_us();
+	struct tl_actions *act;
 	int err = 0;
 
 	lock_sock(sk);
+	act = tcplab_act_get();
 	switch (optname) {
 	case TCP_NODELAY:
 		WRITE_ONCE(tsk->nodelay, !!val);
-		tl_set_nodelay(&tsk->tcb, !!val, now, &tsk->act);
+		tl_set_nodelay(&tsk->tcb, !!val, now, act);
 		break;
 	case TCP_CORK:
 		WRITE_ONCE(tsk->cork, !!val);
-		tl_set_cork(&tsk->tcb, !!val, now, &tsk->act);
+		tl_set_cork(&tsk->tcb, !!val, now, act);
 		break;
 	case TCP_QUICKACK:
-		tl_set_quickack(&tsk->tcb, !!val, now, &tsk->act);
+		tl_set_quickack(&tsk->tcb, !!val, now, act);
 		break;
 	case TCP_KEEPIDLE:
 		if (val < 1 || val > MAX_TCP_KEEPIDLE)
@@ -945,8 +975,10 @@ static int tcplab_set_flowopt(struct sock *sk, int optname, int val)
 			WRITE_ONCE(tsk->keepcnt, val);
 		break;
 	}
-	if (!err) {
-		tcplab_run_actions(sk, NULL);
+	if (err) {
+		tcplab_act_put(act);
+	} else {
+		tcplab_run_actions(sk, NULL, act);
 		if (optname == TCP_KEEPIDLE || optname == TCP_KEEPINTVL ||
 		    optname == TCP_KEEPCNT)
 			tcplab_keepalive_update(sk);

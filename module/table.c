@@ -4,8 +4,8 @@
  *
  * Ports.  A struct tcplab_port is tcplab's hold on one local port number
  * of a network namespace.  The port is reserved in Linux's own TCP port
- * table by a kernel TCP socket that is bound to it and never listens (the
- * "reservation socket"), so:
+ * table by a kernel socket that is bound to it and never listens (the
+ * "reservation socket"; see tcplab_resv_prot below), so:
  *  - bind() to a port that Linux TCP uses fails with EADDRINUSE, exactly
  *    as Linux reports it (the error comes from Linux's own bind);
  *  - Linux TCP cannot bind or listen on a port tcplab holds;
@@ -53,8 +53,13 @@
 #include <linux/random.h>
 #include <linux/slab.h>
 #include <linux/workqueue.h>
+#include <net/inet_common.h>
+#include <net/inet_connection_sock.h>
+#include <net/inet_hashtables.h>
 #include <net/ip.h>
 #include <net/netns/hash.h>
+#include <net/protocol.h>
+#include <net/tcp_states.h>
 
 #include "tcplab.h"
 
@@ -65,7 +70,116 @@ static HLIST_HEAD(tcplab_dead_ports);
 static DEFINE_SPINLOCK(tcplab_dead_lock);
 
 /*
- * A reservation needs only the bound TCP sock in Linux's port table, not
+ * The reservation socket's protocol.  A full Linux TCP sock (about 2.4 KiB)
+ * only to sit in the port table made every tcplab connection with its own
+ * port cost more than a Linux TCP connection.  The port table needs less:
+ * Linux's bind (inet_bind() -> inet_csk_get_port()) works on any
+ * inet_connection_sock whose protocol has no table of its own
+ * (proto.h.hashinfo NULL means TCP's, tcp_or_dccp_get_hashinfo()), and
+ * what Linux TCP looks at when it meets the sock there (bind conflicts,
+ * inet_bind_conflict()) is in struct sock and struct inet_sock.  So the
+ * reservation is an AF_INET SOCK_STREAM socket of protocol
+ * TCPLAB_RESV_PROTO, registered with inet_register_protosw() and made
+ * only by the kernel (tcplab_resv_init() refuses user sockets), whose
+ * sock is an inet_connection_sock (about 1.4 KiB) bound with Linux's own
+ * inet_bind().
+ *
+ * While it holds a port its state is TCP_SYN_SENT, never TCP_CLOSE: Linux
+ * TCP's sock_diag dumps bound TCP_CLOSE socks of the port table as TCP
+ * sockets (TCP_BOUND_INACTIVE) and would read TCP fields this sock does
+ * not have.  Bind conflicts only tell TCP_LISTEN from the rest.
+ */
+#define TCPLAB_RESV_PROTO	253	/* RFC 3692: for experimentation */
+
+static int tcplab_resv_init(struct sock *sk)
+{
+	return sk->sk_kern_sock ? 0 : -EPROTONOSUPPORT;
+}
+
+static int tcplab_resv_get_port(struct sock *sk, unsigned short snum)
+{
+	int err;
+
+	sk->sk_state = TCP_SYN_SENT;	/* before it is in the table */
+	err = inet_csk_get_port(sk, snum);
+	if (err)
+		sk->sk_state = TCP_CLOSE;
+	return err;
+}
+
+/* proto.close: inet_release() of a failed bind, tcplab_resv_close(). */
+static void tcplab_resv_prot_close(struct sock *sk, long timeout)
+{
+	if (inet_csk(sk)->icsk_bind_hash)
+		inet_put_port(sk);
+	sk->sk_state = TCP_CLOSE;	/* inet_sock_destruct() checks */
+	sock_orphan(sk);
+	sock_put(sk);
+}
+
+/* sk_common_release() of a refused user socket calls it. */
+static void tcplab_resv_unhash(struct sock *sk)
+{
+}
+
+/*
+ * No .owner: a reservation outlives its tcplab socket by a work item
+ * (tcplab_port_work), and must not keep the module from unloading right
+ * after the last socket closed; tcplab_table_net_exit() flushes that work
+ * before the module can go.
+ */
+static struct proto tcplab_resv_prot = {
+	.name		= "TCPLAB_PORT",
+	.obj_size	= sizeof(struct inet_connection_sock),
+	.init		= tcplab_resv_init,
+	.close		= tcplab_resv_prot_close,
+	.unhash		= tcplab_resv_unhash,
+	.get_port	= tcplab_resv_get_port,
+	.put_port	= inet_put_port,
+};
+
+static const struct proto_ops tcplab_resv_ops = {
+	.family		= PF_INET,
+	.owner		= THIS_MODULE,
+	.release	= inet_release,
+	.bind		= inet_bind,
+	.connect	= sock_no_connect,
+	.socketpair	= sock_no_socketpair,
+	.accept		= sock_no_accept,
+	.getname	= inet_getname,
+	.ioctl		= sock_no_ioctl,
+	.listen		= sock_no_listen,
+	.shutdown	= sock_no_shutdown,
+	.sendmsg	= sock_no_sendmsg,
+	.recvmsg	= sock_no_recvmsg,
+	.mmap		= sock_no_mmap,
+};
+
+static struct inet_protosw tcplab_resv_protosw = {
+	.type		= SOCK_STREAM,
+	.protocol	= TCPLAB_RESV_PROTO,
+	.prot		= &tcplab_resv_prot,
+	.ops		= &tcplab_resv_ops,
+};
+
+int tcplab_table_init(void)
+{
+	int err = proto_register(&tcplab_resv_prot, 1);
+
+	if (!err)
+		inet_register_protosw(&tcplab_resv_protosw);
+	return err;
+}
+
+/* After tcplab_table_net_exit() of every namespace: no reservation left. */
+void tcplab_table_exit(void)
+{
+	inet_unregister_protosw(&tcplab_resv_protosw);
+	proto_unregister(&tcplab_resv_prot);
+}
+
+/*
+ * A reservation needs only the bound sock in Linux's port table, not
  * the struct socket (and its inode) that sock_create_kern() made for the
  * bind: keep the sock, orphaned, and free the rest.  This is what makes
  * a tcplab connection's port hold cost one sock instead of a sock plus a
@@ -83,8 +197,8 @@ static struct sock *tcplab_resv_detach(struct socket *sock)
 
 /*
  * Close a detached reservation the way inet_release() closes a socket's
- * sock: tcp_close() of a bound, never-connected sock unhashes it, gives
- * the port back (inet_put_port()) and drops the last reference.
+ * sock: tcplab_resv_prot_close() gives the port back (inet_put_port())
+ * and drops the last reference.
  */
 static void tcplab_resv_close(struct sock *sk)
 {
@@ -173,8 +287,8 @@ static int tcplab_port_try_share(struct sock *sk, struct tcplab_port *p,
 }
 
 /*
- * Create a kernel TCP socket, bind it to @addr:@port in Linux's table and
- * keep its sock as the reservation (tcplab_resv_detach()).
+ * Create a reservation socket, bind it to @addr:@port in Linux's TCP table
+ * and keep its sock as the reservation (tcplab_resv_detach()).
  */
 static int tcplab_resv_bind(struct net *net, __be32 addr, __be16 port,
 			    struct sock **resv, __be16 *bound)
@@ -187,7 +301,8 @@ static int tcplab_resv_bind(struct net *net, __be32 addr, __be16 port,
 	struct socket *sock;
 	int err;
 
-	err = sock_create_kern(net, AF_INET, SOCK_STREAM, IPPROTO_TCP, &sock);
+	err = sock_create_kern(net, AF_INET, SOCK_STREAM, TCPLAB_RESV_PROTO,
+			       &sock);
 	if (err)
 		return err;
 

@@ -114,9 +114,20 @@ static inline void tcplab_inc_stats(const struct net *net, enum tcplab_mib m)
 }
 
 /* Bits of tcplab_sock.deferred: timer work postponed while owned. */
-#define TCPLAB_DEFER_TIMER0	0	/* + enum tl_timer_id */
+#define TCPLAB_DEFER_TIMER	0
 
 #define TCPLAB_OOO_RANGES	8	/* out-of-order ranges tracked */
+
+/* output.c: full segments of one batch of actions gathered for GSO */
+struct tcplab_gso {
+	struct sk_buff		*list;		/* payload clones, in order */
+	struct sk_buff		*last;
+	struct tl_seg_out	first;		/* header of the first */
+	u32			next_seq;
+	u32			len;
+	u16			segs;
+	u8			psh;
+};
 
 /*
  * The tcplab socket: a struct sock first, so sk <-> tsk casts are free.
@@ -139,7 +150,6 @@ struct tcplab_sock {
 	/* The protocol core's state for this connection. */
 	struct tl_tcb		tcb;
 	struct tl_seq_range	ooo_ranges[TCPLAB_OOO_RANGES];
-	struct tl_actions	act;		/* scratch; under the socket lock */
 
 	/*
 	 * Send buffer: sk->sk_write_queue holds the bytes not yet
@@ -151,18 +161,13 @@ struct tcplab_sock {
 	/* Out-of-order segments, sorted by sequence (TCP_SKB_CB-like seq). */
 	struct sk_buff_head	ooo_queue;
 
-	struct timer_list	timer[TL_TIMER_NR];
+	struct timer_list	timer;		/* all of tcb.timer[] (conn.c) */
 	unsigned long		deferred;	/* TCPLAB_DEFER_* bits */
-	/* output.c: full segments gathered into one GSO skb; a queue hint */
-	struct tcplab_gso {
-		struct sk_buff	*list;		/* payload clones, in order */
-		struct sk_buff	*last;
-		struct tl_seg_out first;	/* header of the first */
-		u32		next_seq;
-		u32		len;
-		u16		segs;
-		u8		psh;
-	}			gso;
+	/*
+	 * output.c: full segments gathered into one GSO skb, in the scratch
+	 * of the actions being run (conn.c), else NULL; a queue hint
+	 */
+	struct tcplab_gso	*gso;
 	struct sk_buff		*xmit_hint;	/* a write queue skb, or NULL */
 	/* Kernel TLS (module/tls_*.c); NULL until TCP_ULP "tls". */
 	struct tcplab_tls	*tls;
@@ -240,7 +245,10 @@ bool tcplab_tw_reopen(struct sock *sk, struct sk_buff *skb);
 void tcplab_release_cb(struct sock *sk);
 void tcplab_conn_init(struct sock *sk);
 void tcplab_conn_setup(struct sock *sk, u16 mss);
-void tcplab_run_actions(struct sock *sk, struct sk_buff *skb);
+struct tl_actions *tcplab_act_get(void);
+void tcplab_act_put(struct tl_actions *act);
+void tcplab_run_actions(struct sock *sk, struct sk_buff *skb,
+			struct tl_actions *act);
 int tcplab_connect_start(struct sock *sk);
 void tcplab_purge_queues(struct sock *sk);
 void tcplab_timers_stop(struct sock *sk);
@@ -287,6 +295,8 @@ struct sock *tcplab_lookup(struct net *net, __be32 saddr, __be16 sport,
 			   __be32 daddr, __be16 dport, bool *port_owned);
 int tcplab_table_net_init(struct net *net);
 void tcplab_table_net_exit(struct net *net);
+int tcplab_table_init(void);
+void tcplab_table_exit(void);
 
 /* input.c */
 int tcplab_input_net_init(struct net *net);

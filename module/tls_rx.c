@@ -152,6 +152,7 @@ static void tcplab_tls_rx_consume(struct sock *sk, struct tcplab_tls *tls,
 				  u32 len, struct sk_buff_head *keep)
 {
 	struct tcplab_sock *tsk = tcplab_sk(sk);
+	struct tl_actions *act;
 	u32 left = len;
 
 	tls->rx_seq += len;
@@ -173,8 +174,9 @@ static void tcplab_tls_rx_consume(struct sock *sk, struct tcplab_tls *tls,
 		}
 	}
 	/* RFC 9293 3.10.3 RECEIVE: the window may open. */
-	tl_rcv_read(&tsk->tcb, len, tcplab_now_us(), &tsk->act);
-	tcplab_run_actions(sk, NULL);
+	act = tcplab_act_get();
+	tl_rcv_read(&tsk->tcb, len, tcplab_now_us(), act);
+	tcplab_run_actions(sk, NULL, act);
 }
 
 /* Like tls_err_abort(): remember @err (positive) and tell everyone. */
@@ -376,9 +378,10 @@ abort:
 static void tcplab_tls_rx_starved(struct sock *sk)
 {
 	struct tcplab_sock *tsk = tcplab_sk(sk);
+	struct tl_actions *act = tcplab_act_get();
 
-	tl_rcv_starved(&tsk->tcb, tcplab_now_us(), &tsk->act);
-	tcplab_run_actions(sk, NULL);
+	tl_rcv_starved(&tsk->tcb, tcplab_now_us(), act);
+	tcplab_run_actions(sk, NULL, act);
 }
 
 /* Sleep until a record, an error or the end of the stream. */

@@ -68,15 +68,17 @@ static void tcplab_tls_tx_commit(struct sock *sk, struct tcplab_tls *tls)
 {
 	struct tcplab_sock *tsk = tcplab_sk(sk);
 	u32 len = tls->tx_pending;
+	struct tl_actions *act;
 	int sent;
 
 	if (!len)
 		return;
 	tls->tx_pending = 0;
 	/* RFC 9293 3.10.2 SEND: the core segmentizes and sends. */
-	sent = tl_send(&tsk->tcb, len, tcplab_now_us(), &tsk->act);
+	act = tcplab_act_get();
+	sent = tl_send(&tsk->tcb, len, tcplab_now_us(), act);
 	WARN_ON_ONCE(sent != (int)len);
-	tcplab_run_actions(sk, NULL);
+	tcplab_run_actions(sk, NULL, act);
 }
 
 /*

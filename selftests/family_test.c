@@ -97,6 +97,19 @@ TEST(unsupported_types)
 	EXPECT_EQ(ESOCKTNOSUPPORT, sock_errno(family, SOCK_RDM, 0));
 }
 
+/*
+ * tcplab holds its ports in Linux's TCP port table with kernel sockets of
+ * an AF_INET stream protocol of its own (module/table.c, protocol 253);
+ * a program asking for that protocol gets what it gets without tcplab.
+ */
+TEST(reservation_protocol_kernel_only)
+{
+	int family;
+
+	TCPLAB_FAMILY_OR_SKIP(family);
+	EXPECT_EQ(EPROTONOSUPPORT, sock_errno(AF_INET, SOCK_STREAM, 253));
+}
+
 /* A fresh socket polls like a fresh AF_INET stream socket. */
 TEST(differential_fresh_socket)
 {
