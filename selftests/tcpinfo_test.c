@@ -186,22 +186,10 @@ FIXTURE_TEARDOWN(veth)
 
 #define TRACING "/sys/kernel/tracing"
 
-static int write_file(const char *path, const char *text)
-{
-	int fd = open(path, O_WRONLY | O_TRUNC);
-	ssize_t n;
-
-	if (fd < 0)
-		return -errno;
-	n = write(fd, text, strlen(text));
-	close(fd);
-	return n == (ssize_t)strlen(text) ? 0 : -EIO;
-}
-
 static int trace_events(const char *on)
 {
-	return write_file(TRACING "/events/tcplab/tcplab_cc/enable", on) ||
-	       write_file(TRACING "/events/tcplab/tcplab_retransmit/enable", on);
+	return tcplab_write_file(TRACING "/events/tcplab/tcplab_cc/enable", on) ||
+	       tcplab_write_file(TRACING "/events/tcplab/tcplab_retransmit/enable", on);
 }
 
 /* Does the trace buffer hold a line with both @a and @b? */
@@ -283,7 +271,7 @@ TEST_F_TIMEOUT(veth, cwnd_grows_then_halves_reno, 120)
 		_exit(0);
 	}
 	close(lfd);
-	traced = !write_file(TRACING "/trace", "") && !trace_events("1");
+	traced = !tcplab_write_file(TRACING "/trace", "") && !trace_events("1");
 	cfd = wire_socket(&self->w, self->w.a, self->lab, SOCK_STREAM, 0);
 	ASSERT_LE(0, cfd);
 	ASSERT_EQ(0, setsockopt(cfd, SOL_TCP, TCP_CONGESTION, "reno", 4));

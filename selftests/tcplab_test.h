@@ -42,4 +42,17 @@ static inline long tcplab_stat(const char *key)
 	return ret;
 }
 
+/* Write @text to @path (a tracefs or sysfs file); 0 or -errno. */
+static inline int tcplab_write_file(const char *path, const char *text)
+{
+	int fd = open(path, O_WRONLY | O_TRUNC);
+	ssize_t n;
+
+	if (fd < 0)
+		return -errno;
+	n = write(fd, text, strlen(text));
+	close(fd);
+	return n == (ssize_t)strlen(text) ? 0 : -EIO;
+}
+
 #endif /* _TCPLAB_TEST_H */

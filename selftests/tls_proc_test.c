@@ -12,18 +12,6 @@
 
 #define TRACING "/sys/kernel/tracing"
 
-static int write_file(const char *path, const char *text)
-{
-	int fd = open(path, O_WRONLY | O_TRUNC);
-	ssize_t n;
-
-	if (fd < 0)
-		return -errno;
-	n = write(fd, text, strlen(text));
-	close(fd);
-	return n == (ssize_t)strlen(text) ? 0 : -EIO;
-}
-
 static char *slurp(const char *path)
 {
 	size_t cap = 1 << 20, len = 0;
@@ -181,9 +169,9 @@ TEST(tracepoints)
 		SKIP(return, "tcplab module not loaded");
 	if (access(TRACING "/events/tcplab/tcplab_tls_record", F_OK))
 		SKIP(return, "no tracefs or no tcplab_tls_record event");
-	ASSERT_EQ(0, write_file(TRACING "/events/tcplab/tcplab_tls_record/enable", "1"));
-	ASSERT_EQ(0, write_file(TRACING "/events/tcplab/tcplab_tls_key/enable", "1"));
-	ASSERT_EQ(0, write_file(TRACING "/trace", ""));
+	ASSERT_EQ(0, tcplab_write_file(TRACING "/events/tcplab/tcplab_tls_record/enable", "1"));
+	ASSERT_EQ(0, tcplab_write_file(TRACING "/events/tcplab/tcplab_tls_key/enable", "1"));
+	ASSERT_EQ(0, tcplab_write_file(TRACING "/trace", ""));
 
 	ASSERT_EQ(0, api_pair(fam, fam, &a, &b));
 	ASSERT_EQ(0, tls_install(a, TLS_1_2_VERSION, TLS_CIPHER_AES_CCM_128,
@@ -194,8 +182,8 @@ TEST(tracepoints)
 	EXPECT_EQ(4, tls_send_type(a, TLS_CT_HS, "\4\0\0\0", 4, 0));
 	EXPECT_EQ(11, tls_recv_type(b, buf, sizeof(buf), 0, &type));
 	EXPECT_EQ(4, tls_recv_type(b, buf, sizeof(buf), 0, &type));
-	write_file(TRACING "/events/tcplab/tcplab_tls_record/enable", "0");
-	write_file(TRACING "/events/tcplab/tcplab_tls_key/enable", "0");
+	tcplab_write_file(TRACING "/events/tcplab/tcplab_tls_record/enable", "0");
+	tcplab_write_file(TRACING "/events/tcplab/tcplab_tls_key/enable", "0");
 	trace = slurp(TRACING "/trace");
 	ASSERT_NE(NULL, trace);
 

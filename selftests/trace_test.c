@@ -17,18 +17,6 @@
 
 #define TRACING "/sys/kernel/tracing"
 
-static int write_file(const char *path, const char *text)
-{
-	int fd = open(path, O_WRONLY | O_TRUNC);
-	ssize_t n;
-
-	if (fd < 0)
-		return -errno;
-	n = write(fd, text, strlen(text));
-	close(fd);
-	return n == (ssize_t)strlen(text) ? 0 : -EIO;
-}
-
 /* Read the whole trace buffer into a malloc'd string. */
 static char *read_trace(void)
 {
@@ -114,8 +102,8 @@ TEST(connection_story)
 	TCPLAB_FAMILY_OR_SKIP(family);
 	if (access(TRACING "/events/tcplab/enable", W_OK))
 		SKIP(return, "no tcplab events in tracefs");
-	ASSERT_EQ(0, write_file(TRACING "/events/tcplab/enable", "1"));
-	ASSERT_EQ(0, write_file(TRACING "/trace", ""));
+	ASSERT_EQ(0, tcplab_write_file(TRACING "/events/tcplab/enable", "1"));
+	ASSERT_EQ(0, tcplab_write_file(TRACING "/trace", ""));
 
 	addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
 	lfd = socket(family, SOCK_STREAM, 0);
@@ -142,7 +130,7 @@ TEST(connection_story)
 	close(lfd);
 	/* TIME-WAIT lasts 2 * MSL; the test VM sets msl_ms=1000. */
 	sleep(3);
-	write_file(TRACING "/events/tcplab/enable", "0");
+	tcplab_write_file(TRACING "/events/tcplab/enable", "0");
 
 	trace = read_trace();
 	ASSERT_NE(NULL, trace);
