@@ -23,7 +23,8 @@
  *    (inet_bind_conflict()): a port is shared only if every socket on it,
  *    and the newcomer, set SO_REUSEADDR and none of them listens.  This is
  *    what lets a restarted server rebind while its old connections sit in
- *    TIME-WAIT.  SO_REUSEPORT is not supported.
+ *    TIME-WAIT, whether tcplab's or Linux TCP's (tcplab_resv_bind()).
+ *    SO_REUSEPORT is not supported.
  *
  * The reservation socket is created and bound in process context (it
  * sleeps).  The last tcplab_port_put() may happen in softirq (a TIME-WAIT
@@ -288,10 +289,11 @@ static int tcplab_port_try_share(struct sock *sk, struct tcplab_port *p,
 
 /*
  * Create a reservation socket, bind it to @addr:@port in Linux's TCP table
- * and keep its sock as the reservation (tcplab_resv_detach()).
+ * and keep its sock as the reservation (tcplab_resv_detach()).  @reuse:
+ * the tcplab socket has SO_REUSEADDR.
  */
 static int tcplab_resv_bind(struct net *net, __be32 addr, __be16 port,
-			    struct sock **resv, __be16 *bound)
+			    bool reuse, struct sock **resv, __be16 *bound)
 {
 	struct sockaddr_in sin = {
 		.sin_family	= AF_INET,
@@ -314,6 +316,21 @@ static int tcplab_resv_bind(struct net *net, __be32 addr, __be16 port,
 		 */
 		flush_work(&tcplab_port_work);
 		err = kernel_bind(sock, (struct sockaddr *)&sin, sizeof(sin));
+	}
+	if (err == -EADDRINUSE && port && reuse) {
+		/*
+		 * Perhaps Linux TCP holds the port in TIME-WAIT, from a
+		 * socket that had SO_REUSEADDR: with SO_REUSEADDR on ours,
+		 * Linux's own rule (inet_bind_conflict()) lets us bind, as
+		 * it lets a restarted Linux server.  Only for this bind: a
+		 * reservation without SO_REUSEADDR conflicts with every
+		 * later Linux bind, so Linux TCP cannot join the port.  Not
+		 * for the first try either: a new bind bucket would remember
+		 * the flag (tb->fastreuse) for later binds.
+		 */
+		sock->sk->sk_reuse = SK_CAN_REUSE;
+		err = kernel_bind(sock, (struct sockaddr *)&sin, sizeof(sin));
+		sock->sk->sk_reuse = SK_NO_REUSE;
 	}
 	if (err)
 		goto out_release;
@@ -381,7 +398,7 @@ int tcplab_port_get(struct sock *sk, __be32 addr, __be16 port)
 retry:
 	/* Sleeps: outside table_lock.  Then re-check under the lock. */
 	resv = NULL;
-	err = tcplab_resv_bind(net, addr, port, &resv, &bound);
+	err = tcplab_resv_bind(net, addr, port, sk->sk_reuse, &resv, &bound);
 
 	spin_lock_bh(&tn->table_lock);
 	p = NULL;

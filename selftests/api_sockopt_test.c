@@ -223,7 +223,7 @@ TEST_F(api, linger_zero_reset_client)
  * TIME-WAIT lasts 2 s for tcplab in the test VM: be quick.
  */
 static void timewait_rebind(struct __test_metadata *_metadata, int cfam,
-			    int sfam, bool reuse)
+			    int sfam, int nfam, bool reuse)
 {
 	struct sockaddr_in addr = api_sin("127.0.0.1", 0);
 	socklen_t len = sizeof(addr);
@@ -246,7 +246,7 @@ static void timewait_rebind(struct __test_metadata *_metadata, int cfam,
 	close(cfd);
 	usleep(100000);
 
-	nfd = socket(sfam, SOCK_STREAM, 0);
+	nfd = socket(nfam, SOCK_STREAM, 0);
 	ASSERT_LE(0, nfd);
 	if (reuse)
 		ASSERT_EQ(0, api_set_int(nfd, SOL_SOCKET, SO_REUSEADDR, 1));
@@ -267,12 +267,37 @@ static void timewait_rebind(struct __test_metadata *_metadata, int cfam,
 
 TEST_F(api, reuseaddr_timewait_without)
 {
-	timewait_rebind(_metadata, self->cfam, self->sfam, false);
+	timewait_rebind(_metadata, self->cfam, self->sfam, self->sfam, false);
 }
 
 TEST_F(api, reuseaddr_timewait_with)
 {
-	timewait_rebind(_metadata, self->cfam, self->sfam, true);
+	timewait_rebind(_metadata, self->cfam, self->sfam, self->sfam, true);
+}
+
+/*
+ * A Linux TCP server's old connection sits in TIME-WAIT and a tcplab
+ * server takes the port over: the same rule as between two Linux sockets
+ * (tcplab's port reservation binds with SO_REUSEADDR when ours has it).
+ * Linux's TIME-WAIT lasts 60 s, so every run needs a port of its own:
+ * the old listener's ephemeral one.
+ */
+TEST(reuseaddr_linux_timewait_without)
+{
+	int lab = api_family(true);
+
+	if (lab < 0)
+		SKIP(return, "tcplab module not loaded");
+	timewait_rebind(_metadata, AF_INET, AF_INET, lab, false);
+}
+
+TEST(reuseaddr_linux_timewait_with)
+{
+	int lab = api_family(true);
+
+	if (lab < 0)
+		SKIP(return, "tcplab module not loaded");
+	timewait_rebind(_metadata, AF_INET, AF_INET, lab, true);
 }
 
 TEST_HARNESS_MAIN
