@@ -169,6 +169,7 @@ static int __init tcplab_init(void)
 	if (err)
 		goto out_pernet;
 
+	tcplab_debugfs_init();
 	pr_info("registered socket family %d (AF_TCPLAB)\n", tcplab_family);
 	return 0;
 
@@ -183,6 +184,7 @@ out_socket:
 
 static void __exit tcplab_exit(void)
 {
+	tcplab_debugfs_exit();
 	tcplab_family_unregister();
 	unregister_pernet_subsys(&tcplab_net_ops);
 	tcplab_table_exit();

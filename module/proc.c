@@ -1,12 +1,14 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * proc.c - /proc/net/tcplab (one line per socket) and
- * /proc/net/tcplab_stats, per network namespace.
+ * /proc/net/tcplab_stats, per network namespace; and the debugfs file
+ * tcplab/sockets, every socket of every namespace.
  *
  * The socket table uses RFC 9293 state names ("SYN-SENT", "TIME-WAIT"),
  * not Linux's numeric st column, and dotted addresses: it is meant to be
  * read by people.
  */
+#include <linux/debugfs.h>
 #include <linux/proc_fs.h>
 #include <linux/seq_file.h>
 
@@ -67,29 +69,25 @@ static void tcplab_seq_stop(struct seq_file *seq, void *v)
 	spin_unlock_bh(&tn->all_lock);
 }
 
-static int tcplab_seq_show(struct seq_file *seq, void *v)
+static void tcplab_show_header(struct seq_file *seq)
 {
-	struct tcplab_sock *tsk;
-	struct sock *sk;
+	seq_printf(seq, "%-21s %-21s %-12s %8s %8s %6s %8s %10s %10s %10s %8s %8s",
+		   "local_address", "remote_address", "state",
+		   "tx_queue", "rx_queue", "uid", "inode",
+		   "snd_una", "snd_nxt", "rcv_nxt", "snd_wnd", "rcv_wnd");
+	/* Issue 4: congestion control and RTO, appended. */
+	seq_printf(seq, " %10s %10s %8s %8s %4s", "cwnd", "ssthresh",
+		   "srtt_us", "rto_us", "rtx");
+	tcplab_tls_proc_show(seq, NULL);
+	seq_putc(seq, '\n');
+}
 
+static void tcplab_show_sock(struct seq_file *seq, struct tcplab_sock *tsk)
+{
+	struct sock *sk = &tsk->sk;
 	const struct tl_tcb *tcb;
 	char local[24], remote[24];
 
-	if (v == SEQ_START_TOKEN) {
-		seq_printf(seq, "%-21s %-21s %-12s %8s %8s %6s %8s %10s %10s %10s %8s %8s",
-			   "local_address", "remote_address", "state",
-			   "tx_queue", "rx_queue", "uid", "inode",
-			   "snd_una", "snd_nxt", "rcv_nxt", "snd_wnd", "rcv_wnd");
-		/* Issue 4: congestion control and RTO, appended. */
-		seq_printf(seq, " %10s %10s %8s %8s %4s", "cwnd", "ssthresh",
-			   "srtt_us", "rto_us", "rtx");
-		tcplab_tls_proc_show(seq, NULL);
-		seq_putc(seq, '\n');
-		return 0;
-	}
-
-	tsk = hlist_entry(v, struct tcplab_sock, all_node);
-	sk = &tsk->sk;
 	tcb = &tsk->tcb;
 	snprintf(local, sizeof(local), "%pI4:%u", &tsk->saddr, ntohs(tsk->sport));
 	snprintf(remote, sizeof(remote), "%pI4:%u", &tsk->daddr, ntohs(tsk->dport));
@@ -115,6 +113,15 @@ static int tcplab_seq_show(struct seq_file *seq, void *v)
 		   tl_rto_timeout(&tcb->rto), READ_ONCE(tcb->retries));
 	tcplab_tls_proc_show(seq, tsk);
 	seq_putc(seq, '\n');
+}
+
+static int tcplab_seq_show(struct seq_file *seq, void *v)
+{
+	if (v == SEQ_START_TOKEN)
+		tcplab_show_header(seq);
+	else
+		tcplab_show_sock(seq, hlist_entry(v, struct tcplab_sock,
+						  all_node));
 	return 0;
 }
 
@@ -138,6 +145,51 @@ static int tcplab_stats_show(struct seq_file *seq, void *v)
 		seq_printf(seq, "%s: %ld\n", tcplab_mib_names[i],
 			   atomic_long_read(&tn->mib[i]));
 	return 0;
+}
+
+/*
+ * /sys/kernel/debug/tcplab/sockets: every tcplab socket of every network
+ * namespace, each line led by its namespace's inode number (as in
+ * /proc/PID/ns/net), including namespaces that have no name and no
+ * process any more but live on because a socket holds them (an orphaned
+ * connection still retransmitting, say).  For debugging, and for the
+ * test VM's end check that every socket is gone.
+ */
+static int tcplab_all_show(struct seq_file *seq, void *v)
+{
+	struct tcplab_sock *tsk;
+	struct net *net;
+
+	seq_printf(seq, "%-10s ", "netns");
+	tcplab_show_header(seq);
+	down_read(&net_rwsem);
+	for_each_net(net) {
+		struct tcplab_net *tn = tcplab_pernet(net);
+
+		spin_lock_bh(&tn->all_lock);
+		hlist_for_each_entry(tsk, &tn->all_socks, all_node) {
+			seq_printf(seq, "%-10u ", net->ns.inum);
+			tcplab_show_sock(seq, tsk);
+		}
+		spin_unlock_bh(&tn->all_lock);
+	}
+	up_read(&net_rwsem);
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(tcplab_all);
+
+static struct dentry *tcplab_debugfs;
+
+void tcplab_debugfs_init(void)
+{
+	tcplab_debugfs = debugfs_create_dir("tcplab", NULL);
+	debugfs_create_file("sockets", 0400, tcplab_debugfs, NULL,
+			    &tcplab_all_fops);
+}
+
+void tcplab_debugfs_exit(void)
+{
+	debugfs_remove_recursive(tcplab_debugfs);
 }
 
 int tcplab_proc_net_init(struct net *net)

@@ -313,6 +313,8 @@ void tcplab_send_reset(struct net *net, struct sk_buff *in_skb,
 /* proc.c */
 int tcplab_proc_net_init(struct net *net);
 void tcplab_proc_net_exit(struct net *net);
+void tcplab_debugfs_init(void);
+void tcplab_debugfs_exit(void);
 
 /* Number of tcplab sockets alive in all namespaces (for leak checks). */
 extern atomic_t tcplab_socks_alive;
