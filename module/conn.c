@@ -113,12 +113,14 @@ void tcplab_keepalive(struct sock *sk, int on)
 
 /*
  * RFC 6298 bounds, retry limits (module parameters, else the namespace's
- * sysctls as Linux uses them) and the congestion control algorithm.
+ * sysctls as Linux uses them), the limits on orphans (the namespace's
+ * sysctls) and the congestion control algorithm.
  */
 static void tcplab_cfg_recovery(struct sock *sk, struct tl_cfg *cfg)
 {
 	int syn = READ_ONCE(tcplab_syn_retries);
 	int data = READ_ONCE(tcplab_data_retries);
+	int orphan, fin;
 	u32 lo = max_t(u32, READ_ONCE(tcplab_rto_min_ms), 1);
 	u32 hi = max_t(u32, READ_ONCE(tcplab_rto_max_ms), lo);
 
@@ -133,6 +135,12 @@ static void tcplab_cfg_recovery(struct sock *sk, struct tl_cfg *cfg)
 	else
 		cfg->data_retries =
 			READ_ONCE(sock_net(sk)->ipv4.sysctl_tcp_retries2);
+	/* The namespace's tcp_orphan_retries (0: 8) and tcp_fin_timeout. */
+	orphan = READ_ONCE(sock_net(sk)->ipv4.sysctl_tcp_orphan_retries);
+	cfg->orphan_retries = orphan ?: 8;
+	fin = READ_ONCE(sock_net(sk)->ipv4.sysctl_tcp_fin_timeout);
+	cfg->fin_timeout_us = min_t(u64, (u64)jiffies_to_msecs(max(fin, 1)) *
+				    USEC_PER_MSEC, U32_MAX);
 	cfg->cc = READ_ONCE(tcplab_sk(sk)->cc_ops) ?: tcplab_cc_default();
 }
 

@@ -543,6 +543,8 @@ static int tcplab_release(struct socket *sock)
 		break;
 	}
 	/* From here on the connection lives on alone (FIN-WAIT, TIME-WAIT). */
+	if (!err && tsk->tcb.state != TL_CLOSED)
+		tl_orphan(&tsk->tcb, tcplab_now_us(), act);
 	WRITE_ONCE(sk->sk_shutdown, SHUTDOWN_MASK);
 	sock_orphan(sk);
 	if ((tsk->tcb.state != TL_CLOSED || act->release) && !err)

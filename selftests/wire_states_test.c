@@ -10,7 +10,11 @@
  *    with the delay, so the FINs cross: FIN-WAIT-1 -> CLOSING ->
  *    TIME-WAIT on both;
  *  - TIME-WAIT lasts 2 * MSL (msl_ms module parameter) and then the
- *    active closer's socket goes away.
+ *    active closer's socket goes away;
+ *  - an orphan (closed by its user) does not live for ever: FIN-WAIT-2
+ *    ends after net.ipv4.tcp_fin_timeout when the peer never closes, and
+ *    retransmissions into a dead path end after tcp_orphan_retries, as
+ *    on Linux (the sysctls of the orphan's namespace).
  */
 #include "kselftest_harness.h"
 #include "wire_util.h"
@@ -321,6 +325,140 @@ TEST_F_TIMEOUT(states, time_wait_expiry, 60)
 	/* The passive closer never enters TIME-WAIT (LAST-ACK -> CLOSED). */
 	EXPECT_FALSE(seen_has(&sb, "TIME-WAIT"));
 	EXPECT_STREQ("(gone)", sb.st[sb.n - 1]);
+}
+
+/* Write @val to /proc/sys/net/ipv4/@name in namespace @nsfd; 0 or -1. */
+static int ns_sysctl(const struct wire *w, int nsfd, const char *name,
+		     const char *val)
+{
+	char path[96];
+	int ok = -1;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/sys/net/ipv4/%s", name);
+	if (wire_enter(nsfd))
+		return -1;
+	f = fopen(path, "w");
+	if (f) {
+		ok = fputs(val, f) < 0 ? -1 : 0;
+		if (fclose(f))
+			ok = -1;
+	}
+	wire_enter(w->root);
+	return ok;
+}
+
+/*
+ * A tcplab client in A connected to a Linux TCP server in B; *@a and *@b
+ * its two ends, @la and @lb their "ip:port" names.
+ */
+static int linux_peer_pair(struct __test_metadata *_metadata,
+			   FIXTURE_DATA(states) *self, int *a, int *b,
+			   char *la, char *lb)
+{
+	struct sockaddr_in sin = wire_sin(WIRE_ADDR_B, 0);
+	socklen_t sl = sizeof(sin);
+	int lfd;
+
+	lfd = wire_socket(&self->w, self->w.b, AF_INET, SOCK_STREAM, 0);
+	*a = wire_socket(&self->w, self->w.a, self->lab, SOCK_STREAM, 0);
+	if (lfd < 0 || *a < 0 ||
+	    bind(lfd, (struct sockaddr *)&sin, sizeof(sin)) ||
+	    listen(lfd, 1) ||
+	    getsockname(lfd, (struct sockaddr *)&sin, &sl) ||
+	    connect(*a, (struct sockaddr *)&sin, sizeof(sin)))
+		return -1;
+	*b = accept(lfd, NULL, NULL);
+	close(lfd);
+	wire_name(*a, 0, la, 32);
+	wire_name(*a, 1, lb, 32);
+	return *b < 0 ? -1 : 0;
+}
+
+/* Sample A's row until it is gone (or @secs pass); when it went. */
+static double wait_gone(FIXTURE_DATA(states) *self, const char *la,
+			const char *lb, struct seen *sa, double secs)
+{
+	double t0 = wire_now();
+
+	while (wire_now() - t0 < secs) {
+		sample(&self->w, self->w.a, la, lb, sa);
+		if (!strcmp(sa->st[sa->n - 1], "(gone)"))
+			return wire_now();
+		usleep(10000);
+	}
+	return 0;
+}
+
+/*
+ * The Linux peer acknowledges our FIN but never closes (CLOSE-WAIT for
+ * ever).  shutdown(SHUT_WR) leaves FIN-WAIT-2 unbounded, the user may
+ * still read; close() makes it an orphan, gone after tcp_fin_timeout
+ * without a segment, never TIME-WAIT.
+ */
+TEST_F_TIMEOUT(states, orphan_fin_wait_2_timeout, 60)
+{
+	struct seen sa = { .n = 0 };
+	char la[32], lb[32];
+	double t_close, t_gone;
+	int a, b;
+
+	ASSERT_EQ(0, ns_sysctl(&self->w, self->w.a, "tcp_fin_timeout", "2"));
+	ASSERT_EQ(0, linux_peer_pair(_metadata, self, &a, &b, la, lb));
+	ASSERT_EQ(0, shutdown(a, SHUT_WR));
+	t_close = wire_now();
+	while (wire_now() - t_close < 3.5) {
+		sample(&self->w, self->w.a, la, lb, &sa);
+		usleep(20000);
+	}
+	/* past the 2 s: still FIN-WAIT-2, the socket is not an orphan */
+	EXPECT_STREQ("FIN-WAIT-2", sa.st[sa.n - 1]);
+
+	close(a);
+	t_close = wire_now();
+	t_gone = wait_gone(self, la, lb, &sa, 10);
+	seen_log(_metadata, "A (tcplab, closed)", &sa);
+	ASSERT_NE(0, t_gone) TH_LOG("the orphan is still in FIN-WAIT-2");
+	TH_LOG("orphan gone %.0f ms after close(), tcp_fin_timeout 2 s",
+	       (t_gone - t_close) * 1000);
+	EXPECT_LE(1900, (t_gone - t_close) * 1000);
+	EXPECT_GE(3500, (t_gone - t_close) * 1000);
+	EXPECT_FALSE(seen_has(&sa, "TIME-WAIT"));
+	close(b);
+}
+
+/*
+ * The path dies (netem drops everything A sends) with data and FIN
+ * unacknowledged.  An orphan retransmits tcp_orphan_retries times, not
+ * tcp_retries2 times (15: many minutes), and is gone.
+ */
+TEST_F_TIMEOUT(states, orphan_retries_on_dead_path, 60)
+{
+	struct seen sa = { .n = 0 };
+	char la[32], lb[32], buf[4096];
+	double t_close, t_gone;
+	int a, b;
+
+	if (wire_sh(WIRE_MODPROBE " -q sch_netem") &&
+	    access("/sys/module/sch_netem", F_OK))
+		SKIP(return, "no sch_netem");
+	ASSERT_EQ(0, ns_sysctl(&self->w, self->w.a, "tcp_orphan_retries", "2"));
+	ASSERT_EQ(0, linux_peer_pair(_metadata, self, &a, &b, la, lb));
+	ASSERT_EQ(0, wire_sh(WIRE_IP " netns exec " WIRE_NS_A " " WIRE_TC
+			     " qdisc add dev " WIRE_DEV_A " root netem loss 100%%"));
+	memset(buf, 'x', sizeof(buf));
+	ASSERT_EQ(sizeof(buf), send(a, buf, sizeof(buf), 0));
+	close(a);
+	t_close = wire_now();
+	/* RTO 200 ms (the veth's RTT is tiny): 0.2 + 0.4 + 0.8 s */
+	t_gone = wait_gone(self, la, lb, &sa, 30);
+	seen_log(_metadata, "A (tcplab, closed)", &sa);
+	ASSERT_NE(0, t_gone) TH_LOG("the orphan still retransmits");
+	TH_LOG("orphan gone %.0f ms after close(), tcp_orphan_retries 2",
+	       (t_gone - t_close) * 1000);
+	EXPECT_GE(8000, (t_gone - t_close) * 1000);
+	EXPECT_LT(0, wire_stat(&self->w, self->w.a, "RtoTimeouts"));
+	close(b);
 }
 
 TEST_HARNESS_MAIN

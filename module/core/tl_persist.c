@@ -24,7 +24,7 @@
  * same).  The probes never give up while they are answered (3.8.6.1: "as
  * long as the receiving TCP continues to send acknowledgments in
  * response to the probe segments, the sending TCP MUST allow the
- * connection to stay open").
+ * connection to stay open"), except an orphan's (tl_orphan()).
  */
 #include "tl_types.h"
 #include "tl_tcb_priv.h"
@@ -74,6 +74,16 @@ void tl_persist_timeout(struct tl_tcb *tcb, u64 now, struct tl_actions *act)
 		tl_send_probe(tcb, now, act);
 		tcb->persist_backoff = 0;
 	} else {
+		/*
+		 * Answered probes keep a connection open for ever, but not an
+		 * orphan's: it gives up after orphan_retries of them, as
+		 * Linux's tcp_probe_timer() does.
+		 */
+		if (tcb->orphan &&
+		    tcb->persist_backoff >= tcb->cfg.orphan_retries) {
+			tl_conn_done(tcb, -ETIMEDOUT, act);
+			return;
+		}
 		tl_send_window_probe(tcb, now, act);
 		if (tcb->persist_backoff < 16)
 			tcb->persist_backoff++;

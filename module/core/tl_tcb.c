@@ -41,6 +41,9 @@ void tl_cfg_default(struct tl_cfg *cfg)
 	cfg->rto_max_us = TL_RTO_MAX_DEFAULT;
 	cfg->syn_retries = 6;
 	cfg->data_retries = 15;
+	/* Linux: tcp_orphan_retries 0 means 8; tcp_fin_timeout 60 s. */
+	cfg->orphan_retries = 8;
+	cfg->fin_timeout_us = 60U * TL_USEC_PER_SEC;
 	cfg->opts = TL_TCB_WSCALE | TL_TCB_SACK | TL_TCB_TS;
 	cfg->wscale = 7;
 	cfg->mss = 1460;
@@ -136,6 +139,10 @@ void tl_set_state(struct tl_tcb *tcb, enum tl_state new_state, u64 now,
 		break;
 	case TL_CLOSE_WAIT:
 		act->wake |= TL_WAKE_READ;	/* "connection closing" */
+		break;
+	case TL_FIN_WAIT_2:
+		if (tcb->orphan)
+			tl_fin_wait_2_timer(tcb, now, act);
 		break;
 	case TL_TIME_WAIT:
 		/*

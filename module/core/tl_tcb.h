@@ -53,7 +53,7 @@
 /* Timers the glue runs on behalf of a tcb. */
 enum tl_timer_id {
 	TL_TIMER_RTX,		/* retransmission */
-	TL_TIMER_TIME_WAIT,	/* 2 * MSL in TIME-WAIT */
+	TL_TIMER_TIME_WAIT,	/* 2 * MSL in TIME-WAIT; orphan FIN-WAIT-2 */
 	TL_TIMER_DELACK,	/* delayed ACK (tl_delack.c) */
 	TL_TIMER_PERSIST,	/* zero-window probes (tl_persist.c) */
 	TL_TIMER_KEEPALIVE,	/* keepalive probes (tl_keepalive.c) */
@@ -109,6 +109,8 @@ struct tl_cfg {
 	u32 rto_max_us;
 	u8 syn_retries;		/* like tcp_syn_retries (6) */
 	u8 data_retries;	/* like tcp_retries2 (15) */
+	u8 orphan_retries;	/* the same once orphaned (Linux: 8) */
+	u32 fin_timeout_us;	/* orphan in FIN-WAIT-2 (tcp_fin_timeout) */
 	u8 opts;		/* TL_TCB_* options to offer */
 	u8 wscale;		/* our window scale shift, if offered */
 	u16 mss;		/* our MSS: from the route MTU (1460) */
@@ -259,6 +261,7 @@ struct tl_actions {
 struct tl_tcb {
 	enum tl_state state;
 	bool passive;		/* created from a LISTEN (for 3.10.7.4) */
+	bool orphan;		/* the user is gone (tl_orphan()) */
 	u16 lport;
 	u16 rport;
 
@@ -355,6 +358,12 @@ int tl_send(struct tl_tcb *tcb, u32 len, u64 now, struct tl_actions *act);
 void tl_rcv_read(struct tl_tcb *tcb, u32 len, u64 now,
 		 struct tl_actions *act);
 int tl_close(struct tl_tcb *tcb, u64 now, struct tl_actions *act);
+/*
+ * The user has let go of the connection (close(): the socket is
+ * orphaned).  Adds its actions to @act (does not clear it): call it
+ * after tl_close(), before the glue runs the actions.
+ */
+void tl_orphan(struct tl_tcb *tcb, u64 now, struct tl_actions *act);
 int tl_abort(struct tl_tcb *tcb, struct tl_actions *act);
 
 /* SEGMENT ARRIVES, RFC 9293 Section 3.10.7 (tl_input.c) */

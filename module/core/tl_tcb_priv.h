@@ -76,6 +76,8 @@ void tl_persist_timeout(struct tl_tcb *tcb, u64 now, struct tl_actions *act);
 
 /* tl_keepalive.c (RFC 9293 3.8.4, RFC 1122 4.2.3.6) */
 void tl_keepalive_start(struct tl_tcb *tcb, u64 now, struct tl_actions *act);
+void tl_fin_wait_2_timer(struct tl_tcb *tcb, u64 now, struct tl_actions *act);
+u8 tl_retry_limit(const struct tl_tcb *tcb);
 void tl_keepalive_rcv(struct tl_tcb *tcb, u64 now);
 void tl_keepalive_timeout(struct tl_tcb *tcb, u64 now, struct tl_actions *act);
 u32 tl_retransmit_range(struct tl_tcb *tcb, u32 seq, u32 len, u8 kind,

@@ -12,6 +12,26 @@
 #include "tl_types.h"
 #include "tl_tcb_priv.h"
 
+/* Timeouts in a row without progress before the connection is dropped. */
+u8 tl_retry_limit(const struct tl_tcb *tcb)
+{
+	if (tcb->orphan && tcb->cfg.orphan_retries < tcb->cfg.data_retries)
+		return tcb->cfg.orphan_retries;
+	return tcb->cfg.data_retries;
+}
+
+/*
+ * An orphan in FIN-WAIT-2 waits for the peer's FIN at most fin_timeout
+ * (Linux: tcp_fin_timeout, 60 s; the RFC sets no limit).  It shares the
+ * TIME-WAIT timer, which FIN-WAIT-2 has no other use for: the peer's FIN
+ * re-arms it for 2 * MSL on the way to TIME-WAIT.
+ */
+void tl_fin_wait_2_timer(struct tl_tcb *tcb, u64 now, struct tl_actions *act)
+{
+	tl_timer_arm(tcb, TL_TIMER_TIME_WAIT, now + tcb->cfg.fin_timeout_us,
+		     act);
+}
+
 static void tl_rtx_timeout(struct tl_tcb *tcb, u64 now,
 			   struct tl_actions *act)
 {
@@ -55,9 +75,10 @@ static void tl_rtx_timeout(struct tl_tcb *tcb, u64 now,
 	/*
 	 * RFC 9293 3.8.3: after R2 retransmissions without progress "the
 	 * connection SHOULD be closed"; the limit is data_retries (Linux's
-	 * tcp_retries2, which Linux turns into a time, tcplab counts).
+	 * tcp_retries2, which Linux turns into a time, tcplab counts), or
+	 * orphan_retries once the user closed (tl_orphan()).
 	 */
-	if (tcb->retries >= tcb->cfg.data_retries) {
+	if (tcb->retries >= tl_retry_limit(tcb)) {
 		/* 3.10.8 USER TIMEOUT: "delete the TCB, enter CLOSED" */
 		tl_conn_done(tcb, -ETIMEDOUT, act);
 		return;
@@ -106,6 +127,13 @@ void tl_timer(struct tl_tcb *tcb, enum tl_timer_id id, u64 now,
 		 * return."
 		 */
 		if (tcb->state == TL_TIME_WAIT)
+			tl_conn_done(tcb, 0, act);
+		/*
+		 * tl_fin_wait_2_timer(): the peer never closed.  Like Linux,
+		 * forget the connection without a word: were the peer to
+		 * send after all, it would meet a RST.
+		 */
+		else if (tcb->state == TL_FIN_WAIT_2 && tcb->orphan)
 			tl_conn_done(tcb, 0, act);
 		return;
 	case TL_TIMER_RTX:

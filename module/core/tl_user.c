@@ -195,6 +195,23 @@ int tl_close(struct tl_tcb *tcb, u64 now, struct tl_actions *act)
 	return 0;
 }
 
+/*
+ * RFC 9293 leaves a closed connection to finish on its own and gives no
+ * bound for it: a peer that never sends its FIN would hold an orphan in
+ * FIN-WAIT-2 for ever, and one that vanished would keep an orphan
+ * retransmitting for the whole data retry budget.  Linux bounds both
+ * (tcp_fin_timeout, tcp_orphan_retries) and so does tcplab: from here on
+ * FIN-WAIT-2 lasts at most fin_timeout (tl_fin_wait_2_timer()) and
+ * retransmissions and zero-window probes give up after orphan_retries
+ * (tl_retry_limit()).
+ */
+void tl_orphan(struct tl_tcb *tcb, u64 now, struct tl_actions *act)
+{
+	tcb->orphan = true;
+	if (tcb->state == TL_FIN_WAIT_2)
+		tl_fin_wait_2_timer(tcb, now, act);
+}
+
 int tl_abort(struct tl_tcb *tcb, struct tl_actions *act)
 {
 	tl_actions_clear(act);

@@ -541,6 +541,124 @@ TEST(time_wait_turns_off_the_other_timers)
 			ASSERT_EQ(0, c.tcb.timer[id]);
 }
 
+/*
+ * Orphans (tl_orphan(): close() returned).  FIN-WAIT-2 lasts fin_timeout
+ * at most when the peer never closes; before close() it has no limit.
+ */
+TEST(orphan_fin_wait_2_times_out)
+{
+	struct tl_cfg cfg;
+	struct t_conn c;
+
+	f_cfg(&cfg);
+	cfg.fin_timeout_us = 3 * TL_USEC_PER_SEC;
+	f_establish(_metadata, &c, &cfg);
+	ASSERT_EQ(0, tl_close(&c.tcb, c.now, &c.act));
+	EXPECT_SEG(&c, 0, "FIN|ACK", ISS + 1, IRS + 1);
+	t_in(&c, "ACK", IRS + 1, ISS + 2, 60000, 0);
+	EXPECT_STATE(&c, TL_FIN_WAIT_2);
+	/* shutdown(SHUT_WR) only: the user may still read, no limit */
+	ASSERT_EQ(0, c.tcb.timer[TL_TIMER_TIME_WAIT]);
+	/* close(): the orphan waits 3 s for the peer's FIN */
+	c.now += TL_USEC_PER_SEC;
+	memset(&c.act, 0, sizeof(c.act));
+	tl_orphan(&c.tcb, c.now, &c.act);
+	ASSERT_EQ(TL_TIMER_ARM, c.act.timer[TL_TIMER_TIME_WAIT].op);
+	ASSERT_EQ(c.now + 3 * TL_USEC_PER_SEC, c.tcb.timer[TL_TIMER_TIME_WAIT]);
+	t_fire(&c, TL_TIMER_TIME_WAIT);
+	EXPECT_STATE(&c, TL_CLOSED);
+	EXPECT_NOSEG(&c);		/* quietly, as Linux */
+	ASSERT_EQ(0, c.act.error);
+	ASSERT_TRUE(c.act.release);
+}
+
+TEST(orphan_fin_wait_2_entered_later_and_fin_still_welcome)
+{
+	struct tl_cfg cfg;
+	struct t_conn c;
+
+	f_cfg(&cfg);
+	cfg.fin_timeout_us = 3 * TL_USEC_PER_SEC;
+	cfg.msl_us = TL_USEC_PER_SEC;
+	f_establish(_metadata, &c, &cfg);
+	ASSERT_EQ(0, tl_close(&c.tcb, c.now, &c.act));
+	tl_orphan(&c.tcb, c.now, &c.act);
+	EXPECT_STATE(&c, TL_FIN_WAIT_1);
+	ASSERT_EQ(0, c.tcb.timer[TL_TIMER_TIME_WAIT]);
+	/* our FIN acknowledged: FIN-WAIT-2 with the orphan's limit */
+	c.now += 1000;
+	t_in(&c, "ACK", IRS + 1, ISS + 2, 60000, 0);
+	EXPECT_STATE(&c, TL_FIN_WAIT_2);
+	ASSERT_EQ(c.now + 3 * TL_USEC_PER_SEC, c.tcb.timer[TL_TIMER_TIME_WAIT]);
+	/* the peer's FIN in time: TIME-WAIT for 2 * MSL as usual */
+	c.now += TL_USEC_PER_SEC;
+	t_in(&c, "FIN|ACK", IRS + 1, ISS + 2, 60000, 0);
+	EXPECT_STATE(&c, TL_TIME_WAIT);
+	ASSERT_EQ(c.now + 2 * TL_USEC_PER_SEC, c.tcb.timer[TL_TIMER_TIME_WAIT]);
+}
+
+TEST(orphan_gives_up_after_orphan_retries)
+{
+	struct tl_cfg cfg;
+	struct t_conn c;
+	int i;
+
+	f_cfg(&cfg);
+	cfg.data_retries = 15;
+	cfg.orphan_retries = 3;
+	f_establish(_metadata, &c, &cfg);
+	tl_send(&c.tcb, 500, c.now, &c.act);
+	EXPECT_DATA(&c, 0, 500);
+	/* two timeouts while the user still holds the socket */
+	for (i = 0; i < 2; i++) {
+		t_fire(&c, TL_TIMER_RTX);
+		EXPECT_DATA(&c, 0, 500);
+	}
+	ASSERT_EQ(0, tl_close(&c.tcb, c.now, &c.act));
+	tl_orphan(&c.tcb, c.now, &c.act);
+	/* one more for the orphan, then the fourth timeout ends it */
+	t_fire(&c, TL_TIMER_RTX);
+	ASSERT_LT(0, c.act.nseg);
+	EXPECT_STATE(&c, TL_FIN_WAIT_1);
+	t_fire(&c, TL_TIMER_RTX);
+	EXPECT_STATE(&c, TL_CLOSED);
+	ASSERT_EQ(-ETIMEDOUT, c.act.error);
+}
+
+TEST(orphan_stops_probing_a_zero_window)
+{
+	struct tl_cfg cfg;
+	struct t_conn c;
+	int i;
+
+	f_cfg(&cfg);
+	cfg.orphan_retries = 4;
+	f_establish(_metadata, &c, &cfg);
+	t_in(&c, "ACK", IRS + 1, ISS + 1, 0, 0);
+	tl_send(&c.tcb, 500, c.now, &c.act);
+	ASSERT_EQ(0, tl_close(&c.tcb, c.now, &c.act));
+	tl_orphan(&c.tcb, c.now, &c.act);
+	/* the probes are answered, the window stays shut */
+	for (i = 0; i < 4; i++) {
+		t_fire(&c, TL_TIMER_PERSIST);
+		ASSERT_EQ(1, c.act.nseg);
+		ASSERT_TRUE(c.act.seg[0].probe);
+		t_in(&c, "ACK", IRS + 1, ISS + 1, 0, 0);
+	}
+	t_fire(&c, TL_TIMER_PERSIST);
+	EXPECT_STATE(&c, TL_CLOSED);
+	ASSERT_EQ(-ETIMEDOUT, c.act.error);
+}
+
+TEST(orphan_limits_follow_linux_defaults)
+{
+	struct tl_cfg cfg;
+
+	tl_cfg_default(&cfg);
+	ASSERT_EQ(8, cfg.orphan_retries);
+	ASSERT_EQ(60 * TL_USEC_PER_SEC, cfg.fin_timeout_us);
+}
+
 TEST(window_update_after_read)
 {
 	struct tl_cfg cfg;
