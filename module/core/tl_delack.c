@@ -25,7 +25,9 @@
  *    mode.  TCP_QUICKACK leaves it (and sends a waiting ACK at once);
  *    TCP_QUICKACK 0 enters it;
  *  - out-of-order data, data that fills a hole, duplicates and FINs are
- *    acknowledged at once (RFC 5681 4.2, RFC 9293 3.10.7.4).
+ *    acknowledged at once (RFC 5681 4.2, RFC 9293 3.10.7.4);
+ *  - an ACK owed for a short segment goes as soon as the user has read
+ *    everything (tl_delack_read()): the sender may be waiting for it.
  *
  * cfg.delack_min_us == 0 turns delayed ACKs off: every segment is
  * acknowledged at once.
@@ -72,15 +74,39 @@ void tl_delack_data(struct tl_tcb *tcb, u32 len, u64 now,
 		tcb->ack_pending = true;
 		return;
 	}
+	/*
+	 * Less than a full segment: the sender ran out of data or of
+	 * window.  Remembered for tl_delack_read() (Linux: ICSK_ACK_PUSHED).
+	 */
+	if (len < tcb->rcv_mss)
+		tcb->ack_pushed = true;
 	if (!tcb->ack_delayed) {
 		tcb->ack_delayed = true;
 		tl_timer_arm(tcb, TL_TIMER_DELACK, now + tcb->ack_ato, act);
 	}
 }
 
+/*
+ * The user read and nothing in order is left unread.  If the ACK we
+ * owe is for a segment below full size, the sender may be stuck until
+ * it comes: its window is used up (the short segment filled it), or
+ * Nagle holds its next small segment.  Waiting for the delayed ACK timer
+ * would stall the transfer for 40 ms or more each time; send the ACK
+ * now.  Linux's tcp_cleanup_rbuf() has the same rule (ICSK_ACK_PUSHED
+ * and an empty receive queue).  Not in ping-pong mode: there the ACK
+ * rides on our answer.
+ */
+void tl_delack_read(struct tl_tcb *tcb)
+{
+	if (tcb->ack_delayed && tcb->ack_pushed && !tcb->ack_pingpong &&
+	    tcb->rcv_space >= tcb->cfg.rcv_buf)
+		tcb->ack_pending = true;
+}
+
 /* Any segment carrying an ACK went out: nothing is owed any more. */
 void tl_delack_ack_sent(struct tl_tcb *tcb, struct tl_actions *act)
 {
+	tcb->ack_pushed = false;
 	if (!tcb->ack_delayed)
 		return;
 	tcb->ack_delayed = false;

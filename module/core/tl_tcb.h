@@ -311,6 +311,7 @@ struct tl_tcb {
 
 	/* Delayed ACK (tl_delack.c) */
 	bool ack_delayed;	/* an ACK is owed; TL_TIMER_DELACK sends it */
+	bool ack_pushed;	/* ... for a segment below rcv_mss */
 	bool ack_pingpong;	/* interactive: our replies carry the ACKs */
 	u8 ack_quick;		/* ACK this many more segments at once */
 	u16 rcv_mss;		/* full-sized segment from the peer */

@@ -59,6 +59,7 @@ void tl_delack_init(struct tl_tcb *tcb);
 void tl_delack_data(struct tl_tcb *tcb, u32 len, u64 now,
 		    struct tl_actions *act);
 void tl_delack_ack_sent(struct tl_tcb *tcb, struct tl_actions *act);
+void tl_delack_read(struct tl_tcb *tcb);
 void tl_delack_data_sent(struct tl_tcb *tcb, u64 now);
 void tl_delack_timeout(struct tl_tcb *tcb, u64 now);
 

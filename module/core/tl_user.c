@@ -133,6 +133,7 @@ void tl_rcv_read(struct tl_tcb *tcb, u32 len, u64 now,
 		return;
 	if (tl_rcv_wnd_should_update(tcb))
 		tcb->ack_pending = true;
+	tl_delack_read(tcb);
 	tl_transmit(tcb, now, act);
 }
 

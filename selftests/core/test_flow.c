@@ -213,6 +213,47 @@ TEST(delack_out_of_order_and_hole_fill_acked_at_once)
 	EXPECT_SEG(&c, 0, "ACK", ISS + 1, IRS + 1 + off + 200);
 }
 
+TEST(delack_short_segment_acked_once_read)
+{
+	struct tl_cfg cfg;
+	struct t_conn c;
+	u32 off = 0;
+
+	f_cfg(&cfg);
+	f_establish(_metadata, &c, &cfg);
+	f_past_quick(_metadata, &c, &off);
+
+	/* a full-sized segment, all of it read: the ACK may wait */
+	f_data(&c, off, T_MSS);
+	off += T_MSS;
+	EXPECT_NOSEG(&c);
+	tl_rcv_read(&c.tcb, T_MSS, c.now, &c.act);
+	EXPECT_NOSEG(&c);
+	ASSERT_TRUE(c.tcb.ack_delayed);
+	t_fire(&c, TL_TIMER_DELACK);
+	EXPECT_SEG(&c, 0, "ACK", ISS + 1, IRS + 1 + off);
+
+	/* a short one: waits while unread data is left ... */
+	f_data(&c, off, 300);
+	off += 300;
+	EXPECT_NOSEG(&c);
+	tl_rcv_read(&c.tcb, 200, c.now, &c.act);
+	EXPECT_NOSEG(&c);
+	/* ... and goes when the reader has taken everything */
+	tl_rcv_read(&c.tcb, 100, c.now, &c.act);
+	EXPECT_SEG(&c, 0, "ACK", ISS + 1, IRS + 1 + off);
+	ASSERT_FALSE(c.tcb.ack_delayed);
+
+	/* ping-pong: the ACK waits for our answer all the same */
+	tl_set_quickack(&c.tcb, false, c.now, &c.act);
+	f_data(&c, off, 300);
+	off += 300;
+	EXPECT_NOSEG(&c);
+	tl_rcv_read(&c.tcb, 300, c.now, &c.act);
+	EXPECT_NOSEG(&c);
+	ASSERT_TRUE(c.tcb.ack_delayed);
+}
+
 TEST(delack_fin_acked_at_once)
 {
 	struct tl_cfg cfg;
