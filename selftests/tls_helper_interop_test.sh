@@ -198,7 +198,11 @@ if ! { $IP netns add $NS &&
 	skip_all "cannot set up the veth pair"
 fi
 PEER="$IP netns exec $NS"
+# Each family its own ports: the _inet run's servers leave Linux TIME-WAIT
+# sockets behind for 60 s (tcplab may rebind over them with SO_REUSEADDR,
+# as api_sockopt_test checks, but a test should not depend on that).
 port=6000
+[ $FAM = tcplab ] && port=7000
 
 # ---- tcplab-tls connect -> gnutls-serv --echo (one per key type) ----
 $PEER gnutls-serv --echo --crlf -p 5001 --x509certfile=$PKI/server-chain.pem \
