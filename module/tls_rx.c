@@ -506,6 +506,13 @@ int tcplab_tls_recvmsg(struct sock *sk, struct msghdr *msg, size_t len,
 		    tls->rx_have)
 			break;
 	}
+	/*
+	 * The next record may be queued whole already, and no more data
+	 * may come to make sk_data_ready() parse it (the peer waits for
+	 * our answer): parse now, or poll() would not see it.
+	 */
+	if (!tls->rx_have)
+		tcplab_tls_rx_parse(sk, tls);
 	release_sock(sk);
 	return copied ? copied : err;
 }

@@ -211,6 +211,33 @@ TEST_F(io, rx_merge_and_control)
 	EXPECT_EQ(EAGAIN, errno);
 }
 
+/*
+ * All records arrive at once; a read that takes exactly the first one
+ * leaves the second readable: poll() says so though nothing more comes
+ * (tcplab parsed records only as data arrived, so a reader waiting in
+ * poll() for a record already queued could wait for ever).
+ */
+TEST_F(io, rx_next_record_readable_after_exact_read)
+{
+	static const struct plan p[] = {
+		{ TLS_CT_DATA, 100 }, { TLS_CT_DATA, 100 },
+	};
+	static unsigned char raw[4096], buf[4096];
+	ssize_t n = make_records(V13, p, 2, 9, raw, sizeof(raw));
+
+	ASSERT_LT(0, n);
+	ASSERT_EQ(0, tls_install(self->b, V13, GCM128, -1, 9));
+	ASSERT_EQ(n, send(self->a, raw, n, 0));
+	ASSERT_EQ(POLLIN, api_poll_wait(self->b, POLLIN, 2000));
+	usleep(100000);
+	EXPECT_EQ(100, recv(self->b, buf, 100, MSG_DONTWAIT));
+	EXPECT_TRUE(payload_ok(buf, 0, 100));
+	EXPECT_EQ(POLLIN, api_poll_wait(self->b, POLLIN, 0));
+	EXPECT_EQ(100, recv(self->b, buf, sizeof(buf), MSG_DONTWAIT));
+	EXPECT_TRUE(payload_ok(buf, 1, 100));
+	EXPECT_EQ(0, api_poll_wait(self->b, POLLIN, 0));
+}
+
 /* Readable only with a whole record; MSG_PEEK; partial reads. */
 TEST_F(io, rx_whole_records_peek)
 {
