@@ -54,13 +54,25 @@ cmdline="$cmdline TCPLAB_MODE=$mode"
 [ -n "${SCENARIO:-}" ] && cmdline="$cmdline TCPLAB_SCENARIO=$SCENARIO"
 
 set +e
-timeout -s KILL "${VM_TIMEOUT:-2400}" "${qemu[@]}" \
-	-serial "file:$console" -serial "file:$results" \
-	-append "$cmdline" </dev/null &
-qpid=$!
-tail -n +1 -f --pid=$qpid "$results" | tr -d '\r'
-wait $qpid
-qrc=$?
+attempt=1
+while :; do
+	: > "$results"
+	timeout -s KILL "${VM_TIMEOUT:-2400}" "${qemu[@]}" \
+		-serial "file:$console" -serial "file:$results" \
+		-append "$cmdline" </dev/null &
+	qpid=$!
+	tail -n +1 -f --pid=$qpid "$results" | tr -d '\r'
+	wait $qpid
+	qrc=$?
+	# A guest that died while booting, before our init said a word, is
+	# booted once more (under TCG the kernel has oopsed at ~3 s on an
+	# int3 of its own jump-label patching); its console log is kept.
+	[ -s "$results" ] || [ $attempt -ge 2 ] && break
+	echo "# guest died while booting (qemu status $qrc), booting again;" \
+		"its log: $console.boot$attempt"
+	cp "$console" "$console.boot$attempt"
+	attempt=$((attempt + 1))
+done
 set -e
 
 if [ "$mode" = demo ] || [ "$mode" = bench ]; then
