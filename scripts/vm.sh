@@ -48,7 +48,6 @@ case "$mode" in check|demo|bench) ;; *) die "unknown mode $mode" ;; esac
 [ "$mode" = bench ] && cmdline="console=ttyS0 loglevel=7 panic=-1"
 console=$vmdir/console.log
 results=$vmdir/results.log
-: > "$results"
 cmdline="$cmdline TCPLAB_MODE=$mode"
 [ -n "${TESTS:-}" ] && cmdline="$cmdline TCPLAB_TESTS=$TESTS"
 [ -n "${SCENARIO:-}" ] && cmdline="$cmdline TCPLAB_SCENARIO=$SCENARIO"
