@@ -156,6 +156,21 @@ static void recv_error(void)
 }
 
 /*
+ * The peer's close_notify came first: give its FIN a moment (1 s) to
+ * follow before we close.  The side that ended the TLS session then also
+ * ends TCP first and keeps the TIME-WAIT, not us; without the wait, a
+ * peer that sends close_notify and calls shutdown() a little later can
+ * find our FIN already there.
+ */
+static void await_peer_fin(int fd)
+{
+	struct pollfd p = { .fd = fd, .events = POLLRDHUP };
+
+	while (poll(&p, 1, 1000) < 0 && errno == EINTR)
+		;
+}
+
+/*
  * Copy stdin to the connection and the connection to stdout, never
  * blocking on a send: a peer that echoes waits for us to read.
  */
@@ -187,6 +202,8 @@ static int bridge(struct tcplab_tls *t, int fd)
 				goto out;
 			}
 			if (n == 0) {
+				if (in_open)
+					await_peer_fin(fd);
 				rc = 0;
 				goto out;
 			}
