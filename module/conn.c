@@ -18,6 +18,7 @@
 #include <linux/timekeeping.h>
 #include <linux/math64.h>
 #include <linux/jiffies.h>
+#include <net/tcp.h>		/* MAX_TCP_HEADER */
 #include <net/tcp_states.h>
 
 #include "tcplab.h"
@@ -144,6 +145,31 @@ static void tcplab_cfg_recovery(struct sock *sk, struct tl_cfg *cfg)
 	cfg->cc = READ_ONCE(tcplab_sk(sk)->cc_ops) ?: tcplab_cc_default();
 }
 
+/*
+ * The user read @len bytes (RFC 9293 3.10.3 RECEIVE): the window may
+ * open, and autotuning may grow the receive buffer, which SO_RCVBUF then
+ * shows, as Linux's tcp_rcv_space_adjust() grows sk_rcvbuf (twice the
+ * window: the other half pays for overhead).  SO_RCVBUF set by the user
+ * since the connection began stops autotuning, as on Linux.  Socket
+ * lock held.
+ */
+void tcplab_rcv_read(struct sock *sk, u32 len)
+{
+	struct tl_tcb *tcb = &tcplab_sk(sk)->tcb;
+	bool locked = sk->sk_userlocks & SOCK_RCVBUF_LOCK;
+	struct tl_actions *act;
+	u32 buf;
+
+	if (locked)
+		tcb->cfg.rcv_buf_max = 0;
+	act = tcplab_act_get();
+	tl_rcv_read(tcb, len, tcplab_now_us(), act);
+	tcplab_run_actions(sk, NULL, act);
+	buf = tcb->cfg.rcv_buf;
+	if (!locked && (u64)buf * 2 > (u64)READ_ONCE(sk->sk_rcvbuf))
+		WRITE_ONCE(sk->sk_rcvbuf, (int)min_t(u64, (u64)buf * 2, INT_MAX));
+}
+
 /* Configuration for a new connection, from the socket and the module. */
 static void tcplab_cfg(struct sock *sk, struct tl_cfg *cfg)
 {
@@ -154,6 +180,15 @@ static void tcplab_cfg(struct sock *sk, struct tl_cfg *cfg)
 	 * for skb overhead.
 	 */
 	cfg->rcv_buf = max_t(u32, READ_ONCE(sk->sk_rcvbuf) / 2, TL_MSS_DEFAULT);
+	/*
+	 * Autotuning (core/tl_window.c) up to half of tcp_rmem[2], unless the
+	 * user set SO_RCVBUF or net.ipv4.tcp_moderate_rcvbuf is 0 (Linux's
+	 * rules).
+	 */
+	if (!(sk->sk_userlocks & SOCK_RCVBUF_LOCK) &&
+	    READ_ONCE(sock_net(sk)->ipv4.sysctl_tcp_moderate_rcvbuf))
+		cfg->rcv_buf_max =
+			READ_ONCE(sock_net(sk)->ipv4.sysctl_tcp_rmem[2]) / 2;
 	/* SYN retries from the namespace's sysctl, as tcp_write_timeout(). */
 	cfg->syn_retries = READ_ONCE(sock_net(sk)->ipv4.sysctl_tcp_syn_retries);
 	tcplab_cfg_flow(sk, cfg);
@@ -191,6 +226,32 @@ void tcplab_conn_setup(struct sock *sk, u16 mss)
 
 /* ---- send buffer ---- */
 
+/*
+ * Send buffer autotuning, as Linux's tcp_sndbuf_expand(): room for two
+ * congestion windows (one in flight, one queued behind it while the ACKs
+ * travel), counted in queue skbs with their overhead, up to
+ * net.ipv4.tcp_wmem[2] - unless the user set SO_SNDBUF.  It only grows:
+ * when the connection is established (for the initial window) and as
+ * ACKs free the queue.  Without it the default buffer (wmem_default,
+ * 208 KiB) holds the sender back as soon as cwnd and the peer's window
+ * are larger.
+ */
+static void tcplab_sndbuf_expand(struct sock *sk)
+{
+	const struct tl_tcb *tcb = &tcplab_sk(sk)->tcb;
+	u32 seg = min_t(u32, tcb->snd_mss ? : TL_MSS_DEFAULT,
+			TCPLAB_SKB_PAYLOAD_MAX);
+	u64 want;
+
+	if (sk->sk_userlocks & SOCK_SNDBUF_LOCK || !tcb->cc.ops)
+		return;
+	want = 2ULL * DIV_ROUND_UP(tcb->cc.cwnd, seg) *
+	       SKB_TRUESIZE(MAX_TCP_HEADER + seg);
+	want = min_t(u64, want, READ_ONCE(sock_net(sk)->ipv4.sysctl_tcp_wmem[2]));
+	if (want > (u64)READ_ONCE(sk->sk_sndbuf))
+		WRITE_ONCE(sk->sk_sndbuf, (int)want);
+}
+
 static void tcplab_snd_free(struct sock *sk, u32 bytes)
 {
 	struct tcplab_sock *tsk = tcplab_sk(sk);
@@ -215,6 +276,7 @@ static void tcplab_snd_free(struct sock *sk, u32 bytes)
 		sk_wmem_queued_add(sk, -skb->truesize);
 		kfree_skb(skb);
 	}
+	tcplab_sndbuf_expand(sk);
 }
 
 void tcplab_purge_queues(struct sock *sk)
@@ -568,6 +630,7 @@ static void tcplab_state_changed(struct sock *sk, const struct tl_state_change *
 		tcplab_inc_stats(net, TCPLAB_MIB_ESTABLISHED);
 		if (tsk->tcb.cc.ops)
 			trace_tcplab_cc(tsk, "init");
+		tcplab_sndbuf_expand(sk);	/* tcp_init_buffer_space() */
 		if (tsk->listener)
 			tcplab_child_established(sk);
 		break;

@@ -778,7 +778,6 @@ static int tcplab_recvmsg(struct socket *sock, struct msghdr *msg, size_t len,
 	struct sock *sk = sock->sk;
 	struct tcplab_sock *tsk = tcplab_sk(sk);
 	int copied = 0, target, err = 0;
-	struct tl_actions *act;
 	u32 peek_off = 0;
 	long timeo;
 
@@ -833,10 +832,7 @@ static int tcplab_recvmsg(struct socket *sock, struct msghdr *msg, size_t len,
 				__skb_unlink(skb, &sk->sk_receive_queue);
 				kfree_skb(skb);
 			}
-			/* RFC 9293 3.10.3 RECEIVE: the window may open. */
-			act = tcplab_act_get();
-			tl_rcv_read(&tsk->tcb, got, tcplab_now_us(), act);
-			tcplab_run_actions(sk, NULL, act);
+			tcplab_rcv_read(sk, got);
 		}
 		if (got)
 			continue;

@@ -244,6 +244,7 @@ int tcplab_sk_rcv(struct sock *sk, struct sk_buff *skb);	/* backlog_rcv */
 bool tcplab_tw_reopen(struct sock *sk, struct sk_buff *skb);
 void tcplab_release_cb(struct sock *sk);
 void tcplab_conn_init(struct sock *sk);
+void tcplab_rcv_read(struct sock *sk, u32 len);
 void tcplab_conn_setup(struct sock *sk, u16 mss);
 struct tl_actions *tcplab_act_get(void);
 void tcplab_act_put(struct tl_actions *act);

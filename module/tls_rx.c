@@ -151,8 +151,6 @@ static int tcplab_tls_rx_sg(struct sock *sk, u32 off, u32 len,
 static void tcplab_tls_rx_consume(struct sock *sk, struct tcplab_tls *tls,
 				  u32 len, struct sk_buff_head *keep)
 {
-	struct tcplab_sock *tsk = tcplab_sk(sk);
-	struct tl_actions *act;
 	u32 left = len;
 
 	tls->rx_seq += len;
@@ -173,10 +171,7 @@ static void tcplab_tls_rx_consume(struct sock *sk, struct tcplab_tls *tls,
 				kfree_skb(skb);
 		}
 	}
-	/* RFC 9293 3.10.3 RECEIVE: the window may open. */
-	act = tcplab_act_get();
-	tl_rcv_read(&tsk->tcb, len, tcplab_now_us(), act);
-	tcplab_run_actions(sk, NULL, act);
+	tcplab_rcv_read(sk, len);
 }
 
 /* Like tls_err_abort(): remember @err (positive) and tell everyone. */

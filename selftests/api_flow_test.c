@@ -217,4 +217,99 @@ TEST_F(pair, nagle_small_writes_all_arrive)
 	EXPECT_EQ(200, got);
 }
 
+/*
+ * Bulk data from cfd to afd (a child process writes @total bytes in
+ * 64 KiB sends); the bytes the parent read.
+ */
+static long api_bulk(int wfd, int rfd, long total)
+{
+	static char buf[65536];
+	long got = 0;
+	pid_t pid;
+	int st;
+
+	pid = fork();
+	if (pid < 0)
+		return -1;
+	if (!pid) {
+		long sent = 0;
+
+		while (sent < total) {
+			ssize_t n = send(wfd, buf, sizeof(buf), 0);
+
+			if (n <= 0)
+				_exit(1);
+			sent += n;
+		}
+		_exit(0);
+	}
+	while (got < total) {
+		ssize_t n = recv(rfd, buf, sizeof(buf), 0);
+
+		if (n <= 0)
+			break;
+		got += n;
+	}
+	if (waitpid(pid, &st, 0) != pid || !WIFEXITED(st) || WEXITSTATUS(st))
+		return -1;
+	return got;
+}
+
+/* A number from /proc/sys. */
+static long api_proc_long(const char *path, int field)
+{
+	long v[3] = { -1, -1, -1 };
+	FILE *f = fopen(path, "r");
+
+	if (f) {
+		if (fscanf(f, "%ld %ld %ld", &v[0], &v[1], &v[2]) < field + 1)
+			v[field] = -1;
+		fclose(f);
+	}
+	return v[field];
+}
+
+/*
+ * Buffer autotuning: a bulk transfer grows the receiver's SO_RCVBUF
+ * (tcp_rcv_space_adjust()); the sender's SO_SNDBUF holds two congestion
+ * windows (tcp_sndbuf_expand(), on loopback more than wmem_default from
+ * the handshake on); tcp_rmem[2] and tcp_wmem[2] bound both.
+ */
+TEST_F(pair, buffers_grow_with_bulk_data)
+{
+	long rmax = api_proc_long("/proc/sys/net/ipv4/tcp_rmem", 2);
+	long wmax = api_proc_long("/proc/sys/net/ipv4/tcp_wmem", 2);
+	long wdef = api_proc_long("/proc/sys/net/core/wmem_default", 0);
+	int rcv0 = api_sockopt_int(self->afd, SOL_SOCKET, SO_RCVBUF);
+	int snd0 = api_sockopt_int(self->cfd, SOL_SOCKET, SO_SNDBUF);
+	int rcv, snd;
+
+	ASSERT_LT(0, rmax);
+	ASSERT_LT(0, wmax);
+	ASSERT_LT(0, wdef);
+	ASSERT_EQ(32L << 20, api_bulk(self->cfd, self->afd, 32L << 20));
+	rcv = api_sockopt_int(self->afd, SOL_SOCKET, SO_RCVBUF);
+	snd = api_sockopt_int(self->cfd, SOL_SOCKET, SO_SNDBUF);
+	TH_LOG("SO_RCVBUF %d -> %d, SO_SNDBUF %d -> %d", rcv0, rcv, snd0, snd);
+	EXPECT_LT(rcv0, rcv);
+	EXPECT_LE(snd0, snd);
+	EXPECT_LT(wdef, snd);
+	EXPECT_GE(rmax, rcv);
+	EXPECT_GE(wmax, snd);
+}
+
+/* ... but not a buffer the user sized: SO_RCVBUF and SO_SNDBUF stay. */
+TEST_F(pair, buffers_set_by_the_user_stay)
+{
+	int rcv, snd;
+
+	ASSERT_EQ(0, api_set_int(self->afd, SOL_SOCKET, SO_RCVBUF, 100000));
+	ASSERT_EQ(0, api_set_int(self->cfd, SOL_SOCKET, SO_SNDBUF, 100000));
+	ASSERT_EQ(8L << 20, api_bulk(self->cfd, self->afd, 8L << 20));
+	rcv = api_sockopt_int(self->afd, SOL_SOCKET, SO_RCVBUF);
+	snd = api_sockopt_int(self->cfd, SOL_SOCKET, SO_SNDBUF);
+	EXPECT_EQ(200000, rcv);		/* doubled by the kernel, as always */
+	EXPECT_EQ(200000, snd);
+}
+
 TEST_HARNESS_MAIN

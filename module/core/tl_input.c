@@ -202,8 +202,8 @@ static void tl_input_listen(const struct tl_seg_in *seg,
 /* 3.10.7.4 sixth to eighth steps, shared with SYN-SENT                    */
 
 /* Seventh, process the segment text; @dseq is its first byte's number. */
-static void tl_input_text(struct tl_tcb *tcb, u32 dseq, u32 len,
-			  u64 now, struct tl_actions *act)
+static void tl_input_text(struct tl_tcb *tcb, const struct tl_seg_in *seg,
+			  u32 dseq, u32 len, u64 now, struct tl_actions *act)
 {
 	u32 end = dseq + len;
 	u32 wnd_end = tcb->rcv_nxt + tcb->rcv_wnd;
@@ -250,6 +250,7 @@ static void tl_input_text(struct tl_tcb *tcb, u32 dseq, u32 len,
 		}
 		tcb->ack_pending = false;
 		tl_delack_data(tcb, act->deliver_len, now, act);
+		tl_rcv_rtt_sample(tcb, seg, act->deliver_len, now);
 		return;
 	}
 	if (!tl_seq_lt(dseq, end))
@@ -287,7 +288,7 @@ static void tl_input_text_fin(struct tl_tcb *tcb, const struct tl_seg_in *seg,
 	case TL_ESTABLISHED:
 	case TL_FIN_WAIT_1:
 	case TL_FIN_WAIT_2:
-		tl_input_text(tcb, dseq, seg->len, now, act);
+		tl_input_text(tcb, seg, dseq, seg->len, now, act);
 		break;
 	default:
 		/*

@@ -135,6 +135,7 @@ void tl_set_state(struct tl_tcb *tcb, enum tl_state new_state, u64 now,
 	case TL_ESTABLISHED:
 		act->wake |= TL_WAKE_WRITE;	/* OPEN completed */
 		tl_delack_init(tcb);
+		tl_rcv_autotune_init(tcb, now);
 		tl_keepalive_start(tcb, now, act);
 		break;
 	case TL_CLOSE_WAIT:

@@ -115,6 +115,7 @@ struct tl_cfg {
 	u8 wscale;		/* our window scale shift, if offered */
 	u16 mss;		/* our MSS: from the route MTU (1460) */
 	u32 rcv_buf;		/* receive buffer size in bytes */
+	u32 rcv_buf_max;	/* autotuning may grow rcv_buf this far */
 	const struct tl_cc_ops *cc;	/* NULL: no congestion control */
 
 	/* Flow control and timers of tl_delack/nagle/persist/keepalive.c */
@@ -288,6 +289,11 @@ struct tl_tcb {
 	u32 rcv_wnd;		/* window offered: [RCV.NXT, RCV.NXT+RCV.WND) */
 	u32 irs;
 	u32 rcv_space;		/* free receive buffer, per tl_rcv_read() */
+	/* Receive buffer autotuning (tl_window.c) */
+	u32 rcv_rtt_us;		/* the receiver's RTT estimate */
+	u32 drs_copied;		/* bytes the user read in this round */
+	u32 drs_space;		/* the most read in one round so far */
+	u64 drs_start;		/* when this round began */
 
 	/* Negotiated at SYN time */
 	u8 opts;		/* TL_TCB_*: offered, then agreed */

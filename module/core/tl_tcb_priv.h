@@ -45,6 +45,10 @@ void tl_send_syn(struct tl_tcb *tcb, u64 now, struct tl_actions *act);
 void tl_send_rst(struct tl_tcb *tcb, u32 seq, struct tl_actions *act);
 void tl_reply_rst(const struct tl_seg_in *seg, struct tl_actions *act);
 bool tl_rcv_wnd_should_update(const struct tl_tcb *tcb);
+void tl_rcv_autotune_init(struct tl_tcb *tcb, u64 now);
+void tl_rcv_rtt_sample(struct tl_tcb *tcb, const struct tl_seg_in *seg,
+		       u32 len, u64 now);
+void tl_rcv_autotune(struct tl_tcb *tcb, u32 len, u64 now);
 void tl_retransmit_head(struct tl_tcb *tcb, u64 now, struct tl_actions *act);
 void tl_send_probe(struct tl_tcb *tcb, u64 now, struct tl_actions *act);
 u32 tl_snd_usable(const struct tl_tcb *tcb);

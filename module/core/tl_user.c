@@ -131,6 +131,7 @@ void tl_rcv_read(struct tl_tcb *tcb, u32 len, u64 now,
 	tcb->rcv_space = min_t(u32, tcb->rcv_space + len, tcb->cfg.rcv_buf);
 	if (!tl_state_synchronized(tcb->state))
 		return;
+	tl_rcv_autotune(tcb, len, now);
 	if (tl_rcv_wnd_should_update(tcb))
 		tcb->ack_pending = true;
 	tl_delack_read(tcb);

@@ -10,9 +10,22 @@
  *  - 3.8.6: the right edge RCV.NXT + RCV.WND is never moved left
  *    ("shrinking the window" is strongly discouraged), so a smaller
  *    rcv_space only stops further growth.
+ *
+ * The buffer behind it grows with the reader (receive buffer
+ * autotuning, "dynamic right-sizing", Linux's tcp_rcv_space_adjust()):
+ * a window that is smaller than what the application reads in one round
+ * trip makes the sender wait for every window update, so each round
+ * trip the bytes read are counted, and when they beat the best round so
+ * far the buffer becomes about twice that (plus room for growth) - up
+ * to cfg.rcv_buf_max, which the glue sets from net.ipv4.tcp_rmem[2]
+ * unless the user fixed SO_RCVBUF.  The round trip is measured by the
+ * receiver itself, from the timestamp the peer echoes in its data
+ * (RFC 7323 4.1, Linux's tcp_rcv_rtt_measure_ts()), or else taken from
+ * our own SRTT.
  */
 #include "tl_types.h"
 #include "tl_tcb_priv.h"
+#include "tl_paws.h"
 
 static u8 tl_rcv_shift(const struct tl_tcb *tcb, bool syn)
 {
@@ -37,6 +50,79 @@ static u32 tl_rcv_wnd_grown(const struct tl_tcb *tcb, bool syn)
 	    avail - tcb->rcv_wnd >= tl_rcv_sws_thresh(tcb))
 		return avail;
 	return 0;
+}
+
+/* Linux's TCP_INIT_CWND: the first round is compared with 10 segments. */
+#define TL_DRS_INIT_SEGS	10
+
+void tl_rcv_autotune_init(struct tl_tcb *tcb, u64 now)
+{
+	tcb->drs_copied = 0;
+	/*
+	 * Linux compares with its initial window, 10 segments.  Ours is the
+	 * whole buffer from the start, which one round can hardly beat when
+	 * segments are large (64 KiB on loopback): at most half of it.
+	 */
+	tcb->drs_space = min_t(u32, tcb->cfg.rcv_buf / 2,
+			       TL_DRS_INIT_SEGS * (u32)tcb->rcv_mss);
+	tcb->drs_start = now;
+}
+
+/*
+ * In-order data of @len bytes arrived: the echo of our timestamp says
+ * how long ago we sent what let the peer send it.  Full-sized segments
+ * only (a short one may have waited for the sender's application); an
+ * average of 1/8 weight per sample, as SRTT.
+ */
+void tl_rcv_rtt_sample(struct tl_tcb *tcb, const struct tl_seg_in *seg,
+		       u32 len, u64 now)
+{
+	u32 rtt;
+
+	if (len < tcb->rcv_mss || tcb->cfg.rcv_buf >= tcb->cfg.rcv_buf_max)
+		return;
+	rtt = tl_ts_rtt_sample(tcb, seg, now);
+	if (!rtt)
+		return;
+	if (!tcb->rcv_rtt_us)
+		tcb->rcv_rtt_us = rtt;
+	else
+		tcb->rcv_rtt_us += (s32)(rtt - tcb->rcv_rtt_us) / 8;
+}
+
+/* The user read @len bytes. */
+void tl_rcv_autotune(struct tl_tcb *tcb, u32 len, u64 now)
+{
+	u32 rtt = tcb->rcv_rtt_us ? : tl_rto_srtt(&tcb->rto);
+	u32 copied, space;
+	u64 want;
+
+	if (tcb->cfg.rcv_buf >= tcb->cfg.rcv_buf_max)
+		return;
+	tcb->drs_copied += min_t(u32, len, tcb->cfg.rcv_buf_max);
+	if (!rtt || now - tcb->drs_start < rtt)
+		return;
+	copied = min_t(u32, tcb->drs_copied, tcb->cfg.rcv_buf_max);
+	space = max_t(u32, tcb->drs_space, 1);
+	if (copied > space) {
+		/*
+		 * Twice a round's reading (the sender's cwnd may double while
+		 * the window update travels) and 16 segments of slack; more
+		 * if the reader sped up since the best round (it may still be
+		 * in slow start).  Linux's formula.
+		 */
+		want = 2ULL * copied + 16ULL * tcb->rcv_mss;
+		want = min_t(u64, want, tcb->cfg.rcv_buf_max);
+		want += 2 * (want * (copied - space) / space);
+		want = min_t(u64, want, tcb->cfg.rcv_buf_max);
+		if (want > tcb->cfg.rcv_buf) {
+			tcb->rcv_space += (u32)want - tcb->cfg.rcv_buf;
+			tcb->cfg.rcv_buf = (u32)want;
+		}
+		tcb->drs_space = copied;
+	}
+	tcb->drs_copied = 0;
+	tcb->drs_start = now;
 }
 
 /* SEG.WND for a segment we send now; RCV.WND grows if SWS allows. */

@@ -700,6 +700,85 @@ TEST(orphan_limits_follow_linux_defaults)
 	ASSERT_EQ(60 * TL_USEC_PER_SEC, cfg.fin_timeout_us);
 }
 
+/*
+ * Receive buffer autotuning (tl_window.c): a reader that takes more in
+ * one round trip than the best round so far gets a buffer of about twice
+ * that, up to rcv_buf_max; the offered window follows.
+ */
+TEST(rcv_autotune_grows_with_the_reader)
+{
+	struct tl_cfg cfg;
+	struct t_conn c;
+	u32 off = 0, wnd0;
+	int i;
+
+	f_cfg(&cfg);
+	cfg.rcv_buf_max = 100000;
+	f_establish(_metadata, &c, &cfg);
+	c.tcb.rcv_rtt_us = 10 * MS;
+	ASSERT_EQ(4000, c.tcb.drs_space);	/* half the 8000 buffer */
+	wnd0 = c.tcb.rcv_wnd;
+
+	/* 6000 bytes read within 10 ms: more than 4000 */
+	for (i = 0; i < 6; i++) {
+		f_data(&c, off, T_MSS);
+		off += T_MSS;
+		tl_rcv_read(&c.tcb, T_MSS, c.now, &c.act);
+	}
+	ASSERT_EQ(8000, c.tcb.cfg.rcv_buf);	/* the round is not over */
+	c.now += 10 * MS;
+	f_data(&c, off, T_MSS);
+	off += T_MSS;
+	tl_rcv_read(&c.tcb, T_MSS, c.now, &c.act);
+	/* 2 * 7000 + 16 MSS = 30000, + 2 * 30000 * 3000 / 4000 = 75000 */
+	ASSERT_EQ(75000, c.tcb.cfg.rcv_buf);
+	ASSERT_EQ(75000, c.tcb.rcv_space);
+	ASSERT_EQ(7000, c.tcb.drs_space);
+	/* the next ACK offers the larger window */
+	f_data(&c, off, T_MSS);
+	off += T_MSS;
+	f_data(&c, off, T_MSS);
+	off += T_MSS;
+	ASSERT_EQ(1, c.act.nseg);
+	ASSERT_LT(wnd0, (u32)c.act.seg[0].th.wnd);
+
+	/* a slower round changes nothing ... */
+	c.now += 10 * MS;
+	tl_rcv_read(&c.tcb, 2 * T_MSS, c.now, &c.act);
+	ASSERT_EQ(75000, c.tcb.cfg.rcv_buf);
+	ASSERT_EQ(7000, c.tcb.drs_space);
+	/* ... a faster one (20 segments in one 50 ms round): the maximum */
+	c.tcb.rcv_rtt_us = 50 * MS;
+	for (i = 0; i < 20; i++) {
+		f_data(&c, off, T_MSS);
+		off += T_MSS;
+		tl_rcv_read(&c.tcb, T_MSS, c.now, &c.act);
+	}
+	c.now += 50 * MS;
+	tl_rcv_read(&c.tcb, 0, c.now, &c.act);
+	ASSERT_EQ(100000, c.tcb.cfg.rcv_buf);
+	ASSERT_EQ(20000, c.tcb.drs_space);
+}
+
+TEST(rcv_autotune_off_when_the_buffer_is_fixed)
+{
+	struct tl_cfg cfg;
+	struct t_conn c;
+	u32 off = 0;
+	int i;
+
+	f_cfg(&cfg);		/* rcv_buf_max 0: SO_RCVBUF was set */
+	f_establish(_metadata, &c, &cfg);
+	c.tcb.rcv_rtt_us = 10 * MS;
+	for (i = 0; i < 3; i++) {
+		f_data(&c, off, 4 * T_MSS);
+		off += 4 * T_MSS;
+		tl_rcv_read(&c.tcb, 4 * T_MSS, c.now, &c.act);
+		c.now += 10 * MS;
+	}
+	ASSERT_EQ(8000, c.tcb.cfg.rcv_buf);
+}
+
 TEST(window_update_after_read)
 {
 	struct tl_cfg cfg;
