@@ -703,11 +703,15 @@ static int tcplab_sendmsg(struct socket *sock, struct msghdr *msg, size_t len)
 		mss = min_t(u32, mss, TCPLAB_SKB_PAYLOAD_MAX);
 		/* Fill the last skb if none of its bytes went out yet. */
 		skb = skb_peek_tail(&sk->sk_write_queue);
-		if (!skb || skb->len >= mss ||
+		if (!skb || skb->len >= mss || !skb_tailroom(skb) ||
 		    tl_seq_lt(TCPLAB_SKB_CB(skb)->seq, tsk->tcb.snd_max)) {
 			if (!sk_stream_memory_free(sk))
 				goto wait_for_space;
-			skb = alloc_skb(MAX_TCP_HEADER + mss, sk->sk_allocation);
+			skb = alloc_skb(MAX_TCP_HEADER +
+					min_t(size_t, mss,
+					      max_t(size_t, msg_data_left(msg),
+						    TCPLAB_SKB_PAYLOAD_MIN)),
+					sk->sk_allocation);
 			if (!skb)
 				goto wait_for_space;
 			skb_reserve(skb, MAX_TCP_HEADER);

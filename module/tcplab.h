@@ -223,6 +223,12 @@ struct tcplab_skb_cb {
  * with a truesize twice the data (socket.c, tls_tx.c).
  */
 #define TCPLAB_SKB_PAYLOAD_MAX	(SKB_WITH_OVERHEAD(16384) - MAX_TCP_HEADER)
+/*
+ * ... and a send of less gets an skb of its size, at least what fits a
+ * 2 KiB allocation: the kernel zeroes every allocation (init_on_alloc),
+ * and a one-byte send() paid for zeroing 16 KiB.
+ */
+#define TCPLAB_SKB_PAYLOAD_MIN	(SKB_WITH_OVERHEAD(2048) - MAX_TCP_HEADER)
 
 /* Bytes queued in the send queue before the core hears of them. */
 #define TCPLAB_SEND_BATCH	(64U * 1024)
