@@ -12,9 +12,10 @@
 # Variables: KERNELS="6.12 6.1" (series or full versions; default: all
 # installed), KDIR=/path/to/kernel/build (build the module for one tree),
 # TESTS=a,b (narrow `make check`), ACCEL=kvm (opt-in; TCG is the default),
-# SCENARIO=tcp|tls|simopen|simclose|refused|loss|badcert|all (make demo).
+# SCENARIO=tcp|tls|simopen|simclose|refused|loss|badcert|all (make demo),
+# ROUNDS=N (make bench: samples per TCP and row, default 5).
 
-export KERNELS TESTS ACCEL MEM SMP VM_TIMEOUT SCENARIO
+export KERNELS TESTS ACCEL MEM SMP VM_TIMEOUT SCENARIO ROUNDS
 SHELL := /bin/bash
 TOP := $(CURDIR)
 BUILD ?= $(TOP)/build

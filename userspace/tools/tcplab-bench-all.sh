@@ -8,12 +8,12 @@
 # TCPLAB_TESTS (make bench TESTS=...) picks rows by name: mem, bulk_lo,
 # rr_lo, cps_lo, bulk_veth, rr_veth, cps_veth, tls_lo, tls_veth, aead,
 # lossy_veth.  TCPLAB_BENCH_ROUNDS: samples per TCP of the bulk, rr, cps,
-# kTLS and aead rows (default 3).
+# kTLS and aead rows (make bench ROUNDS=N; default 5).
 BENCH=${BENCH:-tcplab-bench}
 NS=tcplab-bench-peer
 LIMIT=${TCPLAB_BENCH_LIMIT:-240}	# seconds per measurement
 OUT=/tmp/tcplab-bench.out
-ROUNDS=${TCPLAB_BENCH_ROUNDS:-3}
+ROUNDS=${TCPLAB_BENCH_ROUNDS:-5}
 
 setup_veth() {
 	[ -e /var/run ] || { mkdir -p /var && ln -s /run /var/run; }
