@@ -13,9 +13,10 @@
 # installed), KDIR=/path/to/kernel/build (build the module for one tree),
 # TESTS=a,b (narrow `make check`), ACCEL=kvm (opt-in; TCG is the default),
 # SCENARIO=tcp|tls|simopen|simclose|refused|loss|badcert|all (make demo),
-# ROUNDS=N (make bench: samples per TCP and row, default 5).
+# ROUNDS=N (make bench: samples per TCP and row, default 5), PIN=1 (make
+# bench: the two ends of bulk, kTLS and lossy on different CPUs).
 
-export KERNELS TESTS ACCEL MEM SMP VM_TIMEOUT SCENARIO ROUNDS
+export KERNELS TESTS ACCEL MEM SMP VM_TIMEOUT SCENARIO ROUNDS PIN
 SHELL := /bin/bash
 TOP := $(CURDIR)
 BUILD ?= $(TOP)/build

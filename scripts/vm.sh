@@ -11,7 +11,7 @@
 #
 # Environment: ACCEL=tcg (default; nested KVM hangs at boot on the
 # machines we know) or kvm; MEM (MiB, default 1024); SMP (default 2);
-# TESTS (comma list for the guest); ROUNDS (bench samples per row); VM_TIMEOUT (seconds, default 2400: the netem fault matrix alone takes ~12 min on 6.12).
+# TESTS (comma list for the guest); ROUNDS (bench samples per row); PIN=1 (bench: pin the two ends); VM_TIMEOUT (seconds, default 2400: the netem fault matrix alone takes ~12 min on 6.12).
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
@@ -52,6 +52,7 @@ cmdline="$cmdline TCPLAB_MODE=$mode"
 [ -n "${TESTS:-}" ] && cmdline="$cmdline TCPLAB_TESTS=$TESTS"
 [ -n "${SCENARIO:-}" ] && cmdline="$cmdline TCPLAB_SCENARIO=$SCENARIO"
 [ -n "${ROUNDS:-}" ] && cmdline="$cmdline TCPLAB_BENCH_ROUNDS=$ROUNDS"
+[ -n "${PIN:-}" ] && cmdline="$cmdline TCPLAB_BENCH_PIN=$PIN"
 
 set +e
 attempt=1

@@ -10,6 +10,9 @@
 # lossy_veth.  TCPLAB_BENCH_ROUNDS: samples per TCP of the bulk, rr, cps,
 # kTLS and aead rows (make bench ROUNDS=N; default 5).
 BENCH=${BENCH:-tcplab-bench}
+# TCPLAB_BENCH_PIN=1 (make bench PIN=1): tcplab-bench -p, the two ends of
+# bulk, kTLS and lossy on different CPUs.
+[ "${TCPLAB_BENCH_PIN:-0}" = 1 ] && BENCH="$BENCH -p"
 NS=tcplab-bench-peer
 LIMIT=${TCPLAB_BENCH_LIMIT:-240}	# seconds per measurement
 OUT=/tmp/tcplab-bench.out

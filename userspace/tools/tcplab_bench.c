@@ -2,7 +2,7 @@
 /*
  * tcplab-bench: one measurement of one TCP, to compare tcplab with Linux.
  *
- *   tcplab-bench [-n NETNS] FAMILY ADDR TEST
+ *   tcplab-bench [-p] [-n NETNS] FAMILY ADDR TEST
  *
  * FAMILY is "inet" (Linux TCP) or "tcplab" (the loaded module's family);
  * both ends use it.  The server is a child process, moved into the network
@@ -23,6 +23,11 @@
  *         kernel AEAD kTLS uses), 64 MiB in 16 KiB records with TLS 1.3
  *         AAD: the ceiling of the "tls" test on this machine
  *
+ * -p pins the server of bulk, tls and lossy to CPU 1 and the client to
+ * CPU 0 (when there are two), as on two hosts; by default the scheduler
+ * places both, and a kTLS result then depends on whether they shared a
+ * vCPU for the whole run.  rr and cps are never pinned.
+ *
  * Output: one line "TEST VALUE UNIT" ("tls VALUE MiB/s DRIVER").  Exit
  * status 1 on any error.
  */
@@ -33,6 +38,7 @@
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <sched.h>
+#include <stdbool.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -64,6 +70,7 @@
 #endif
 
 static int family;
+static bool pinned;		/* -p */
 static struct sockaddr_in addr = { .sin_family = AF_INET };
 static char buf[CHUNK];
 
@@ -309,6 +316,22 @@ static void serve(const char *test, int lfd, int sync)
 	}
 }
 
+/* Throughput tests: this process on @cpu, if the machine has two. */
+static void pin(const char *test, int cpu)
+{
+	cpu_set_t set;
+
+	if (!pinned || (strcmp(test, "bulk") && strcmp(test, "tls") &&
+			strcmp(test, "lossy")))
+		return;
+	if (sysconf(_SC_NPROCESSORS_ONLN) < 2)
+		return;
+	CPU_ZERO(&set);
+	CPU_SET(cpu, &set);
+	if (sched_setaffinity(0, sizeof(set), &set))
+		die("sched_setaffinity");
+}
+
 static pid_t start_server(const char *netns, const char *test, int *sync)
 {
 	socklen_t len = sizeof(addr);
@@ -330,6 +353,7 @@ static pid_t start_server(const char *netns, const char *test, int *sync)
 	}
 	close(sv[0]);
 	alarm(TIME_LIMIT);
+	pin(test, 1);
 	if (netns) {
 		int nsfd = open(netns, O_RDONLY);
 
@@ -438,6 +462,11 @@ int main(int argc, char **argv)
 	int sync, status;
 	pid_t pid;
 
+	if (argc > 1 && !strcmp(argv[1], "-p")) {
+		pinned = true;
+		argv++;
+		argc--;
+	}
 	if (argc > 2 && !strcmp(argv[1], "-n")) {
 		netns = argv[2];
 		argv += 2;
@@ -447,7 +476,7 @@ int main(int argc, char **argv)
 			  strcmp(argv[3], "cps") && strcmp(argv[3], "mem") &&
 			  strcmp(argv[3], "tls") && strcmp(argv[3], "aead") &&
 			  strcmp(argv[3], "lossy"))) {
-		fprintf(stderr, "usage: tcplab-bench [-n NETNS] inet|tcplab ADDR bulk|rr|cps|mem|tls|aead|lossy\n");
+		fprintf(stderr, "usage: tcplab-bench [-p] [-n NETNS] inet|tcplab ADDR bulk|rr|cps|mem|tls|aead|lossy\n");
 		return 2;
 	}
 	test = argv[3];
@@ -472,6 +501,7 @@ int main(int argc, char **argv)
 	}
 
 	pid = start_server(netns, test, &sync);
+	pin(test, 0);
 	client(test, sync);
 	close(sync);
 	if (waitpid(pid, &status, 0) != pid || !WIFEXITED(status) || WEXITSTATUS(status)) {
