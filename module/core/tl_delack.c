@@ -18,7 +18,11 @@
  *  - otherwise an ACK goes out when more than one full-sized segment is
  *    unacknowledged, and else after the delayed ACK timeout (ATO): 40 ms,
  *    doubling up to 200 ms when the timer keeps firing (Linux's
- *    TCP_ATO_MIN and TCP_DELACK_MAX);
+ *    TCP_ATO_MIN and TCP_DELACK_MAX), and shrinking again when data
+ *    comes faster than that (tl_delack_gap());
+ *  - a gap in the data longer than our RTO, or a duplicate segment,
+ *    means the sender waited for an ACK: the next few segments are
+ *    acknowledged at once (quick-ACK mode again, as Linux);
  *  - "ping-pong" (interactive) mode: when we send data soon after data
  *    arrived, the application answers requests, so ACKs wait for the
  *    answer even in quick-ACK mode.  A timer that fires anyway ends the
@@ -52,6 +56,63 @@ void tl_delack_init(struct tl_tcb *tcb)
 	tcb->ack_ato = tcb->cfg.delack_min_us;
 }
 
+/*
+ * ACK the next few segments at once (Linux's tcp_incr_quickack()): as
+ * many as half the window holds, 2 to TL_QUICKACKS_MAX.
+ */
+static void tl_delack_quick_more(struct tl_tcb *tcb)
+{
+	u32 q = tcb->rcv_wnd / (2 * (u32)tcb->rcv_mss);
+
+	q = min_t(u32, max_t(u32, q, 2), TL_QUICKACKS_MAX);
+	if (q > tcb->ack_quick)
+		tcb->ack_quick = (u8)q;
+}
+
+/*
+ * The peer sent again what we already hold: our ACK for it was lost or
+ * came too late, after the peer's retransmission timer.  Acknowledge
+ * the next segments at once and start the ATO over (Linux's
+ * tcp_enter_quickack_mode() for a duplicate in tcp_data_queue()).
+ */
+void tl_delack_dup(struct tl_tcb *tcb)
+{
+	if (!tcb->cfg.delack_min_us)
+		return;
+	tl_delack_quick_more(tcb);
+	tcb->ack_pingpong = false;
+	tcb->ack_ato = tcb->cfg.delack_min_us;
+}
+
+/*
+ * The ATO follows the gaps between data segments (Linux's
+ * tcp_event_data_recv()).  Segments that come close together bring it
+ * down towards the minimum, a gap shorter than the ATO brings it down
+ * towards that gap.  A gap longer than our RTO means the sender sat
+ * waiting, most likely for our ACK after a retransmission timeout with
+ * one segment in flight: delaying that ACK would only make the sender
+ * time out again (its minimum RTO, 200 ms on Linux, is our largest
+ * ATO), so the next segments are acknowledged at once.
+ */
+static void tl_delack_gap(struct tl_tcb *tcb, u64 now)
+{
+	u32 min = tcb->cfg.delack_min_us;
+	u64 m;
+
+	if (!tcb->ack_lrcv || !min)
+		return;
+	m = now - tcb->ack_lrcv;
+	if (m <= min / 2) {
+		tcb->ack_ato = tcb->ack_ato / 2 + min / 2;
+	} else if (m < tcb->ack_ato) {
+		tcb->ack_ato = min_t(u32, tcb->ack_ato / 2 + (u32)m,
+				     tcb->cfg.delack_max_us);
+	} else if (m > tl_rto_timeout(&tcb->rto)) {
+		tl_delack_quick_more(tcb);
+	}
+	tcb->ack_ato = max_t(u32, tcb->ack_ato, min);
+}
+
 /* In-order data (@len bytes) was just taken in; RCV.NXT moved. */
 void tl_delack_data(struct tl_tcb *tcb, u32 len, u64 now,
 		    struct tl_actions *act)
@@ -61,6 +122,7 @@ void tl_delack_data(struct tl_tcb *tcb, u32 len, u64 now,
 	/* The largest segment seen is the peer's full size (Linux too). */
 	if (len > tcb->rcv_mss)
 		tcb->rcv_mss = (u16)min_t(u32, len, tcb->cfg.mss);
+	tl_delack_gap(tcb, now);
 	tcb->ack_lrcv = now;
 
 	quick = tcb->ack_quick && !tcb->ack_pingpong;

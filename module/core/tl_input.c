@@ -651,6 +651,26 @@ static void tl_input_other(struct tl_tcb *tcb, const struct tl_seg_in *seg,
 			return;
 		tcb->ack_pending = true;
 		/*
+		 * A duplicate that ends exactly where our last ACK pointed is
+		 * most likely the sender's retransmission after that ACK was
+		 * lost.  RFC 7323 4.3 (2) would leave TS.Recent alone (the
+		 * segment is not acceptable), and the ACK we now send would
+		 * echo the timestamp of the first transmission: a sender
+		 * that times retransmitted segments by their echo (Karn's
+		 * rule leaves it nothing else, RFC 7323 4.1) then measures a
+		 * whole RTO as the round trip, and its RTO grows with every
+		 * ACK lost.  Linux's receiver accepts a segment ending at
+		 * rcv_wup for this step (tcp_sequence()), so its ACK echoes
+		 * the retransmission; do the same.  Against a Linux sender
+		 * under 10% loss each way, the stale echo grew its RTO to
+		 * seconds and stalled transfers for over a minute.
+		 */
+		if (tl_seq_geq(th->seq + tl_seg_len(seg), tcb->last_ack_sent))
+			tl_ts_recent_update(tcb, seg, now);
+		/* Data we hold already: our ACK was lost or late. */
+		if (seg->len && tl_seq_leq(th->seq + seg->len, tcb->rcv_nxt))
+			tl_delack_dup(tcb);
+		/*
 		 * A retransmitted FIN in TIME-WAIT is old, so it always lands
 		 * here: "Acknowledge it, and restart the 2 MSL timeout"
 		 * (3.10.7.4 fifth and eighth, TIME-WAIT).

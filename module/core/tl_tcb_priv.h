@@ -66,6 +66,7 @@ void tl_delack_ack_sent(struct tl_tcb *tcb, struct tl_actions *act);
 void tl_delack_read(struct tl_tcb *tcb);
 void tl_delack_data_sent(struct tl_tcb *tcb, u64 now);
 void tl_delack_timeout(struct tl_tcb *tcb, u64 now);
+void tl_delack_dup(struct tl_tcb *tcb);
 
 /* tl_nagle.c: whether to send a partial segment (RFC 896, RFC 9293 3.7.4) */
 bool tl_nagle_hold(const struct tl_tcb *tcb, u32 len);

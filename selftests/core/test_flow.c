@@ -80,17 +80,25 @@ TEST(delack_quick_mode_then_every_second_full_segment)
 	ASSERT_FALSE(c.tcb.ack_delayed);
 }
 
-TEST(delack_timer_sends_ack_and_backs_off_to_200ms)
+/*
+ * The sender answers each of our delayed ACKs 1 ms later: the ATO grows
+ * when its timer fires (doubling) and comes down towards the gap between
+ * segments (half the ATO plus the gap, Linux's tcp_event_data_recv()),
+ * never above 200 ms.  Once the gap exceeds our RTO (200 ms) the sender
+ * is plainly waiting for our ACK: the next segment is ACKed at once.
+ */
+TEST(delack_timer_backs_off_to_200ms_then_a_gap_over_rto_acks_at_once)
 {
 	struct tl_cfg cfg;
 	struct t_conn c;
 	u32 off = 0;
-	u64 expect[] = { 40, 80, 160, 200, 200 };
+	u64 expect[] = { 40, 80 / 2 + 41, 162 / 2 + 82, 200 };
 	unsigned int i;
 
 	f_cfg(&cfg);
 	f_establish(_metadata, &c, &cfg);
 	f_past_quick(_metadata, &c, &off);
+	ASSERT_EQ(200 * MS, tl_rto_timeout(&c.tcb.rto));
 
 	for (i = 0; i < ARRAY_SIZE(expect); i++) {
 		f_data(&c, off, 10);
@@ -101,8 +109,67 @@ TEST(delack_timer_sends_ack_and_backs_off_to_200ms)
 		ASSERT_EQ(1, c.act.nseg);
 		EXPECT_SEG(&c, 0, "ACK", ISS + 1, IRS + 1 + off);
 		/* never more than 0.5 s (RFC 1122 4.2.3.2) */
-		ASSERT_LE(c.tcb.ack_ato, 500 * MS);
+		ASSERT_LE(c.tcb.ack_ato, 200 * MS);
 	}
+	/* 201 ms since the last segment: more than the RTO */
+	f_data(&c, off, 10);
+	off += 10;
+	EXPECT_SEG(&c, 0, "ACK", ISS + 1, IRS + 1 + off);
+	/* and the next few too (quick-ACK mode) */
+	f_data(&c, off, 10);
+	off += 10;
+	EXPECT_SEG(&c, 0, "ACK", ISS + 1, IRS + 1 + off);
+}
+
+/* Segments 1 ms apart bring a 200 ms ATO back down towards 40 ms. */
+TEST(delack_ato_shrinks_when_segments_come_close)
+{
+	struct tl_cfg cfg;
+	struct t_conn c;
+	u32 off = 0, ato = 200 * MS;
+	unsigned int i;
+
+	f_cfg(&cfg);
+	f_establish(_metadata, &c, &cfg);
+	f_past_quick(_metadata, &c, &off);
+	c.tcb.ack_ato = 200 * MS;
+	c.tcb.ack_lrcv = c.now;
+
+	for (i = 0; i < 6; i++) {
+		f_data(&c, off, 10);
+		off += 10;
+		ato = ato / 2 + 20 * MS;	/* gap 1 ms <= 40 ms / 2 */
+		ASSERT_EQ(ato, c.tcb.ack_ato);
+		/* 10-byte segments: no "every second full segment" ACK */
+		EXPECT_NOSEG(&c);
+	}
+	ASSERT_LT(ato, 45 * MS);
+}
+
+/*
+ * A duplicate of data we hold means our ACK was lost or late: besides
+ * the immediate ACK, the next segments are ACKed at once and the ATO
+ * starts over at 40 ms.
+ */
+TEST(delack_duplicate_acks_the_next_segments_at_once)
+{
+	struct tl_cfg cfg;
+	struct t_conn c;
+	u32 off = 0;
+
+	f_cfg(&cfg);
+	f_establish(_metadata, &c, &cfg);
+	f_past_quick(_metadata, &c, &off);
+	c.tcb.ack_ato = 200 * MS;
+
+	f_data(&c, off - T_MSS, T_MSS);		/* the last one again */
+	ASSERT_EQ(TL_DROP_SEQ, c.act.drop);
+	EXPECT_SEG(&c, 0, "ACK", ISS + 1, IRS + 1 + off);
+	ASSERT_EQ(40 * MS, c.tcb.ack_ato);
+	ASSERT_LE(2, c.tcb.ack_quick);
+	f_data(&c, off, 10);
+	off += 10;
+	EXPECT_SEG(&c, 0, "ACK", ISS + 1, IRS + 1 + off);
 }
 
 TEST(delack_piggybacks_on_reply_data_and_enters_pingpong)

@@ -468,6 +468,49 @@ TEST(rfc7323_4_rtt_from_timestamps_despite_retransmission)
 	ASSERT_LE(tl_rto_srtt(&c.tcb.rto), 302000);
 }
 
+/*
+ * Our ACK for [IRS+1, +100) was lost and the peer retransmits it.  The
+ * duplicate is not acceptable (RFC 9293 3.10.7.4), but it ends where our
+ * last ACK pointed: its TSval becomes TS.Recent (as Linux's receiver
+ * does), so the ACK it draws lets the peer time the retransmission
+ * correctly instead of measuring a whole RTO.  An older duplicate does
+ * not move TS.Recent.
+ */
+TEST(rfc7323_4_3_retransmitted_duplicate_refreshes_ts_recent)
+{
+	struct t_conn c;
+	struct tl_seg_in s;
+
+	t_establish(_metadata, &c, TL_TCB_TS, &tl_cc_reno);
+	s = t_seg("ACK", IRS + 1, D0, 60000, 100);
+	s.opts.present = TL_OPTF_TS;
+	s.opts.tsval = 1000;
+	tl_input(&c.tcb, &s, c.now, &c.act);
+	ASSERT_EQ(100, c.act.deliver_len);
+	EXPECT_SEG(&c, 0, "ACK", D0, IRS + 101);
+	ASSERT_EQ(1000, c.act.seg[0].opts.tsecr);
+
+	c.now += 200000;
+	s.opts.tsval = 1200;		/* the retransmission */
+	tl_input(&c.tcb, &s, c.now, &c.act);
+	ASSERT_EQ(TL_DROP_SEQ, c.act.drop);
+	EXPECT_SEG(&c, 0, "ACK", D0, IRS + 101);
+	ASSERT_EQ(1200, c.act.seg[0].opts.tsecr);
+
+	/* more data; then a duplicate of the first 100 bytes again */
+	s = t_seg("ACK", IRS + 101, D0, 60000, 100);
+	s.opts.present = TL_OPTF_TS;
+	s.opts.tsval = 1300;
+	tl_input(&c.tcb, &s, c.now, &c.act);
+	s = t_seg("ACK", IRS + 1, D0, 60000, 100);
+	s.opts.present = TL_OPTF_TS;
+	s.opts.tsval = 1400;
+	tl_input(&c.tcb, &s, c.now, &c.act);
+	ASSERT_EQ(TL_DROP_SEQ, c.act.drop);
+	EXPECT_SEG(&c, 0, "ACK", D0, IRS + 201);
+	ASSERT_EQ(1300, c.act.seg[0].opts.tsecr);
+}
+
 TEST(rfc7323_5_paws_drops_old_timestamps)
 {
 	struct t_conn c;
