@@ -196,8 +196,8 @@ TEST_F_TIMEOUT(fault, duplex_hash, 240)
 		       wire_stat(&self->w, ns, "PawsDrops"),
 		       wire_stat(&self->w, ns, "BadChecksum"));
 	}
-	EXPECT_EQ(0, cx.rc);
-	EXPECT_EQ(0, sx.rc);
+	EXPECT_EQ(0, cx.rc) TH_LOG("client stalled: %s", cx.stall);
+	EXPECT_EQ(0, sx.rc) TH_LOG("server stalled: %s", sx.stall);
 	EXPECT_EQ(bytes, cx.rcvd);
 	EXPECT_EQ(bytes, sx.rcvd);
 	EXPECT_EQ(cx.sent_hash, sx.rcvd_hash);

@@ -111,8 +111,8 @@ TEST_F_TIMEOUT(bulk, duplex_64mib_hash, 300)
 	       wire_stat(&self->w, sns, "BacklogDrops"),
 	       wire_stat(&self->w, sns, "OutErrors"),
 	       wire_stat(&self->w, sns, "SegmentsOut"));
-	EXPECT_EQ(0, cx.rc);
-	EXPECT_EQ(0, sx.rc);
+	EXPECT_EQ(0, cx.rc) TH_LOG("client stalled: %s", cx.stall);
+	EXPECT_EQ(0, sx.rc) TH_LOG("server stalled: %s", sx.stall);
 	EXPECT_EQ(WIRE_BULK, cx.sent);
 	EXPECT_EQ(WIRE_BULK, sx.sent);
 	EXPECT_EQ(WIRE_BULK, cx.rcvd);

@@ -364,7 +364,27 @@ struct wire_xfer {
 	uint64_t sent, rcvd;	/* bytes */
 	uint64_t sent_hash, rcvd_hash;
 	double secs;
+	char stall[192];	/* on a timeout: the socket's TCP_INFO */
 };
+
+/* Where a connection that stopped moving stands, from its TCP_INFO. */
+static inline void wire_stall_info(int fd, char *buf, size_t len)
+{
+	struct tcp_info ti;
+	socklen_t sl = sizeof(ti);
+
+	memset(&ti, 0, sizeof(ti));
+	if (getsockopt(fd, SOL_TCP, TCP_INFO, &ti, &sl)) {
+		snprintf(buf, len, "TCP_INFO: %s", strerror(errno));
+		return;
+	}
+	snprintf(buf, len,
+		 "state %u ca %u rto %u ms backoff %u retransmits %u unacked %u lost %u cwnd %u rtt %u/%u us last data in %u ms, ack in %u ms",
+		 ti.tcpi_state, ti.tcpi_ca_state, ti.tcpi_rto / 1000,
+		 ti.tcpi_backoff, ti.tcpi_retransmits, ti.tcpi_unacked,
+		 ti.tcpi_lost, ti.tcpi_snd_cwnd, ti.tcpi_rtt, ti.tcpi_rttvar,
+		 ti.tcpi_last_data_recv, ti.tcpi_last_ack_recv);
+}
 
 /*
  * Full duplex on connected socket @fd: send @total bytes of stream @seed
@@ -403,6 +423,7 @@ static inline void wire_duplex(int fd, uint64_t total, uint64_t seed,
 			continue;
 		if (r <= 0) {
 			x->rc = -ETIMEDOUT;
+			wire_stall_info(fd, x->stall, sizeof(x->stall));
 			break;
 		}
 		if (!wr_done && (pfd.revents & (POLLOUT | POLLERR | POLLHUP))) {
