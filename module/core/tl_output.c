@@ -86,6 +86,19 @@ static struct tl_seg_out *tl_emit(struct tl_tcb *tcb, u8 flags, u32 seq,
 		s->data_len = len;
 	}
 	tl_out_options(tcb, s, syn, now);
+	if (s->opts.present & TL_OPTF_SACK) {
+		/*
+		 * RFC 9293 3.7.1: options take room from the data.  SND.MSS
+		 * leaves room for timestamps only, so a full-sized segment
+		 * has none for SACK blocks (2 NOPs + 2 + 8 per block), and the
+		 * glue leaves out what does not fit.
+		 */
+		if (len + 2 + TL_OPT_SACK_BASE_LEN +
+		    TL_OPT_SACK_BLOCK_LEN * s->opts.nr_sack > tcb->snd_mss)
+			act->sack_trimmed = true;
+		else
+			act->sack_sent = true;
+	}
 	return s;
 }
 
@@ -204,8 +217,19 @@ void tl_transmit(struct tl_tcb *tcb, u64 now, struct tl_actions *act)
 	/*
 	 * An ACK is owed (and not yet piggybacked on data): send
 	 * <SEQ=SND.NXT><ACK=RCV.NXT><CTL=ACK>.  Only once RCV.NXT is known.
+	 *
+	 * Also when the ACK rode on full-sized data segments, which had no
+	 * room for our SACK blocks (tl_emit()): the ACK that reports data
+	 * held out of order must reach the peer with its blocks, or a peer
+	 * that is sending too (a bidirectional transfer) never learns what
+	 * we hold.  It then retransmits it, and times the late cumulative
+	 * ACK of a segment it sent long ago as a round trip of seconds: a
+	 * Linux sender under 10% loss each way grew its RTO so and stalled.
+	 * Linux shrinks the data instead (tcp_current_mss()); tcplab keeps
+	 * full segments, whose payload stays one send-queue skb (GSO), and
+	 * sends one extra ACK per pass while a hole remains.
 	 */
-	if (tcb->ack_pending &&
+	if ((tcb->ack_pending || (act->sack_trimmed && !act->sack_sent)) &&
 	    (tl_state_synchronized(tcb->state) ||
 	     tcb->state == TL_SYN_RECEIVED))
 		tl_emit(tcb, TL_TCP_ACK, tcb->snd_nxt, 0, now, act);

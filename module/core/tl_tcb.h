@@ -225,6 +225,8 @@ struct tl_timer_act {
 struct tl_actions {
 	u8 nseg;
 	bool more;	/* seg[] filled up: call tl_output() afterwards */
+	bool sack_trimmed;	/* a segment had no room for its SACK blocks */
+	bool sack_sent;		/* a segment carries all its SACK blocks */
 	struct tl_seg_out seg[TL_ACT_MAX_SEGS];
 
 	u8 nstate;	/* transitions in order (only the first 4 kept) */

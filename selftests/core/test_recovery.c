@@ -511,6 +511,58 @@ TEST(rfc7323_4_3_retransmitted_duplicate_refreshes_ts_recent)
 	ASSERT_EQ(1300, c.act.seg[0].opts.tsecr);
 }
 
+/*
+ * We hold data out of order and are sending too.  A full-sized data
+ * segment has no room for SACK blocks (RFC 9293 3.7.1), so the pass that
+ * sends only such segments ends with a pure ACK that carries them; a
+ * pass whose last segment is short enough carries them on it.
+ */
+TEST(rfc2018_sack_blocks_get_their_own_ack_beside_full_segments)
+{
+	struct t_conn c;
+	struct tl_seg_in s;
+	int i;
+
+	t_establish(_metadata, &c, TL_TCB_TS | TL_TCB_SACK, &tl_cc_reno);
+	/* [IRS+101, +100) arrives out of order: the dupACK reports it */
+	s = t_seg("ACK", IRS + 101, D0, 60000, 100);
+	s.opts.present = TL_OPTF_TS;
+	s.opts.tsval = 100;
+	tl_input(&c.tcb, &s, c.now, &c.act);
+	ASSERT_EQ(1, c.act.nseg);
+	ASSERT_EQ(1, c.act.seg[0].opts.nr_sack);
+
+	/* two full segments to send: then a pure ACK with the block */
+	tl_send(&c.tcb, 2 * 988, c.now, &c.act);
+	ASSERT_EQ(3, c.act.nseg);
+	for (i = 0; i < 2; i++) {
+		ASSERT_EQ(988, c.act.seg[i].data_len);
+		ASSERT_TRUE(c.act.seg[i].opts.present & TL_OPTF_SACK);
+	}
+	EXPECT_SEG(&c, 2, "ACK", D0 + 2 * 988, IRS + 1);
+	ASSERT_EQ(0, c.act.seg[2].data_len);
+	ASSERT_EQ(1, c.act.seg[2].opts.nr_sack);
+	ASSERT_EQ(IRS + 101, c.act.seg[2].opts.sack[0].start);
+	ASSERT_EQ(IRS + 201, c.act.seg[2].opts.sack[0].end);
+	ASSERT_TRUE(c.act.sack_trimmed);
+
+	/* a short segment has room (988 - 12 >= 500): no extra ACK */
+	c.now += 1000;
+	tl_send(&c.tcb, 500, c.now, &c.act);
+	ASSERT_EQ(1, c.act.nseg);
+	ASSERT_EQ(500, c.act.seg[0].data_len);
+	ASSERT_EQ(1, c.act.seg[0].opts.nr_sack);
+
+	/* the hole filled: no blocks, no extra ACKs */
+	s = t_seg("ACK", IRS + 1, D0, 60000, 100);
+	s.opts.present = TL_OPTF_TS;
+	s.opts.tsval = 101;
+	tl_input(&c.tcb, &s, c.now, &c.act);
+	tl_send(&c.tcb, 988, c.now, &c.act);
+	ASSERT_EQ(1, c.act.nseg);
+	ASSERT_FALSE(c.act.seg[0].opts.present & TL_OPTF_SACK);
+}
+
 TEST(rfc7323_5_paws_drops_old_timestamps)
 {
 	struct t_conn c;
