@@ -62,7 +62,8 @@ void tl_delack_init(struct tl_tcb *tcb)
  */
 static void tl_delack_quick_more(struct tl_tcb *tcb)
 {
-	u32 q = tcb->rcv_wnd / (2 * (u32)tcb->rcv_mss);
+	/* rcv_mss is 0 until tl_delack_init() (connection established). */
+	u32 q = tcb->rcv_mss ? tcb->rcv_wnd / (2 * (u32)tcb->rcv_mss) : 0;
 
 	q = min_t(u32, max_t(u32, q, 2), TL_QUICKACKS_MAX);
 	if (q > tcb->ack_quick)

@@ -71,6 +71,33 @@ static void t_goto_syn_received(struct __test_metadata *_metadata,
 	ASSERT_EQ(T_BUF, child->act.seg[0].th.wnd);
 }
 
+/*
+ * An old duplicate with data in SYN-RECEIVED, delayed ACKs on: it is
+ * acknowledged, and the delayed-ACK bookkeeping (which learns the peer's
+ * segment size only once ESTABLISHED) must cope.  Found by fuzz_segment:
+ * a division by zero.
+ */
+TEST(syn_received_old_data_duplicate_is_acked)
+{
+	struct t_conn lst, c;
+	struct tl_cfg cfg;
+
+	t_init(&lst);
+	ASSERT_EQ(0, tl_open_passive(&lst.tcb, T_LPORT, &lst.act));
+	t_in(&lst, "SYN", IRS, 0, 60000, 0);
+	ASSERT_TRUE(lst.act.child);
+	t_cfg(&cfg);
+	cfg.delack_min_us = 40000;
+	t_init_cfg(&c, &cfg);
+	ASSERT_EQ(0, tl_accept_syn(&c.tcb, &lst.act.child_req, ISS, c.now,
+				   &c.act));
+	ASSERT_EQ(0, c.tcb.rcv_mss);
+	t_in(&c, "ACK", IRS - 99, ISS + 1, 60000, 100);
+	EXPECT_STATE(&c, TL_SYN_RECEIVED);
+	ASSERT_EQ(TL_DROP_SEQ, c.act.drop);
+	EXPECT_SEG(&c, 0, "ACK", ISS + 1, IRS + 1);
+}
+
 TEST(rfc9293_3_3_2_state_names)
 {
 	static const char *const names[] = {
