@@ -43,6 +43,7 @@
 #include <unistd.h>
 
 #include "tcplab_test.h"
+#include "tcp_info_util.h"
 
 #define WIRE_IP		"/usr/sbin/ip"
 #define WIRE_TC		"/usr/sbin/tc"
@@ -370,20 +371,19 @@ struct wire_xfer {
 /* Where a connection that stopped moving stands, from its TCP_INFO. */
 static inline void wire_stall_info(int fd, char *buf, size_t len)
 {
-	struct tcp_info ti;
-	socklen_t sl = sizeof(ti);
+	struct tl_tcp_info ti;
 
-	memset(&ti, 0, sizeof(ti));
-	if (getsockopt(fd, SOL_TCP, TCP_INFO, &ti, &sl)) {
+	if (tl_get_info(fd, &ti)) {
 		snprintf(buf, len, "TCP_INFO: %s", strerror(errno));
 		return;
 	}
 	snprintf(buf, len,
 		 "state %u ca %u rto %u ms backoff %u retransmits %u unacked %u lost %u cwnd %u rtt %u/%u us last data in %u ms, ack in %u ms",
-		 ti.tcpi_state, ti.tcpi_ca_state, ti.tcpi_rto / 1000,
-		 ti.tcpi_backoff, ti.tcpi_retransmits, ti.tcpi_unacked,
-		 ti.tcpi_lost, ti.tcpi_snd_cwnd, ti.tcpi_rtt, ti.tcpi_rttvar,
-		 ti.tcpi_last_data_recv, ti.tcpi_last_ack_recv);
+		 ti.b.tcpi_state, ti.b.tcpi_ca_state, ti.b.tcpi_rto / 1000,
+		 ti.b.tcpi_backoff, ti.b.tcpi_retransmits, ti.b.tcpi_unacked,
+		 ti.b.tcpi_lost, ti.b.tcpi_snd_cwnd, ti.b.tcpi_rtt,
+		 ti.b.tcpi_rttvar, ti.b.tcpi_last_data_recv,
+		 ti.b.tcpi_last_ack_recv);
 }
 
 /*

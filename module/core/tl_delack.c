@@ -42,32 +42,34 @@
 /* Like Linux's TCP_MAX_QUICKACKS. */
 #define TL_QUICKACKS_MAX	16
 
+/*
+ * How many segments to ACK at once (Linux's tcp_incr_quickack()): as
+ * many as half of @bytes holds in full segments, 2 to TL_QUICKACKS_MAX.
+ */
+static u8 tl_delack_quick_count(const struct tl_tcb *tcb, u32 bytes)
+{
+	/* rcv_mss is 0 until tl_delack_init() (connection established). */
+	u32 q = tcb->rcv_mss ? bytes / (2 * (u32)tcb->rcv_mss) : 0;
+
+	return (u8)min_t(u32, max_t(u32, q, 2), TL_QUICKACKS_MAX);
+}
+
 void tl_delack_init(struct tl_tcb *tcb)
 {
-	u32 q;
-
 	/* The peer's segments are at most our MSS (less a timestamp). */
 	tcb->rcv_mss = tcb->cfg.mss;
 	if (tcb->opts & TL_TCB_TS)
 		tcb->rcv_mss -= min_t(u16, tcb->rcv_mss, TL_OPT_TS_SPACE);
 	tcb->rcv_mss = max_t(u16, tcb->rcv_mss, TL_MSS_MIN);
-	q = tcb->cfg.rcv_buf / (2 * (u32)tcb->rcv_mss);
-	tcb->ack_quick = (u8)min_t(u32, max_t(u32, q, 2), TL_QUICKACKS_MAX);
+	tcb->ack_quick = tl_delack_quick_count(tcb, tcb->cfg.rcv_buf);
 	tcb->ack_ato = tcb->cfg.delack_min_us;
 }
 
-/*
- * ACK the next few segments at once (Linux's tcp_incr_quickack()): as
- * many as half the window holds, 2 to TL_QUICKACKS_MAX.
- */
+/* ACK the next few segments at once: as many as half the window holds. */
 static void tl_delack_quick_more(struct tl_tcb *tcb)
 {
-	/* rcv_mss is 0 until tl_delack_init() (connection established). */
-	u32 q = tcb->rcv_mss ? tcb->rcv_wnd / (2 * (u32)tcb->rcv_mss) : 0;
-
-	q = min_t(u32, max_t(u32, q, 2), TL_QUICKACKS_MAX);
-	if (q > tcb->ack_quick)
-		tcb->ack_quick = (u8)q;
+	tcb->ack_quick = max_t(u8, tcb->ack_quick,
+			       tl_delack_quick_count(tcb, tcb->rcv_wnd));
 }
 
 /*

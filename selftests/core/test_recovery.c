@@ -56,6 +56,16 @@ static void t_establish(struct __test_metadata *_metadata, struct t_conn *c,
 	ASSERT_EQ(opts & TL_TCB_TS ? 988 : 1000, c->tcb.snd_mss);
 }
 
+/* The peer's data [@seq, +@len) with timestamp @tsval arrives. */
+static void t_data_ts(struct t_conn *c, u32 seq, u32 len, u32 tsval)
+{
+	struct tl_seg_in s = t_seg("ACK", seq, D0, 60000, len);
+
+	s.opts.present = TL_OPTF_TS;
+	s.opts.tsval = tsval;
+	tl_input(&c->tcb, &s, c->now, &c->act);
+}
+
 /* An ACK from the peer, with SACK blocks given as start/end pairs. */
 static struct tl_actions *t_ack(struct t_conn *c, u32 ack, int nblk, ...)
 {
@@ -479,33 +489,22 @@ TEST(rfc7323_4_rtt_from_timestamps_despite_retransmission)
 TEST(rfc7323_4_3_retransmitted_duplicate_refreshes_ts_recent)
 {
 	struct t_conn c;
-	struct tl_seg_in s;
 
 	t_establish(_metadata, &c, TL_TCB_TS, &tl_cc_reno);
-	s = t_seg("ACK", IRS + 1, D0, 60000, 100);
-	s.opts.present = TL_OPTF_TS;
-	s.opts.tsval = 1000;
-	tl_input(&c.tcb, &s, c.now, &c.act);
+	t_data_ts(&c, IRS + 1, 100, 1000);
 	ASSERT_EQ(100, c.act.deliver_len);
 	EXPECT_SEG(&c, 0, "ACK", D0, IRS + 101);
 	ASSERT_EQ(1000, c.act.seg[0].opts.tsecr);
 
 	c.now += 200000;
-	s.opts.tsval = 1200;		/* the retransmission */
-	tl_input(&c.tcb, &s, c.now, &c.act);
+	t_data_ts(&c, IRS + 1, 100, 1200);	/* the retransmission */
 	ASSERT_EQ(TL_DROP_SEQ, c.act.drop);
 	EXPECT_SEG(&c, 0, "ACK", D0, IRS + 101);
 	ASSERT_EQ(1200, c.act.seg[0].opts.tsecr);
 
 	/* more data; then a duplicate of the first 100 bytes again */
-	s = t_seg("ACK", IRS + 101, D0, 60000, 100);
-	s.opts.present = TL_OPTF_TS;
-	s.opts.tsval = 1300;
-	tl_input(&c.tcb, &s, c.now, &c.act);
-	s = t_seg("ACK", IRS + 1, D0, 60000, 100);
-	s.opts.present = TL_OPTF_TS;
-	s.opts.tsval = 1400;
-	tl_input(&c.tcb, &s, c.now, &c.act);
+	t_data_ts(&c, IRS + 101, 100, 1300);
+	t_data_ts(&c, IRS + 1, 100, 1400);
 	ASSERT_EQ(TL_DROP_SEQ, c.act.drop);
 	EXPECT_SEG(&c, 0, "ACK", D0, IRS + 201);
 	ASSERT_EQ(1300, c.act.seg[0].opts.tsecr);
@@ -520,15 +519,11 @@ TEST(rfc7323_4_3_retransmitted_duplicate_refreshes_ts_recent)
 TEST(rfc2018_sack_blocks_get_their_own_ack_beside_full_segments)
 {
 	struct t_conn c;
-	struct tl_seg_in s;
 	int i;
 
 	t_establish(_metadata, &c, TL_TCB_TS | TL_TCB_SACK, &tl_cc_reno);
 	/* [IRS+101, +100) arrives out of order: the dupACK reports it */
-	s = t_seg("ACK", IRS + 101, D0, 60000, 100);
-	s.opts.present = TL_OPTF_TS;
-	s.opts.tsval = 100;
-	tl_input(&c.tcb, &s, c.now, &c.act);
+	t_data_ts(&c, IRS + 101, 100, 100);
 	ASSERT_EQ(1, c.act.nseg);
 	ASSERT_EQ(1, c.act.seg[0].opts.nr_sack);
 
@@ -554,10 +549,7 @@ TEST(rfc2018_sack_blocks_get_their_own_ack_beside_full_segments)
 	ASSERT_EQ(1, c.act.seg[0].opts.nr_sack);
 
 	/* the hole filled: no blocks, no extra ACKs */
-	s = t_seg("ACK", IRS + 1, D0, 60000, 100);
-	s.opts.present = TL_OPTF_TS;
-	s.opts.tsval = 101;
-	tl_input(&c.tcb, &s, c.now, &c.act);
+	t_data_ts(&c, IRS + 1, 100, 101);
 	tl_send(&c.tcb, 988, c.now, &c.act);
 	ASSERT_EQ(1, c.act.nseg);
 	ASSERT_FALSE(c.act.seg[0].opts.present & TL_OPTF_SACK);
