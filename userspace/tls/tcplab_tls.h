@@ -39,6 +39,7 @@ enum tcplab_tls_result {
 	TCPLAB_TLS_OK		= 0,
 	TCPLAB_TLS_E_SYSTEM	= 1,	/* I/O error, out of memory, ... */
 	TCPLAB_TLS_E_USAGE	= 2,	/* bad option or file */
+	TCPLAB_TLS_E_AGAIN	= 3,	/* MSG_DONTWAIT and no room: retry */
 	TCPLAB_TLS_E_HANDSHAKE	= 10,	/* protocol failure (no common cipher...) */
 	TCPLAB_TLS_E_UNTRUSTED	= 11,	/* chain does not reach a trusted root */
 	TCPLAB_TLS_E_EXPIRED	= 12,	/* a certificate's notAfter has passed */
@@ -102,23 +103,39 @@ const char *tcplab_tls_strerror(int result);
 /*
  * Receive application data.  Control records are handled here:
  * NewSessionTicket is dropped, KeyUpdate installs the next receive key
- * (and answers a requested update), close_notify reads as end of file.
+ * (and answers a requested update: at once if the send buffer has room,
+ * never waiting for it, else before the next tcplab_tls_send() or
+ * tcplab_tls_close()), close_notify reads as end of file.
  * Returns bytes, 0 at the end, or -1 with errno set.
  */
 ssize_t tcplab_tls_recv(struct tcplab_tls *t, void *buf, size_t len,
 			int flags);
-/* Send application data: a plain send() would do the same. */
+/*
+ * Send application data, as send() does, but first the KeyUpdate the
+ * peer asked for if tcplab_tls_recv() could not send it at once (its
+ * send buffer was full): RFC 8446 4.6.3 wants it before our next data.
+ * With MSG_DONTWAIT, -1/EAGAIN can then mean that this KeyUpdate is
+ * still waiting for room.
+ */
 ssize_t tcplab_tls_send(struct tcplab_tls *t, const void *buf, size_t len,
 			int flags);
 
 /*
  * TLS 1.3 KeyUpdate (RFC 8446 4.6.3): send the message, then switch the
  * kernel to the next transmit key.  @request asks the peer to update its
- * keys too.  0, or an enum tcplab_tls_result.
+ * keys too.  @flags 0 waits for room in the send buffer like a blocking
+ * send(); MSG_DONTWAIT returns TCPLAB_TLS_E_AGAIN instead, nothing sent
+ * and the keys unchanged: try again when poll() reports POLLOUT.  A
+ * program that also reads should use MSG_DONTWAIT, or a peer that is
+ * itself blocked sending to us can leave both waiting for ever.
+ * 0, or an enum tcplab_tls_result.
  */
-int tcplab_tls_rekey(struct tcplab_tls *t, bool request);
+int tcplab_tls_rekey(struct tcplab_tls *t, bool request, int flags);
 
-/* Send close_notify (the write side ends); the fd stays open. */
+/*
+ * Send close_notify (the write side ends), after an owed KeyUpdate; waits
+ * for room like a blocking send().  The fd stays open.
+ */
 int tcplab_tls_close(struct tcplab_tls *t);
 void tcplab_tls_free(struct tcplab_tls *t);
 

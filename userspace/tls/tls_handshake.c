@@ -31,6 +31,7 @@ const char *tcplab_tls_strerror(int result)
 	case TCPLAB_TLS_OK:			return "ok";
 	case TCPLAB_TLS_E_SYSTEM:		return "system error";
 	case TCPLAB_TLS_E_USAGE:		return "bad usage";
+	case TCPLAB_TLS_E_AGAIN:		return "would block";
 	case TCPLAB_TLS_E_HANDSHAKE:		return "handshake failed";
 	case TCPLAB_TLS_E_UNTRUSTED:		return "untrusted issuer";
 	case TCPLAB_TLS_E_EXPIRED:		return "certificate expired";

@@ -47,6 +47,8 @@ struct tcplab_tls {
 	size_t secret_len;
 	bool have_secrets;
 	unsigned int rekeys_tx, rekeys_rx;
+	bool update_owed;		/* the peer asked; ours is not out yet */
+	int can_rekey;			/* probe's answer; 0 not asked yet */
 
 	/* Certificate check result (tls_verify.c). */
 	int verify_result;

@@ -98,8 +98,13 @@ int tls_next_key(struct tcplab_tls *t, uint8_t *secret, uint8_t *key,
 	return 0;
 }
 
-/* One record of content type @type, sent through the kernel. */
-static int send_control(int fd, uint8_t type, const void *data, size_t len)
+/*
+ * One record of content type @type, sent through the kernel.  @flags
+ * MSG_DONTWAIT: fail with EAGAIN rather than wait for room in the send
+ * buffer (a record this small goes whole or not at all).
+ */
+static int send_control(int fd, uint8_t type, const void *data, size_t len,
+			int flags)
 {
 	char cbuf[CMSG_SPACE(sizeof(type))];
 	struct iovec iov = { (void *)data, len };
@@ -116,7 +121,8 @@ static int send_control(int fd, uint8_t type, const void *data, size_t len)
 	c->cmsg_type = TLS_SET_RECORD_TYPE;
 	c->cmsg_len = CMSG_LEN(sizeof(type));
 	memcpy(CMSG_DATA(c), &type, sizeof(type));
-	return sendmsg(fd, &msg, MSG_NOSIGNAL) == (ssize_t)len ? 0 : -1;
+	return sendmsg(fd, &msg, MSG_NOSIGNAL | (flags & MSG_DONTWAIT)) ==
+		(ssize_t)len ? 0 : -1;
 }
 
 static int step_key(struct tcplab_tls *t, bool rx)
@@ -140,7 +146,7 @@ static int step_key(struct tcplab_tls *t, bool rx)
 	return 0;
 }
 
-int tcplab_tls_rekey(struct tcplab_tls *t, bool request)
+int tcplab_tls_rekey(struct tcplab_tls *t, bool request, int flags)
 {
 	/* Handshake header (type, 24-bit length) + KeyUpdateRequest. */
 	uint8_t msg[5] = { TLS_HS_KEY_UPDATE, 0, 0, 1, request };
@@ -150,18 +156,52 @@ int tcplab_tls_rekey(struct tcplab_tls *t, bool request)
 	if (t->version != TLS_1_3_VERSION || !t->have_secrets)
 		return tls_fail(TCPLAB_TLS_E_USAGE,
 				"KeyUpdate exists only in TLS 1.3");
-	/* Once the message is out there is no way back: ask first. */
-	getsockopt(t->fd, SOL_SOCKET, SO_DOMAIN, &domain, &dl);
-	if (tcplab_tls_kernel_can_rekey(domain) != 1)
+	/* Once the message is out there is no way back: ask first (once). */
+	if (!t->can_rekey) {
+		getsockopt(t->fd, SOL_SOCKET, SO_DOMAIN, &domain, &dl);
+		t->can_rekey = tcplab_tls_kernel_can_rekey(domain) == 1 ? 1 : -1;
+	}
+	if (t->can_rekey != 1)
 		return tls_fail(TCPLAB_TLS_E_NO_REKEY,
 				"this kernel's TLS cannot change keys on a live socket (Linux kTLS learnt it in 6.14)");
-	if (send_control(t->fd, TLS_CT_HANDSHAKE, msg, sizeof(msg)))
+	if (send_control(t->fd, TLS_CT_HANDSHAKE, msg, sizeof(msg), flags)) {
+		if (errno == EAGAIN)
+			return tls_fail(TCPLAB_TLS_E_AGAIN,
+					"no room in the send buffer for the KeyUpdate now; try again when poll() reports POLLOUT");
 		return tls_fail(TCPLAB_TLS_E_SYSTEM, "sending KeyUpdate: %s",
 				strerror(errno));
+	}
+	/* Any KeyUpdate of ours answers one the peer asked for. */
+	t->update_owed = false;
 	if (step_key(t, false))
 		return tls_fail(TCPLAB_TLS_E_NO_REKEY,
 				"installing the next transmit key: %s",
 				strerror(errno));
+	return 0;
+}
+
+/*
+ * Send the KeyUpdate the peer asked for, if one is still owed.  RFC 8446
+ * 4.6.3 wants it before our next application data, not at once: when the
+ * send buffer is full it waits for the next send (or close), so that a
+ * reader never blocks on a full send buffer while the peer, blocked on
+ * its own, waits for us to read.  0, or -1 with errno set.
+ */
+static int send_owed_update(struct tcplab_tls *t, int flags)
+{
+	int r;
+
+	if (!t->update_owed)
+		return 0;
+	r = tcplab_tls_rekey(t, false, flags);
+	if (r == TCPLAB_TLS_E_AGAIN) {
+		errno = EAGAIN;
+		return -1;
+	}
+	if (r) {
+		errno = EKEYREJECTED;
+		return -1;
+	}
 	return 0;
 }
 
@@ -186,9 +226,11 @@ static int handle_handshake(struct tcplab_tls *t, const uint8_t *p, size_t n)
 			if (step_key(t, true))
 				return -1;
 			/* The peer asked us to update ours too. */
-			if (p[4] == 1 && tcplab_tls_rekey(t, false)) {
-				errno = EKEYREJECTED;
-				return -1;
+			if (p[4] == 1) {
+				t->update_owed = true;
+				if (send_owed_update(t, MSG_DONTWAIT) &&
+				    errno != EAGAIN)
+					return -1;
 			}
 			break;
 		default:
@@ -271,6 +313,8 @@ ssize_t tcplab_tls_recv(struct tcplab_tls *t, void *buf, size_t len,
 ssize_t tcplab_tls_send(struct tcplab_tls *t, const void *buf, size_t len,
 			int flags)
 {
+	if (send_owed_update(t, flags))
+		return -1;
 	return send(t->fd, buf, len, flags);
 }
 
@@ -278,5 +322,7 @@ int tcplab_tls_close(struct tcplab_tls *t)
 {
 	uint8_t alert[2] = { GNUTLS_AL_WARNING, GNUTLS_A_CLOSE_NOTIFY };
 
-	return send_control(t->fd, TLS_CT_ALERT, alert, sizeof(alert));
+	if (send_owed_update(t, 0))
+		return -1;
+	return send_control(t->fd, TLS_CT_ALERT, alert, sizeof(alert), 0);
 }

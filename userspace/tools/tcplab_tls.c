@@ -172,13 +172,15 @@ static void await_peer_fin(int fd)
 
 /*
  * Copy stdin to the connection and the connection to stdout, never
- * blocking on a send: a peer that echoes waits for us to read.
+ * blocking on a send: a peer that echoes, or that is itself blocked
+ * sending to us, waits for us to read.  So even the KeyUpdate and the
+ * close_notify wait for POLLOUT here.
  */
 static int bridge(struct tcplab_tls *t, int fd)
 {
 	static char buf[65536];
 	struct outq q = { 0 };
-	bool in_open = true;
+	bool in_open = true, closing = false;
 	long long sent = 0;
 	int rc = 1;
 
@@ -186,11 +188,15 @@ static int bridge(struct tcplab_tls *t, int fd)
 		struct pollfd p[2] = { { .fd = fd, .events = POLLIN },
 				       { .fd = 0, .events = POLLIN } };
 		bool pending = q.off < q.len;
+		bool rekey = !pending && opt.rekey_after >= 0 &&
+			     sent >= opt.rekey_after;
+		bool want_out = pending || rekey || closing;
+		bool want_in = in_open && !want_out;
 		ssize_t n;
 
-		if (pending)
+		if (want_out)
 			p[0].events |= POLLOUT;
-		if (poll(p, in_open && !pending ? 2 : 1, -1) < 0) {
+		if (poll(p, want_in ? 2 : 1, -1) < 0) {
 			if (errno == EINTR)
 				continue;
 			goto out;
@@ -211,17 +217,19 @@ static int bridge(struct tcplab_tls *t, int fd)
 				goto out;
 			fflush(stdout);
 		}
-		if (pending && (p[0].revents & POLLOUT)) {
+		if (!(p[0].revents & POLLOUT)) {
+			/* nothing to send now */
+		} else if (pending) {
 			size_t before = q.off;
 
 			if (outq_flush(t, &q))
 				goto out;
 			sent += q.off - before;
-		}
-		if (opt.rekey_after >= 0 && sent >= opt.rekey_after &&
-		    q.off == q.len) {
-			int r = tcplab_tls_rekey(t, true);
+		} else if (rekey) {
+			int r = tcplab_tls_rekey(t, true, MSG_DONTWAIT);
 
+			if (r == TCPLAB_TLS_E_AGAIN)
+				continue;
 			opt.rekey_after = -1;
 			if (r) {
 				rc = refused(r);
@@ -229,16 +237,19 @@ static int bridge(struct tcplab_tls *t, int fd)
 			}
 			if (opt.verbose)
 				say(NULL, "KeyUpdate sent; the kernel now encrypts with the next key");
+		} else if (closing) {
+			/* End of our data: close_notify, then FIN. */
+			closing = false;
+			tcplab_tls_close(t);
+			shutdown(fd, SHUT_WR);
 		}
-		if (in_open && !pending && p[1].revents) {
+		if (want_in && p[1].revents) {
 			n = read(0, buf, sizeof(buf));
 			if (n < 0 && errno == EINTR)
 				continue;
 			if (n <= 0) {
-				/* End of our data: close_notify, then FIN. */
 				in_open = false;
-				tcplab_tls_close(t);
-				shutdown(fd, SHUT_WR);
+				closing = true;
 				continue;
 			}
 			if (outq_add(&q, buf, n) || outq_flush(t, &q))
