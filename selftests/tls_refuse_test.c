@@ -19,65 +19,8 @@
  * TCP + Linux kTLS, the oracle) or tls_refuse_test_tcplab; environment
  * TLS_TEST_FAMILY=inet|tcplab overrides.
  */
-#include <linux/tls.h>
-
 #include "kselftest_harness.h"
-#include "wire_util.h"
-#include "tcplab_tls.h"
-
-#ifndef SOL_TLS
-#define SOL_TLS		282
-#endif
-#ifndef TCP_ULP
-#define TCP_ULP		31
-#endif
-
-#define PKI	"/tmp/tls_refuse_pki"
-#define OPENSSL	"openssl"
-
-static bool family_is_lab(void)
-{
-	const char *e = getenv("TLS_TEST_FAMILY");
-	const char *n = program_invocation_short_name;
-	size_t l = strlen(n);
-
-	if (e)
-		return !strcmp(e, "tcplab");
-	return l > 7 && !strcmp(n + l - 7, "_tcplab");
-}
-
-/* Set up what every test needs; 0, or 1 with *why for SKIP. */
-static int tls_setup(struct wire *w, int *family, const char **why)
-{
-	int r;
-
-	w->root = w->a = w->b = -1;
-	w->up = false;
-	*family = AF_INET;
-	if (family_is_lab()) {
-		*family = tcplab_family();
-		if (*family < 0) {
-			*why = "tcplab module not loaded";
-			return 1;
-		}
-	}
-	wire_sh(WIRE_MODPROBE " -q tls");
-	if (tcplab_tls_kernel_can_rekey(*family) < 0) {
-		*why = family_is_lab() ?
-			"no kernel TLS on tcplab sockets (record layer not merged?)" :
-			"no kernel TLS (tls.ko)";
-		return 1;
-	}
-	if (access(PKI "/done", F_OK)) {
-		if (wire_sh("tcplab-tls-pki " PKI " >/dev/null") ||
-		    wire_sh("touch " PKI "/done")) {
-			*why = "cannot make the test PKI (certtool?)";
-			return -1;
-		}
-	}
-	r = wire_up(w, why);
-	return r;
-}
+#include "tls_lib_util.h"
 
 /* Start @argv in namespace @nsfd, stdin from /dev/null, output to @log. */
 static pid_t spawn(const struct wire *w, int nsfd, const char *log,
@@ -108,47 +51,8 @@ static void reap(pid_t pid)
 	}
 }
 
-/* Connect from namespace A, retrying while the server starts (10 s). */
-static int connect_retry(const struct wire *w, int family, int port)
-{
-	struct sockaddr_in sin = wire_sin(WIRE_ADDR_B, port);
-	int i, fd;
 
-	for (i = 0; i < 100; i++) {
-		fd = wire_socket(w, w->a, family, SOCK_STREAM, 0);
-		if (fd < 0)
-			return -1;
-		if (!connect(fd, (struct sockaddr *)&sin, sizeof(sin)))
-			return fd;
-		close(fd);
-		usleep(100 * 1000);
-	}
-	return -1;
-}
 
-/* A listener in namespace A on 192.0.2.1:@port. */
-static int listen_a(const struct wire *w, int family, int port)
-{
-	struct sockaddr_in sin = wire_sin(WIRE_ADDR_A, port);
-	int fd = wire_socket(w, w->a, family, SOCK_STREAM, 0);
-
-	if (fd < 0)
-		return -1;
-	if (bind(fd, (struct sockaddr *)&sin, sizeof(sin)) || listen(fd, 4)) {
-		close(fd);
-		return -1;
-	}
-	return fd;
-}
-
-static int accept_timeout(int lfd, int secs)
-{
-	struct pollfd p = { .fd = lfd, .events = POLLIN };
-
-	if (poll(&p, 1, secs * 1000) != 1)
-		return -1;
-	return accept(lfd, NULL, NULL);
-}
 
 /*
  * No TLS on @fd: both directions have no crypto state and no ULP is
@@ -421,7 +325,7 @@ TEST_F_TIMEOUT(server_refuse, refused_and_no_keys, 60)
 	snprintf(scert, sizeof(scert), PKI "/%s.pem", variant->server_cert);
 	snprintf(skey, sizeof(skey), PKI "/%.*s.key",
 		 (int)(strlen(variant->server_cert) - 6), variant->server_cert);
-	lfd = listen_a(&self->w, self->family, 4434);
+	lfd = listen_on(&self->w, self->w.a, self->family, WIRE_ADDR_A, 4434);
 	ASSERT_LE(0, lfd);
 
 	snprintf(connect_to, sizeof(connect_to), WIRE_ADDR_A ":%d", 4434);
@@ -548,7 +452,7 @@ TEST_F_TIMEOUT(accept, server_mutual_keys_installed, 60)
 	struct tcplab_tls *t;
 	int lfd, fd, rc;
 
-	lfd = listen_a(&self->w, self->family, 4436);
+	lfd = listen_on(&self->w, self->w.a, self->family, WIRE_ADDR_A, 4436);
 	ASSERT_LE(0, lfd);
 	self->peer = spawn(&self->w, self->w.b, "/tmp/tls_refuse_peer.log",
 			   argv);
