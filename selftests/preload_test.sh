@@ -225,6 +225,9 @@ while [ "$(sed -n 's/^SocketsAllNamespaces: //p' /proc/net/tcplab_stats)" != 0 ]
 	i=$((i + 1))
 done
 if ! /sbin/rmmod tcplab; then
+	# Whose sockets hold it (every namespace), to find the test at fault.
+	echo "# tcplab sockets after $((i / 5)) s:"
+	sed 's/^/#   /' /sys/kernel/debug/tcplab/sockets 2>/dev/null
 	result skip fallback_to_linux_tcp "cannot unload tcplab"
 	result skip strict_fails_without_module "cannot unload tcplab"
 	finish
