@@ -92,19 +92,29 @@ static void drain(struct tcplab_tls *t, struct dir *d)
 	}
 }
 
+static void wait_fd(int fd, short events)
+{
+	struct pollfd p = { .fd = fd, .events = events };
+
+	poll(&p, 1, 100);
+}
+
+/* Read (from @fd's end) until all that was sent is in, or @deadline. */
+static void drain_all(struct tcplab_tls *t, int fd, struct dir *d,
+		      double deadline)
+{
+	while (d->rcvd < d->sent && wire_now() < deadline) {
+		drain(t, d);
+		wait_fd(fd, POLLIN);
+	}
+}
+
 static unsigned int rekeys(struct tcplab_tls *t, bool rx)
 {
 	struct tcplab_tls_info in;
 
 	tcplab_tls_get_info(t, &in);
 	return rx ? in.rekeys_rx : in.rekeys_tx;
-}
-
-static void wait_fd(int fd, short events)
-{
-	struct pollfd p = { .fd = fd, .events = events };
-
-	poll(&p, 1, 100);
 }
 
 struct server_hs {
@@ -231,11 +241,7 @@ TEST_F_TIMEOUT(keyupdate, never_blocks_a_reader, 120)
 	 */
 	fill(self->c, &up);
 	fill_stuck(self->s, &down);
-	deadline = wire_now() + 20;
-	while (up.rcvd < up.sent && wire_now() < deadline) {
-		drain(self->s, &up);
-		wait_fd(self->sfd, POLLIN);
-	}
+	drain_all(self->s, self->sfd, &up, wire_now() + 20);
 	ASSERT_EQ(up.sent, up.rcvd);
 	ASSERT_FALSE(up.bad) TH_LOG("the server read bytes that were not sent");
 	EXPECT_EQ(1, rekeys(self->s, true));
@@ -254,10 +260,7 @@ TEST_F_TIMEOUT(keyupdate, never_blocks_a_reader, 120)
 		wait_fd(self->cfd, POLLIN);
 	}
 	EXPECT_EQ(1, rekeys(self->s, false));
-	while (down.rcvd < down.sent && wire_now() < deadline) {
-		drain(self->c, &down);
-		wait_fd(self->cfd, POLLIN);
-	}
+	drain_all(self->c, self->cfd, &down, wire_now() + 20);
 	ASSERT_EQ(down.sent, down.rcvd);
 	ASSERT_FALSE(down.bad) TH_LOG("the client read bytes that were not sent");
 	EXPECT_EQ(1, rekeys(self->c, true));

@@ -16,13 +16,6 @@
 #include "wire_util.h"
 #include "tcplab_tls.h"
 
-#ifndef SOL_TLS
-#define SOL_TLS		282
-#endif
-#ifndef TCP_ULP
-#define TCP_ULP		31
-#endif
-
 /* Made by tcplab-tls-pki once per boot, shared by the tests. */
 #define PKI	"/tmp/tls_lib_pki"
 #define OPENSSL	"openssl"
