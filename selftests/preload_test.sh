@@ -219,13 +219,18 @@ fi
 # TCPLAB_PRELOAD_STRICT=1, no connection at all.
 kill $httpd
 wait $httpd 2>/dev/null
+# Sockets of earlier tests may still be closing (in full runs on 6.12,
+# for up to 20 s and more): list them, then wait up to 90 s.
+if [ "$(sed -n 's/^SocketsAllNamespaces: //p' /proc/net/tcplab_stats)" != 0 ]; then
+	echo "# tcplab sockets left before unloading, every namespace:"
+	sed 's/^/#   /' /sys/kernel/debug/tcplab/sockets 2>/dev/null
+fi
 i=0
-while [ "$(sed -n 's/^SocketsAllNamespaces: //p' /proc/net/tcplab_stats)" != 0 ] && [ $i -lt 100 ]; do
+while [ "$(sed -n 's/^SocketsAllNamespaces: //p' /proc/net/tcplab_stats)" != 0 ] && [ $i -lt 450 ]; do
 	sleep 0.2
 	i=$((i + 1))
 done
 if ! /sbin/rmmod tcplab; then
-	# Whose sockets hold it (every namespace), to find the test at fault.
 	echo "# tcplab sockets after $((i / 5)) s:"
 	sed 's/^/#   /' /sys/kernel/debug/tcplab/sockets 2>/dev/null
 	result skip fallback_to_linux_tcp "cannot unload tcplab"
