@@ -221,18 +221,19 @@ kill $httpd
 wait $httpd 2>/dev/null
 # Sockets of earlier tests may still be closing (in full runs on 6.12,
 # for up to 20 s and more): list them, then wait up to 90 s.
-if [ "$(sed -n 's/^SocketsAllNamespaces: //p' /proc/net/tcplab_stats)" != 0 ]; then
-	echo "# tcplab sockets left before unloading, every namespace:"
+list_sockets() {	# list_sockets TITLE: every namespace's, as TAP comments
+	echo "# $1"
 	sed 's/^/#   /' /sys/kernel/debug/tcplab/sockets 2>/dev/null
-fi
+}
+[ "$(counter SocketsAllNamespaces)" != 0 ] &&
+	list_sockets "tcplab sockets left before unloading, every namespace:"
 i=0
-while [ "$(sed -n 's/^SocketsAllNamespaces: //p' /proc/net/tcplab_stats)" != 0 ] && [ $i -lt 450 ]; do
+while [ "$(counter SocketsAllNamespaces)" != 0 ] && [ $i -lt 450 ]; do
 	sleep 0.2
 	i=$((i + 1))
 done
 if ! /sbin/rmmod tcplab; then
-	echo "# tcplab sockets after $((i / 5)) s:"
-	sed 's/^/#   /' /sys/kernel/debug/tcplab/sockets 2>/dev/null
+	list_sockets "tcplab sockets after $((i / 5)) s:"
 	result skip fallback_to_linux_tcp "cannot unload tcplab"
 	result skip strict_fails_without_module "cannot unload tcplab"
 	finish

@@ -152,6 +152,7 @@ FIXTURE_SETUP(keyupdate)
 		.ca_file = PKI "/ca.pem",
 		.server_name = WIRE_ADDR_B,
 	};
+	struct sockaddr_in sin = wire_sin(WIRE_ADDR_B, PORT);
 	struct server_hs hs = { .fd = -1 };
 	const char *why = NULL;
 	int r, lfd, sz = BUF;
@@ -177,12 +178,7 @@ FIXTURE_SETUP(keyupdate)
 				sizeof(sz)));
 	ASSERT_EQ(0, setsockopt(self->cfd, SOL_SOCKET, SO_RCVBUF, &sz,
 				sizeof(sz)));
-	{
-		struct sockaddr_in sin = wire_sin(WIRE_ADDR_B, PORT);
-
-		ASSERT_EQ(0, connect(self->cfd, (struct sockaddr *)&sin,
-				     sizeof(sin)));
-	}
+	ASSERT_EQ(0, connect(self->cfd, (struct sockaddr *)&sin, sizeof(sin)));
 	self->sfd = accept_timeout(lfd, 10);
 	close(lfd);
 	ASSERT_LE(0, self->sfd);
