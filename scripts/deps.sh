@@ -9,7 +9,7 @@ set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
 PKGS=(
-	build-essential bc flex bison libelf-dev kmod xz-utils cpio
+	build-essential bc flex bison libelf-dev libssl-dev kmod xz-utils cpio
 	busybox-static iproute2 qemu-system-x86 netcat-openbsd curl
 	clang libclang-rt-14-dev
 	libgnutls28-dev gnutls-bin openssl ca-certificates
