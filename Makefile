@@ -4,6 +4,10 @@
 #
 #   make            build the module (every installed kernel), userspace, tests
 #   make check      all tests: host unit tests + each kernel in a QEMU VM
+#   make check-full the same plus the full tier (longer fuzzing, whole
+#                   matrices on every kernel): run before resolving work
+#   make check-debug every selftest on a debug 6.12 (KASAN, lockdep,
+#                   kmemleak, UBSAN...), built once from Debian's source
 #   make demo       the main job (see README.md)
 #   make bench      tcplab vs Linux TCP side by side in the VM
 #   make vm         an interactive shell in the test VM, module loaded
@@ -45,6 +49,14 @@ $(BUILD)/guest-exit: scripts/guest/exit.c
 check: all
 	@scripts/check.sh
 
+check-full: all
+	@TIER=full scripts/check.sh
+
+check-debug: userspace selftests guest-tools
+	@scripts/debug-kernel.sh > /dev/null
+	@KERNELS="debug 6.12" scripts/build-modules.sh
+	@TIER=debug scripts/check.sh
+
 vm: all
 	@scripts/vm.sh shell "$$(. scripts/lib.sh; kernels_selected "$(KERNELS)" | head -n 1 | cut -d' ' -f2)"
 
@@ -61,4 +73,5 @@ clean:
 	rm -rf $(BUILD)
 	$(MAKE) -s -C selftests/core clean 2>/dev/null || true
 
-.PHONY: all deps modules userspace selftests guest-tools check vm demo bench lint clean
+.PHONY: all deps modules userspace selftests guest-tools check check-full check-debug vm demo \
+	bench lint clean

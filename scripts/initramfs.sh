@@ -19,10 +19,15 @@ vmdir=$BUILD/vm/$ver
 base_root=$vmdir/base-root
 base_cpio=$vmdir/base.cpio
 proj_root=$vmdir/project-root
+# The kernel's modules: the host's /lib/modules, or the debug kernel's.
+kmroot=$(kmodroot_for "$ver")
+mdir=$kmroot/lib/modules/$ver
 
 # Kernel modules (by name; their dependencies come along) besides the whole
 # crypto directories, which the crypto API loads by alias at run time.
-KMODS="veth sch_netem tls af_key"
+# Each is required: an image without one would fail whole test programs
+# one by one, so it is not built.
+KMODS="veth sch_netem tls"
 KMOD_DIRS="kernel/crypto kernel/arch/x86/crypto kernel/lib/crypto"
 # Host programs copied into the guest with their shared libraries.
 # nc.openbsd and curl: dynamically linked, for the LD_PRELOAD shim tests
@@ -47,7 +52,7 @@ copy_with_libs() {
 
 copy_module() {
 	local root=$1 src=$2 rel dst
-	rel=${src#/lib/modules/$ver/}
+	rel=${src#"$mdir"/}
 	dst=$root/lib/modules/$ver/${rel%.xz}
 	[ -e "$dst" ] && return 0
 	mkdir -p "$(dirname "$dst")"
@@ -87,9 +92,8 @@ build_base() {
 		ln -sf /bin/kmod "$root/sbin/$a"
 	done
 
-	local mdir=/lib/modules/$ver
 	for f in modules.order modules.builtin modules.builtin.modinfo; do
-		[ -e "$mdir/$f" ] && cp "$mdir/$f" "$root$mdir/"
+		[ -e "$mdir/$f" ] && cp "$mdir/$f" "$root/lib/modules/$ver/"
 	done
 	for d in $KMOD_DIRS; do
 		[ -d "$mdir/$d" ] || continue
@@ -98,11 +102,10 @@ build_base() {
 		done
 	done
 	for m in $KMODS; do
-		if ! /sbin/modprobe -S "$ver" --show-depends "$m" > "$vmdir/deps.$m" 2>/dev/null; then
-			echo "initramfs: note: module $m not available for $ver" >&2
-			continue
+		if ! /sbin/modprobe ${kmroot:+-d "$kmroot"} -S "$ver" --show-depends "$m" > "$vmdir/deps.$m" 2>/dev/null; then
+			die "initramfs: module $m not available for $ver"
 		fi
-		grep -oE '/lib/modules/[^ ]+\.ko[^ ]*' "$vmdir/deps.$m" | while read -r f; do
+		grep -oE '/[^ ]+\.ko[^ ]*' "$vmdir/deps.$m" | while read -r f; do
 			copy_module "$root" "$f"
 		done
 	done
@@ -117,7 +120,7 @@ build_base() {
 
 mkdir -p "$vmdir"
 # The base depends only on the host's packages and this script.
-stamp="$(sha1sum "$0" | cut -c1-12) $(stat -c %Y /lib/modules/"$ver"/modules.dep) $(stat -c %Y /bin/busybox)"
+stamp="$(sha1sum "$0" | cut -c1-12) $(stat -c %Y "$mdir/modules.dep") $(stat -c %Y /bin/busybox)"
 if [ ! -f "$base_cpio" ] || [ "$(cat "$vmdir/base.stamp" 2>/dev/null)" != "$stamp" ]; then
 	echo "  INITRD  base for $ver"
 	build_base

@@ -23,11 +23,36 @@ kernels_installed() {
 	done | sort -t. -k1,1nr -k2,2nr
 }
 
+# The debug kernel (scripts/debug-kernel.sh): built under build/, never
+# installed; its release ends in -tcplab-debug.  Empty when not built.
+debug_kernel_dir() {
+	local d=$BUILD/debug-kernel/current
+	[ -f "$d/release" ] && readlink -f "$d"
+}
+
+debug_kernel_release() {
+	local d
+	d=$(debug_kernel_dir) && [ -n "$d" ] && cat "$d/release"
+}
+
+is_debug_kernel() {
+	case "$1" in *-tcplab-debug) return 0 ;; esac
+	return 1
+}
+
 # kernels_selected [LIST]: like kernels_installed, filtered by a space or
-# comma separated list of series (or full versions); empty = all.
+# comma separated list of series (or full versions); empty = all
+# installed ones.  The word "debug" selects the debug kernel (series
+# "debug"), which must have been built.
 kernels_selected() {
 	local want=${1:-} series ver w
 	want=${want//,/ }
+	for w in $want; do
+		[ "$w" = debug ] || continue
+		ver=$(debug_kernel_release) ||
+			die "no debug kernel built (scripts/debug-kernel.sh)"
+		echo "debug $ver"
+	done
 	kernels_installed | while read -r series ver; do
 		if [ -z "$want" ]; then
 			echo "$series $ver"
@@ -41,8 +66,26 @@ kernels_selected() {
 	done
 }
 
+# Where a kernel's image, modules and build tree are.
+kimage_for() {
+	if is_debug_kernel "$1"; then
+		echo "$(debug_kernel_dir)/obj/arch/x86/boot/bzImage"
+	else
+		echo "/boot/vmlinuz-$1"
+	fi
+}
+
+# The root that holds lib/modules/VERSION ("" for the host's /).
+kmodroot_for() {
+	if is_debug_kernel "$1"; then
+		echo "$(debug_kernel_dir)/root"
+	fi
+}
+
 kdir_for() {
-	if [ -d "/lib/modules/$1/build" ]; then
+	if is_debug_kernel "$1"; then
+		echo "$(debug_kernel_dir)/obj"
+	elif [ -d "/lib/modules/$1/build" ]; then
 		echo "/lib/modules/$1/build"
 	else
 		echo "/usr/src/linux-headers-$1"

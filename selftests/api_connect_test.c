@@ -13,17 +13,17 @@
 #include "kselftest_harness.h"
 #include "api_util.h"
 
-#define NETNS_OR_SKIP()							\
+#define NETNS_OR_FAIL()							\
 	do {								\
 		if (api_netns_blackhole())				\
-			SKIP(return, "no network namespace with veth");	\
+			ENV_FAIL("no network namespace with veth");	\
 	} while (0)
 
 /* SYN retries of the namespace, as Linux's tcp_syn_retries. */
-#define SYN_RETRIES_OR_SKIP(n)						\
+#define SYN_RETRIES_OR_FAIL(n)						\
 	do {								\
 		if (api_sysctl("/proc/sys/net/ipv4/tcp_syn_retries", n))	\
-			SKIP(return, "cannot set tcp_syn_retries");	\
+			ENV_FAIL("cannot set tcp_syn_retries");	\
 	} while (0)
 
 /* A port on 127.0.0.1 that nobody listens on: SYNs get RST. */
@@ -46,7 +46,7 @@ TEST_F(one, connect_einprogress_ealready)
 	socklen_t len = sizeof(peer);
 	int fd;
 
-	NETNS_OR_SKIP();
+	NETNS_OR_FAIL();
 	fd = socket(self->fam, SOCK_STREAM | SOCK_NONBLOCK, 0);
 	ASSERT_LE(0, fd);
 	EXPECT_EQ(-1, connect(fd, (struct sockaddr *)&dst, sizeof(dst)));
@@ -68,7 +68,7 @@ TEST_F(one, connect_sndtimeo)
 	long t0;
 	int fd;
 
-	NETNS_OR_SKIP();
+	NETNS_OR_FAIL();
 	fd = socket(self->fam, SOCK_STREAM, 0);
 	ASSERT_LE(0, fd);
 	ASSERT_EQ(0, api_set_timeo(fd, SO_SNDTIMEO, 300));
@@ -89,8 +89,8 @@ TEST_F(one, connect_etimedout)
 	long t0, dt;
 	int fd;
 
-	NETNS_OR_SKIP();
-	SYN_RETRIES_OR_SKIP("1");
+	NETNS_OR_FAIL();
+	SYN_RETRIES_OR_FAIL("1");
 	fd = socket(self->fam, SOCK_STREAM, 0);
 	ASSERT_LE(0, fd);
 	t0 = api_now_ms();
@@ -110,7 +110,7 @@ TEST_F(one, connect_eintr)
 	struct sockaddr_in dst = api_sin(API_BLACKHOLE, 80);
 	int fd;
 
-	NETNS_OR_SKIP();
+	NETNS_OR_FAIL();
 	fd = socket(self->fam, SOCK_STREAM, 0);
 	ASSERT_LE(0, fd);
 	api_catch(SIGALRM, false);
@@ -133,8 +133,8 @@ TEST_F(one, connect_sa_restart)
 	struct sockaddr_in dst = api_sin(API_BLACKHOLE, 80);
 	int fd;
 
-	NETNS_OR_SKIP();
-	SYN_RETRIES_OR_SKIP("1");
+	NETNS_OR_FAIL();
+	SYN_RETRIES_OR_FAIL("1");
 	fd = socket(self->fam, SOCK_STREAM, 0);
 	ASSERT_LE(0, fd);
 	api_catch(SIGALRM, true);
@@ -151,7 +151,7 @@ TEST_F(one, connect_sa_restart_sndtimeo)
 	struct sockaddr_in dst = api_sin(API_BLACKHOLE, 80);
 	int fd;
 
-	NETNS_OR_SKIP();
+	NETNS_OR_FAIL();
 	fd = socket(self->fam, SOCK_STREAM, 0);
 	ASSERT_LE(0, fd);
 	ASSERT_EQ(0, api_set_timeo(fd, SO_SNDTIMEO, 5000));
@@ -272,7 +272,7 @@ TEST_F(one, bind_privileged_port)
 	int fd;
 
 	if (geteuid() != 0)
-		SKIP(return, "needs root");
+		ENV_FAIL("needs root");
 	/* With the capability (root) it works. */
 	fd = socket(self->fam, SOCK_STREAM, 0);
 	ASSERT_LE(0, fd);
@@ -417,7 +417,7 @@ FIXTURE_SETUP(api)
 	self->cfam = api_family(variant->lab_client);
 	self->sfam = api_family(variant->lab_server);
 	if (self->cfam < 0 || self->sfam < 0)
-		SKIP(return, "tcplab module not loaded");
+		ENV_FAIL("tcplab module not loaded");
 }
 
 FIXTURE_TEARDOWN(api)

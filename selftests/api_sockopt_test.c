@@ -104,7 +104,7 @@ FIXTURE_SETUP(api)
 	self->cfam = api_family(variant->lab_client);
 	self->sfam = api_family(variant->lab_server);
 	if (self->cfam < 0 || self->sfam < 0)
-		SKIP(return, "tcplab module not loaded");
+		ENV_FAIL("tcplab module not loaded");
 	ASSERT_EQ(0, api_pair(self->cfam, self->sfam, &self->cfd, &self->afd));
 }
 
@@ -287,7 +287,7 @@ TEST(reuseaddr_linux_timewait_without)
 	int lab = api_family(true);
 
 	if (lab < 0)
-		SKIP(return, "tcplab module not loaded");
+		ENV_FAIL("tcplab module not loaded");
 	timewait_rebind(_metadata, AF_INET, AF_INET, lab, false);
 }
 
@@ -296,7 +296,7 @@ TEST(reuseaddr_linux_timewait_with)
 	int lab = api_family(true);
 
 	if (lab < 0)
-		SKIP(return, "tcplab module not loaded");
+		ENV_FAIL("tcplab module not loaded");
 	timewait_rebind(_metadata, AF_INET, AF_INET, lab, true);
 }
 

@@ -39,7 +39,7 @@ TEST(stream_protocol_0_and_tcp)
 {
 	int family, fd, protos[] = { 0, IPPROTO_TCP };
 
-	TCPLAB_FAMILY_OR_SKIP(family);
+	TCPLAB_FAMILY_OR_FAIL(family);
 	for (unsigned int i = 0; i < 2; i++) {
 		fd = socket(family, SOCK_STREAM, protos[i]);
 		ASSERT_LE(0, fd) TH_LOG("protocol %d: %s", protos[i], strerror(errno));
@@ -54,7 +54,7 @@ TEST(type_flags)
 {
 	int family, fd;
 
-	TCPLAB_FAMILY_OR_SKIP(family);
+	TCPLAB_FAMILY_OR_FAIL(family);
 	fd = socket(family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
 	ASSERT_LE(0, fd);
 	EXPECT_TRUE(fcntl(fd, F_GETFL) & O_NONBLOCK);
@@ -75,7 +75,7 @@ TEST(differential_refusals)
 	};
 	int family;
 
-	TCPLAB_FAMILY_OR_SKIP(family);
+	TCPLAB_FAMILY_OR_FAIL(family);
 	for (unsigned int i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		int inet = sock_errno(AF_INET, cases[i].type, cases[i].protocol);
 		int lab = sock_errno(family, cases[i].type, cases[i].protocol);
@@ -90,7 +90,7 @@ TEST(unsupported_types)
 {
 	int family;
 
-	TCPLAB_FAMILY_OR_SKIP(family);
+	TCPLAB_FAMILY_OR_FAIL(family);
 	EXPECT_EQ(ESOCKTNOSUPPORT, sock_errno(family, SOCK_DGRAM, 0));
 	EXPECT_EQ(ESOCKTNOSUPPORT, sock_errno(family, SOCK_DGRAM, IPPROTO_UDP));
 	EXPECT_EQ(ESOCKTNOSUPPORT, sock_errno(family, SOCK_RAW, IPPROTO_TCP));
@@ -106,7 +106,7 @@ TEST(reservation_protocol_kernel_only)
 {
 	int family;
 
-	TCPLAB_FAMILY_OR_SKIP(family);
+	TCPLAB_FAMILY_OR_FAIL(family);
 	EXPECT_EQ(EPROTONOSUPPORT, sock_errno(AF_INET, SOCK_STREAM, 253));
 }
 
@@ -118,7 +118,7 @@ TEST(differential_fresh_socket)
 	socklen_t len;
 	short revents[2];
 
-	TCPLAB_FAMILY_OR_SKIP(family);
+	TCPLAB_FAMILY_OR_FAIL(family);
 	fds[0] = socket(AF_INET, SOCK_STREAM, 0);
 	fds[1] = socket(family, SOCK_STREAM, 0);
 	ASSERT_LE(0, fds[0]);

@@ -95,7 +95,7 @@ static int kmsg_contains(int fd, const char *needle)
 #define REQUIRE_KO()							\
 	do {								\
 		if (!getenv("TCPLAB_KO"))				\
-			SKIP(return, "TCPLAB_KO not set");		\
+			ENV_FAIL("TCPLAB_KO not set");			\
 		if (!loaded())						\
 			ASSERT_EQ(0, load(default_params()));		\
 		drain_sockets();					\
@@ -106,7 +106,7 @@ TEST(rmmod_refused_while_socket_open)
 	int family, fd;
 
 	REQUIRE_KO();
-	TCPLAB_FAMILY_OR_SKIP(family);
+	TCPLAB_FAMILY_OR_FAIL(family);
 	fd = socket(family, SOCK_STREAM, 0);
 	ASSERT_LE(0, fd);
 	EXPECT_EQ(-EWOULDBLOCK, unload());

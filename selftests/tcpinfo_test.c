@@ -44,7 +44,7 @@ TEST(tcp_congestion_like_linux)
 	FILE *f;
 	char param[32] = "";
 
-	TCPLAB_FAMILY_OR_SKIP(fam);
+	TCPLAB_FAMILY_OR_FAIL(fam);
 	cong_probe(AF_INET, &in);
 	cong_probe(fam, &lab);
 	TH_LOG("AF_INET default %s, tcplab default %s", in.def, lab.def);
@@ -95,7 +95,7 @@ TEST(tcp_info_like_linux)
 	int fam, l1, c1, a1, l2, c2, a2;
 	uint8_t state = 0xff;
 
-	TCPLAB_FAMILY_OR_SKIP(fam);
+	TCPLAB_FAMILY_OR_FAIL(fam);
 	ASSERT_EQ(0, lo_pair(AF_INET, &l1, &c1, &a1));
 	ASSERT_EQ(0, lo_pair(fam, &l2, &c2, &a2));
 
@@ -169,14 +169,14 @@ FIXTURE_SETUP(veth)
 	self->w.up = false;
 	self->lab = tcplab_family();
 	if (self->lab < 0)
-		SKIP(return, "tcplab module not loaded");
+		ENV_FAIL("tcplab module not loaded");
 	r = wire_up(&self->w, &why);
 	if (r > 0)
-		SKIP(return, "%s", why);
+		ENV_FAIL("%s", why);
 	ASSERT_EQ(0, r) TH_LOG("%s", why);
 	if (access(WIRE_TC, X_OK) || (wire_sh(WIRE_MODPROBE " -q sch_netem") &&
 				      access("/sys/module/sch_netem", F_OK)))
-		SKIP(return, "no netem");
+		ENV_FAIL("no netem");
 }
 
 FIXTURE_TEARDOWN(veth)
@@ -352,7 +352,7 @@ TEST_F_TIMEOUT(veth, cwnd_grows_then_halves_reno, 120)
 
 	/* The instruments' view: tcplab_cc and tcplab_retransmit events. */
 	if (!traced)
-		SKIP(return, "no tracefs");
+		ENV_FAIL("no tracefs");
 	trace_events("0");
 	EXPECT_TRUE(trace_has("tcplab_cc:", "ca=reno event=init"));
 	EXPECT_TRUE(trace_has("tcplab_cc:", "event=ack"));

@@ -15,12 +15,32 @@
 
 #include "tcplab.h"
 
-/* AF_TCPLAB as the loaded module registered it; skip if not loaded. */
-#define TCPLAB_FAMILY_OR_SKIP(var)					\
+/*
+ * The test VM always has the module loaded, veth, netem, tls.ko, tracefs,
+ * network namespaces and root: a test that finds one missing is running
+ * in a broken image, and says so as a failure (a skip would let a broken
+ * image pass).
+ */
+#define ENV_FAIL(fmt, ...)						\
+	ASSERT_TRUE(false) TH_LOG("test environment: " fmt, ##__VA_ARGS__)
+
+/*
+ * SKIP, unless an EXPECT of this test already failed: the harness reports
+ * a test by its last verdict, and a skip must never hide a failure.
+ */
+#define SKIP_UNLESS_FAILED(fmt, ...)					\
+	do {								\
+		if (_metadata->exit_code == KSFT_FAIL)			\
+			return;						\
+		SKIP(return, fmt, ##__VA_ARGS__);			\
+	} while (0)
+
+/* AF_TCPLAB as the loaded module registered it. */
+#define TCPLAB_FAMILY_OR_FAIL(var)					\
 	do {								\
 		var = tcplab_family();					\
 		if (var < 0)						\
-			SKIP(return, "tcplab module not loaded");	\
+			ENV_FAIL("tcplab module not loaded");		\
 	} while (0)
 
 /* Read "Key: value" from /proc/net/tcplab_stats; -1 if absent. */

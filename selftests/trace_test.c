@@ -99,9 +99,9 @@ TEST(connection_story)
 	int family, lfd, cfd, afd;
 	char path[512], buf[8], *trace;
 
-	TCPLAB_FAMILY_OR_SKIP(family);
+	TCPLAB_FAMILY_OR_FAIL(family);
 	if (access(TRACING "/events/tcplab/enable", W_OK))
-		SKIP(return, "no tcplab events in tracefs");
+		ENV_FAIL("no tcplab events in tracefs");
 	ASSERT_EQ(0, tcplab_write_file(TRACING "/events/tcplab/enable", "1"));
 	ASSERT_EQ(0, tcplab_write_file(TRACING "/trace", ""));
 

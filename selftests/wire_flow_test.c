@@ -84,12 +84,12 @@ FIXTURE_SETUP(flow)
 	self->w.up = false;
 	self->cfd = self->afd = -1;
 	if (lab < 0)
-		SKIP(return, "tcplab module not loaded");
+		ENV_FAIL("tcplab module not loaded");
 	self->cfam = variant->lab_client ? lab : AF_INET;
 	self->sfam = variant->lab_server ? lab : AF_INET;
 	r = wire_up(&self->w, &why);
 	if (r > 0)
-		SKIP(return, "%s", why);
+		ENV_FAIL("%s", why);
 	ASSERT_EQ(0, r) TH_LOG("%s", why);
 }
 
@@ -286,7 +286,7 @@ TEST_F_TIMEOUT(flow, keepalive_dead_peer_etimedout, 60)
 	if (access(WIRE_TC, X_OK) ||
 	    (wire_sh(WIRE_MODPROBE " -q sch_netem") &&
 	     access("/sys/module/sch_netem", F_OK)))
-		SKIP(return, "no tc or netem");
+		ENV_FAIL("no tc or netem");
 	ASSERT_EQ(0, wire_sh(WIRE_IP " netns exec " WIRE_NS_B " " WIRE_TC
 			     " qdisc add dev " WIRE_DEV_B " root netem loss 100%%"));
 	t0 = wire_now();

@@ -45,10 +45,10 @@ FIXTURE_SETUP(inj)
 	self->cfd = self->afd = -1;
 	self->lab = tcplab_family();
 	if (self->lab < 0)
-		SKIP(return, "tcplab module not loaded");
+		ENV_FAIL("tcplab module not loaded");
 	r = wire_up(&self->w, &why);
 	if (r > 0)
-		SKIP(return, "%s", why);
+		ENV_FAIL("%s", why);
 	ASSERT_EQ(0, r) TH_LOG("%s", why);
 
 	lfd = wire_socket(&self->w, self->w.b, AF_INET, SOCK_STREAM, 0);

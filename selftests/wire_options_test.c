@@ -46,14 +46,14 @@ FIXTURE_SETUP(opts)
 	self->w.up = false;
 	self->lab = tcplab_family();
 	if (self->lab < 0)
-		SKIP(return, "tcplab module not loaded");
+		ENV_FAIL("tcplab module not loaded");
 	r = wire_up(&self->w, &why);
 	if (r > 0)
-		SKIP(return, "%s", why);
+		ENV_FAIL("%s", why);
 	ASSERT_EQ(0, r) TH_LOG("%s", why);
 	if (access(WIRE_TC, X_OK) || (wire_sh(WIRE_MODPROBE " -q sch_netem") &&
 				      access("/sys/module/sch_netem", F_OK)))
-		SKIP(return, "no netem");
+		ENV_FAIL("no netem");
 }
 
 FIXTURE_TEARDOWN(opts)

@@ -35,10 +35,10 @@ FIXTURE_SETUP(states)
 	self->w.up = false;
 	self->lab = tcplab_family();
 	if (self->lab < 0)
-		SKIP(return, "tcplab module not loaded");
+		ENV_FAIL("tcplab module not loaded");
 	r = wire_up(&self->w, &why);
 	if (r > 0)
-		SKIP(return, "%s", why);
+		ENV_FAIL("%s", why);
 	ASSERT_EQ(0, r) TH_LOG("%s", why);
 }
 
@@ -134,7 +134,7 @@ TEST_F_TIMEOUT(states, simultaneous_open, 60)
 
 	r = wire_delay(DELAY_MS);
 	if (r > 0)
-		SKIP(return, "no tc or sch_netem");
+		ENV_FAIL("no tc or sch_netem");
 	ASSERT_EQ(0, r);
 
 	a = wire_socket(&self->w, self->w.a, self->lab,
@@ -238,7 +238,7 @@ TEST_F_TIMEOUT(states, simultaneous_close, 60)
 
 	r = delayed_pair(_metadata, self, &a, &b);
 	if (r > 0)
-		SKIP(return, "no tc or sch_netem");
+		ENV_FAIL("no tc or sch_netem");
 	ASSERT_EQ(0, r);
 
 	/* Both FINs leave long before either arrives. */
@@ -282,7 +282,7 @@ TEST_F_TIMEOUT(states, time_wait_expiry, 60)
 	double t0, t_tw = 0, t_gone = 0;
 
 	if (msl <= 0 || msl > 10000)
-		SKIP(return, "msl_ms %d: TIME-WAIT too long to wait for", msl);
+		ENV_FAIL("msl_ms %d: TIME-WAIT too long to wait for", msl);
 	lfd = wire_socket(&self->w, self->w.b, self->lab, SOCK_STREAM, 0);
 	ASSERT_LE(0, lfd);
 	ASSERT_EQ(0, bind(lfd, (struct sockaddr *)&sin, sizeof(sin)));
@@ -441,7 +441,7 @@ TEST_F_TIMEOUT(states, orphan_retries_on_dead_path, 60)
 
 	if (wire_sh(WIRE_MODPROBE " -q sch_netem") &&
 	    access("/sys/module/sch_netem", F_OK))
-		SKIP(return, "no sch_netem");
+		ENV_FAIL("no sch_netem");
 	ASSERT_EQ(0, ns_sysctl(&self->w, self->w.a, "tcp_orphan_retries", "2"));
 	ASSERT_EQ(0, linux_peer_pair(_metadata, self, &a, &b, la, lb));
 	ASSERT_EQ(0, wire_sh(WIRE_IP " netns exec " WIRE_NS_A " " WIRE_TC
