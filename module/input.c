@@ -24,7 +24,8 @@
  *    contiguous payload; skb->len is its length;
  *  - had its TCP checksum verified (or the device vouched for it);
  *  - passed tl_seg_parse() (header sane, doff within the segment, no
- *    contradictory flags) and tl_opts_parse() (options well formed);
+ *    contradictory flags) and tl_opts_parse() (options well formed), the
+ *    IPsec policy and the socket's filter (which may have trimmed it);
  *  - has no owner (skb->sk), no conntrack reference and no dst, and
  *    skb->cb is zeroed;
  *  - may be a clone (a packet tap holds the data): treat data read-only.
@@ -50,6 +51,7 @@
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
+#include <linux/filter.h>
 #include <linux/ip.h>
 #include <linux/netfilter.h>
 #include <linux/netfilter_ipv4.h>
@@ -58,6 +60,7 @@
 #include <linux/tcp.h>
 #include <net/ip.h>
 #include <net/sock.h>
+#include <net/xfrm.h>
 #if IS_ENABLED(CONFIG_NF_CONNTRACK)
 #include <net/netfilter/nf_conntrack.h>
 #endif
@@ -205,6 +208,16 @@ static void tcplab_rcv(struct net *net, struct sk_buff *skb, struct sock *sk,
 	}
 
 	skb_orphan(skb);	/* no early-demux owner: it is ours now */
+	/*
+	 * What tcp_v4_rcv() asks before a socket sees a segment: the IPsec
+	 * policy, then the socket's filter (SO_ATTACH_FILTER, cgroup BPF),
+	 * which may drop the segment or trim its payload, never its header.
+	 */
+	if (!xfrm4_policy_check(sk, XFRM_POLICY_IN, skb) ||
+	    sk_filter_trim_cap(sk, skb, hlen)) {
+		tcplab_inc_stats(net, TCPLAB_MIB_FILTER_DROP);
+		goto drop;
+	}
 	skb_dst_drop(skb);
 	memset(skb->cb, 0, sizeof(skb->cb));
 	if (tcplab_deliver(net, sk, skb, true)) {

@@ -43,6 +43,7 @@ const char *const tcplab_mib_names[TCPLAB_MIB_MAX] = {
 	[TCPLAB_MIB_NEWRENO_RECOVERY]	= "NewRenoRecoveries",
 	[TCPLAB_MIB_SACK_RECOVERY]	= "SackRecoveries",
 	[TCPLAB_MIB_PAWS_DROPS]		= "PawsDrops",
+	[TCPLAB_MIB_FILTER_DROP]	= "FilterDrops",
 };
 
 static void *tcplab_seq_start(struct seq_file *seq, loff_t *pos)

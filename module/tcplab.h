@@ -74,6 +74,7 @@ enum tcplab_mib {
 	TCPLAB_MIB_NEWRENO_RECOVERY,	/* NewReno fast recoveries entered */
 	TCPLAB_MIB_SACK_RECOVERY,	/* SACK recoveries entered */
 	TCPLAB_MIB_PAWS_DROPS,		/* dropped by PAWS (RFC 7323 5) */
+	TCPLAB_MIB_FILTER_DROP,		/* dropped by the socket's filter or IPsec policy */
 	TCPLAB_MIB_MAX
 };
 
