@@ -650,8 +650,14 @@ static void tcplab_conn_released(struct sock *sk)
 
 	tcplab_timers_stop(sk);
 	orphan_child = tcplab_child_unlink(sk);
-	/* Like Linux, an automatically chosen port is let go at CLOSE. */
-	if (!(sk->sk_userlocks & SOCK_BINDPORT_LOCK) || sock_flag(sk, SOCK_DEAD))
+	/*
+	 * Like Linux, an automatically chosen port is let go at CLOSE, a
+	 * bound one when the user closes the socket.  A child that no user
+	 * will ever own (dead, or dying on its listener's queues) lets go
+	 * now: its SOCK_BINDPORT_LOCK is only its listener's, copied.
+	 */
+	if (!(sk->sk_userlocks & SOCK_BINDPORT_LOCK) ||
+	    sock_flag(sk, SOCK_DEAD) || orphan_child)
 		tcplab_port_put(sk);
 	if (sock_flag(sk, SOCK_DEAD) || orphan_child)
 		tcplab_purge_queues(sk);

@@ -33,6 +33,12 @@ static void tcplab_sk_destruct(struct sock *sk)
 
 	/* Only inet_sock_destruct() drops a cached route: we must. */
 	sk_dst_reset(sk);
+	/*
+	 * The port list must not keep a freed socket (tcp_v4_destroy_sock()
+	 * puts the port the same way); every path should have let go by now.
+	 */
+	if (WARN_ON_ONCE(tcplab_sk(sk)->port))
+		tcplab_port_put(sk);
 	spin_lock_bh(&tn->all_lock);
 	hlist_del_init(&tcplab_sk(sk)->all_node);
 	spin_unlock_bh(&tn->all_lock);
