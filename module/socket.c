@@ -558,7 +558,12 @@ static int tcplab_release(struct socket *sock)
 	else
 		tcplab_act_put(act);
 	if (tsk->tcb.state == TL_CLOSED) {
-		__skb_queue_purge(&sk->sk_receive_queue);
+		/*
+		 * CLOSED by a RST, a timeout or an abort, or never connected:
+		 * nothing will send, acknowledge or reassemble what the
+		 * queues still hold.
+		 */
+		tcplab_purge_queues(sk);
 		if (tsk->port)
 			tcplab_port_put(sk);
 	}
