@@ -851,6 +851,8 @@ again:
 	/*
 	 * A listener has no peer: its only segments are replies (RST to an
 	 * ACK, RFC 9293 3.10.7.2), addressed from the segment that came in.
+	 * So has a listener that closed or shut down while segments waited
+	 * in its backlog: CLOSED, it answers them with RST (3.10.7.1).
 	 */
 	for (i = 0; i < act->nseg; i++) {
 		trace_tcplab_segment_out(tsk, &act->seg[i].th, act->seg[i].data_len);
@@ -862,7 +864,7 @@ again:
 		if (act->seg[i].probe)
 			trace_tcplab_retransmit(tsk, act->seg[i].th.seq, 0,
 						"probe");
-		if (tsk->tcb.state != TL_LISTEN)
+		if (tsk->tcb.state != TL_LISTEN && tsk->dport)
 			tcplab_xmit(sk, &act->seg[i]);
 		else if (in)
 			tcplab_send_reset(net, in, &act->seg[i]);
