@@ -14,6 +14,7 @@
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/ip.h>
+#include <linux/security.h>
 #include <linux/siphash.h>
 #include <linux/timekeeping.h>
 #include <linux/math64.h>
@@ -485,6 +486,14 @@ static void tcplab_new_child(struct sock *lsk, const struct tl_child_req *req,
 	if (!csk)
 		return;
 	tcplab_sock_init(csk, NULL);
+	/*
+	 * sk_clone_lock() gives an inet child its listener's owner (routing
+	 * by uid, "ip rule uidrange", sees it until accept() sets the
+	 * acceptor's) and LSM label; sock_init_data() without a socket made
+	 * root the owner.
+	 */
+	csk->sk_uid = lsk->sk_uid;
+	security_sk_clone(lsk, csk);
 	csk->sk_rcvbuf = READ_ONCE(lsk->sk_rcvbuf);
 	csk->sk_sndbuf = READ_ONCE(lsk->sk_sndbuf);
 	csk->sk_userlocks = lsk->sk_userlocks;

@@ -5,9 +5,11 @@
  * again: the memory the queues held comes back.  Clients flood a tcplab
  * listener with SYNs while it is closed or shut down: segments that wait
  * in the listener's backlog meet a closed socket and the kernel log stays
- * clean.  shutdown(SHUT_RD) of a listener answers as Linux TCP does.
+ * clean.  shutdown(SHUT_RD) of a listener answers as Linux TCP does.  A
+ * listener's children route as their owner, like Linux's.
  */
 #include <pthread.h>
+#include <sys/fsuid.h>
 #include <sys/resource.h>
 
 #include "kselftest_harness.h"
@@ -319,6 +321,80 @@ TEST(shutdown_rd_of_listener_as_linux)
 	EXPECT_EQ(inet.again_err, lab.again_err);
 	EXPECT_EQ(inet.relisten, lab.relisten);
 	EXPECT_EQ(inet.reaccept, lab.reaccept);
+}
+
+/* The uid whose routes are prohibited in child_owner_routing's namespace. */
+#define ROUTE_UID	1000
+
+/*
+ * 1 if a Linux TCP client connects within a second to a listener of
+ * @family owned by ROUTE_UID (socket created with that fsuid), 0 if not,
+ * -1 on a setup error.  In the namespace of child_owner_routing.
+ */
+static int owner_routed_connect(int family)
+{
+	struct sockaddr_in addr;
+	int lfd, cfd, mask;
+
+	setfsuid(ROUTE_UID);
+	lfd = api_listener(family, 8, &addr);
+	setfsuid(0);
+	if (lfd < 0)
+		return -1;
+	cfd = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK, 0);
+	if (cfd < 0 ||
+	    (connect(cfd, (struct sockaddr *)&addr, sizeof(addr)) &&
+	     errno != EINPROGRESS)) {
+		close(lfd);
+		return -1;
+	}
+	mask = api_poll_wait(cfd, POLLOUT, 1000);
+	mask = (mask & POLLOUT) && !api_sockopt_int(cfd, SOL_SOCKET, SO_ERROR);
+	api_close_rst(cfd);
+	close(lfd);
+	return mask;
+}
+
+/*
+ * sk_clone_lock() gives an inet child its listener's owner, so the
+ * SYN,ACK is routed by the listener's uid ("ip rule uidrange").  With the
+ * routes of ROUTE_UID prohibited, a listener that uid owns answers no
+ * SYN: the client's connect() does not complete, for Linux TCP and for
+ * tcplab alike.  The listener's own traffic (root's client) routes.
+ */
+TEST(child_routes_as_listener_owner)
+{
+	int family, status, p[2];
+	int res[2] = { -1, -1 };
+	pid_t pid;
+
+	TCPLAB_FAMILY_OR_SKIP(family);
+	ASSERT_EQ(0, pipe(p));
+	pid = fork();
+	ASSERT_LE(0, pid);
+	if (pid == 0) {
+		close(p[0]);
+		if (unshare(CLONE_NEWNET) ||
+		    api_run(API_IP " link set lo up") ||
+		    api_run(API_IP " rule add pref 10 uidrange 1000-1000 prohibit") ||
+		    api_run(API_IP " rule add pref 100 table local") ||
+		    api_run(API_IP " rule del pref 0"))
+			_exit(4);
+		res[0] = owner_routed_connect(AF_INET);
+		res[1] = owner_routed_connect(family);
+		_exit(write(p[1], res, sizeof(res)) == sizeof(res) ? 0 : 3);
+	}
+	close(p[1]);
+	read(p[0], res, sizeof(res));
+	close(p[0]);
+	status = api_wait_child(pid);
+	if (status == 4)
+		SKIP(return, "no network namespace with uid routing rules");
+	EXPECT_EQ(0, status);
+	ksft_print_msg("listener owned by uid %d behind a prohibit rule: inet connects %d, tcplab connects %d\n",
+		       ROUTE_UID, res[0], res[1]);
+	EXPECT_EQ(0, res[0]);
+	EXPECT_EQ(res[0], res[1]);
 }
 
 TEST_HARNESS_MAIN
