@@ -256,7 +256,7 @@ struct shut_rd {
 	int acceptconn;		/* SO_ACCEPTCONN after it */
 	int again, again_err;	/* shutdown(SHUT_RD) a second time */
 	int relisten;		/* listen() again */
-	int reaccept;		/* a new client is accepted */
+	int reaccept;		/* a client of the old address is accepted */
 };
 
 static void shut_rd_run(int family, struct shut_rd *r)
