@@ -14,6 +14,7 @@
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/ip.h>
+#include <linux/security.h>
 #include <linux/siphash.h>
 #include <linux/timekeeping.h>
 #include <linux/math64.h>
@@ -485,6 +486,14 @@ static void tcplab_new_child(struct sock *lsk, const struct tl_child_req *req,
 	if (!csk)
 		return;
 	tcplab_sock_init(csk, NULL);
+	/*
+	 * sk_clone_lock() gives an inet child its listener's owner (routing
+	 * by uid, "ip rule uidrange", sees it until accept() sets the
+	 * acceptor's) and LSM label; sock_init_data() without a socket made
+	 * root the owner.
+	 */
+	csk->sk_uid = lsk->sk_uid;
+	security_sk_clone(lsk, csk);
 	csk->sk_rcvbuf = READ_ONCE(lsk->sk_rcvbuf);
 	csk->sk_sndbuf = READ_ONCE(lsk->sk_sndbuf);
 	csk->sk_userlocks = lsk->sk_userlocks;
@@ -650,8 +659,14 @@ static void tcplab_conn_released(struct sock *sk)
 
 	tcplab_timers_stop(sk);
 	orphan_child = tcplab_child_unlink(sk);
-	/* Like Linux, an automatically chosen port is let go at CLOSE. */
-	if (!(sk->sk_userlocks & SOCK_BINDPORT_LOCK) || sock_flag(sk, SOCK_DEAD))
+	/*
+	 * Like Linux, an automatically chosen port is let go at CLOSE, a
+	 * bound one when the user closes the socket.  A child that no user
+	 * will ever own (dead, or dying on its listener's queues) lets go
+	 * now: its SOCK_BINDPORT_LOCK is only its listener's, copied.
+	 */
+	if (!(sk->sk_userlocks & SOCK_BINDPORT_LOCK) ||
+	    sock_flag(sk, SOCK_DEAD) || orphan_child)
 		tcplab_port_put(sk);
 	if (sock_flag(sk, SOCK_DEAD) || orphan_child)
 		tcplab_purge_queues(sk);
@@ -845,6 +860,8 @@ again:
 	/*
 	 * A listener has no peer: its only segments are replies (RST to an
 	 * ACK, RFC 9293 3.10.7.2), addressed from the segment that came in.
+	 * So has a listener that closed or shut down while segments waited
+	 * in its backlog: CLOSED, it answers them with RST (3.10.7.1).
 	 */
 	for (i = 0; i < act->nseg; i++) {
 		trace_tcplab_segment_out(tsk, &act->seg[i].th, act->seg[i].data_len);
@@ -856,7 +873,7 @@ again:
 		if (act->seg[i].probe)
 			trace_tcplab_retransmit(tsk, act->seg[i].th.seq, 0,
 						"probe");
-		if (tsk->tcb.state != TL_LISTEN)
+		if (tsk->tcb.state != TL_LISTEN && tsk->dport)
 			tcplab_xmit(sk, &act->seg[i]);
 		else if (in)
 			tcplab_send_reset(net, in, &act->seg[i]);

@@ -6,8 +6,13 @@
  *
  * The socket table uses RFC 9293 state names ("SYN-SENT", "TIME-WAIT"),
  * not Linux's numeric st column, and dotted addresses: it is meant to be
- * read by people.
+ * read by people.  The file is readable by everyone, so the sequence
+ * numbers, which let whoever knows them inject into a connection (RFC
+ * 5961), are shown only to a reader with CAP_NET_ADMIN over the socket's
+ * network namespace; others read 0 there.  Linux's /proc/net/tcp shows
+ * none at all.
  */
+#include <linux/capability.h>
 #include <linux/debugfs.h>
 #include <linux/proc_fs.h>
 #include <linux/seq_file.h>
@@ -76,7 +81,7 @@ static void tcplab_show_header(struct seq_file *seq)
 		   "local_address", "remote_address", "state",
 		   "tx_queue", "rx_queue", "uid", "inode",
 		   "snd_una", "snd_nxt", "rcv_nxt", "snd_wnd", "rcv_wnd");
-	/* Issue 4: congestion control and RTO, appended. */
+	/* Congestion control and RTO, appended. */
 	seq_printf(seq, " %10s %10s %8s %8s %4s", "cwnd", "ssthresh",
 		   "srtt_us", "rto_us", "rtx");
 	tcplab_tls_proc_show(seq, NULL);
@@ -86,10 +91,17 @@ static void tcplab_show_header(struct seq_file *seq)
 static void tcplab_show_sock(struct seq_file *seq, struct tcplab_sock *tsk)
 {
 	struct sock *sk = &tsk->sk;
+	u32 snd_una = 0, snd_nxt = 0, rcv_nxt = 0;
 	const struct tl_tcb *tcb;
 	char local[24], remote[24];
 
 	tcb = &tsk->tcb;
+	/* The opener's credentials, as for any file: not the reader's. */
+	if (file_ns_capable(seq->file, sock_net(sk)->user_ns, CAP_NET_ADMIN)) {
+		snd_una = READ_ONCE(tcb->snd_una);
+		snd_nxt = READ_ONCE(tcb->snd_nxt);
+		rcv_nxt = READ_ONCE(tcb->rcv_nxt);
+	}
 	snprintf(local, sizeof(local), "%pI4:%u", &tsk->saddr, ntohs(tsk->sport));
 	snprintf(remote, sizeof(remote), "%pI4:%u", &tsk->daddr, ntohs(tsk->dport));
 	/*
@@ -101,7 +113,7 @@ static void tcplab_show_sock(struct seq_file *seq, struct tcplab_sock *tsk)
 		   tl_snd_queued(tcb),
 		   tcb->cfg.rcv_buf - tcb->rcv_space,
 		   from_kuid_munged(seq_user_ns(seq), sock_i_uid(sk)),
-		   sock_i_ino(sk), tcb->snd_una, tcb->snd_nxt, tcb->rcv_nxt,
+		   sock_i_ino(sk), snd_una, snd_nxt, rcv_nxt,
 		   tcb->snd_wnd, tcb->rcv_wnd);
 	/*
 	 * cwnd and ssthresh in bytes (ssthresh 0xffffffff: not set yet),

@@ -33,6 +33,12 @@ static void tcplab_sk_destruct(struct sock *sk)
 
 	/* Only inet_sock_destruct() drops a cached route: we must. */
 	sk_dst_reset(sk);
+	/*
+	 * The port list must not keep a freed socket (tcp_v4_destroy_sock()
+	 * puts the port the same way); every path should have let go by now.
+	 */
+	if (WARN_ON_ONCE(tcplab_sk(sk)->port))
+		tcplab_port_put(sk);
 	spin_lock_bh(&tn->all_lock);
 	hlist_del_init(&tcplab_sk(sk)->all_node);
 	spin_unlock_bh(&tn->all_lock);
@@ -552,7 +558,12 @@ static int tcplab_release(struct socket *sock)
 	else
 		tcplab_act_put(act);
 	if (tsk->tcb.state == TL_CLOSED) {
-		__skb_queue_purge(&sk->sk_receive_queue);
+		/*
+		 * CLOSED by a RST, a timeout or an abort, or never connected:
+		 * nothing will send, acknowledge or reassemble what the
+		 * queues still hold.
+		 */
+		tcplab_purge_queues(sk);
 		if (tsk->port)
 			tcplab_port_put(sk);
 	}
@@ -670,6 +681,7 @@ static int tcplab_sendmsg(struct socket *sock, struct msghdr *msg, size_t len)
 	struct sock *sk = sock->sk;
 	struct tcplab_sock *tsk = tcplab_sk(sk);
 	int flags = msg->msg_flags;
+	bool nomem = false;
 	size_t copied = 0;
 	u32 pending = 0;
 	struct sk_buff *skb;
@@ -712,8 +724,10 @@ static int tcplab_sendmsg(struct socket *sock, struct msghdr *msg, size_t len)
 					      max_t(size_t, msg_data_left(msg),
 						    TCPLAB_SKB_PAYLOAD_MIN)),
 					sk->sk_allocation);
-			if (!skb)
+			if (!skb) {
+				nomem = true;
 				goto wait_for_space;
+			}
 			skb_reserve(skb, MAX_TCP_HEADER);
 			/* Clones for transmission may write their headers. */
 			__skb_header_release(skb);
@@ -745,8 +759,15 @@ wait_for_space:
 		err = tcplab_send_pending(sk, &pending, flags);
 		if (err)
 			goto do_error;
-		if (sk_stream_memory_free(sk))
+		/*
+		 * The buffer has room but the allocation failed: as in
+		 * tcp_sendmsg_locked(), sk_stream_wait_memory() sleeps a
+		 * little then (its vm_wait) and returns on a signal, rather
+		 * than retrying at once, forever.
+		 */
+		if (!nomem && sk_stream_memory_free(sk))
 			continue;
+		nomem = false;
 		set_bit(SOCK_NOSPACE, &sk->sk_socket->flags);
 		err = sk_stream_wait_memory(sk, &timeo);
 		if (err)

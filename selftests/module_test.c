@@ -2,9 +2,13 @@
 /*
  * module_test: module life cycle.  rmmod is refused while a tcplab socket
  * exists and succeeds once it is closed; the "family" parameter is
- * honoured and checked.  Each test leaves the module loaded with its
- * default parameters.  Needs TCPLAB_KO (the path of tcplab.ko).
+ * honoured and checked; connections that die before accept() leave
+ * nothing behind that would keep the port or break the unload.  Each
+ * test leaves the module loaded with its default parameters.  Needs
+ * TCPLAB_KO (the path of tcplab.ko).
  */
+#include <arpa/inet.h>
+#include <netinet/in.h>
 #include <sys/socket.h>
 
 #include "kselftest_harness.h"
@@ -171,6 +175,101 @@ TEST(family_slot_taken)
 		close(kmsg);
 	}
 	ASSERT_EQ(0, load(default_params()));
+}
+
+/* Linux TCP clients reset before the tcplab listener accepts them. */
+#define RESET_BEFORE_ACCEPT_COUNT	2000
+
+/* True if the kernel log from @fd on reports a memory or state bug. */
+static int kmsg_bug(int fd)
+{
+	static const char *const bad[] = {
+		"BUG", "WARNING", "Poison", "still has objects", "refcount_t",
+		"list_del corruption", "general protection",
+	};
+	char rec[1024];
+	ssize_t n;
+	size_t i;
+
+	while ((n = read(fd, rec, sizeof(rec) - 1)) > 0) {
+		rec[n] = 0;
+		for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+			if (strstr(rec, bad[i])) {
+				fprintf(stderr, "# kernel: %s", rec);
+				return 1;
+			}
+	}
+	return 0;
+}
+
+/*
+ * A child inherits its listener's SO_* locks, SOCK_BINDPORT_LOCK among
+ * them; when it dies before accept() it must still give back its hold on
+ * the listener's port.  Each Linux client completes the handshake and
+ * closes with SO_LINGER 0 before accept(); the RST kills the child in
+ * the accept queue (or, if the RST overtakes the ACK, in SYN-RECEIVED).
+ * Afterwards the port is free for a new bind and the module unloads
+ * without a slab report.
+ */
+TEST(reset_before_accept_then_unload)
+{
+	struct linger lg = { .l_onoff = 1, .l_linger = 0 };
+	struct sockaddr_in sin = { .sin_family = AF_INET };
+	socklen_t len = sizeof(sin);
+	int family, lfd, fd, i, kmsg, refused = 0;
+	long resets;
+
+	REQUIRE_KO();
+	TCPLAB_FAMILY_OR_SKIP(family);
+	kmsg = kmsg_open_at_end();
+	resets = tcplab_stat("ResetsIn");
+	sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	/* A free port, bound by number: the listener has SOCK_BINDPORT_LOCK. */
+	fd = socket(AF_INET, SOCK_STREAM, 0);
+	ASSERT_LE(0, fd);
+	ASSERT_EQ(0, bind(fd, (struct sockaddr *)&sin, sizeof(sin)));
+	ASSERT_EQ(0, getsockname(fd, (struct sockaddr *)&sin, &len));
+	close(fd);
+	lfd = socket(family, SOCK_STREAM, 0);
+	ASSERT_LE(0, lfd);
+	ASSERT_EQ(0, bind(lfd, (struct sockaddr *)&sin, sizeof(sin)));
+	ASSERT_EQ(0, listen(lfd, 128));
+	for (i = 0; i < RESET_BEFORE_ACCEPT_COUNT; i++) {
+		fd = socket(AF_INET, SOCK_STREAM, 0);
+		ASSERT_LE(0, fd);
+		if (connect(fd, (struct sockaddr *)&sin, sizeof(sin)))
+			refused++;
+		setsockopt(fd, SOL_SOCKET, SO_LINGER, &lg, sizeof(lg));
+		close(fd);
+	}
+	resets = tcplab_stat("ResetsIn") - resets;
+	ksft_print_msg("%d connections reset before accept (%d refused), %ld RSTs in, %ld tcplab sockets left\n",
+		       RESET_BEFORE_ACCEPT_COUNT, refused, resets,
+		       tcplab_stat("Sockets"));
+	EXPECT_EQ(0, refused);
+	EXPECT_LE(RESET_BEFORE_ACCEPT_COUNT, resets);
+	/* Every child is gone: only the listener is left. */
+	EXPECT_EQ(1, tcplab_stat("Sockets"));
+	close(lfd);
+
+	/* The port is free again: a plain bind (no SO_REUSEADDR) takes it. */
+	lfd = socket(family, SOCK_STREAM, 0);
+	ASSERT_LE(0, lfd);
+	EXPECT_EQ(0, bind(lfd, (struct sockaddr *)&sin, sizeof(sin)))
+		TH_LOG("bind to port %u again: %s", ntohs(sin.sin_port),
+		       strerror(errno));
+	close(lfd);
+
+	drain_sockets();
+	EXPECT_EQ(0, tcplab_stat("SocketsAllNamespaces"));
+	EXPECT_EQ(0, unload_settled());
+	EXPECT_FALSE(loaded());
+	if (kmsg >= 0) {
+		EXPECT_FALSE(kmsg_bug(kmsg));
+		close(kmsg);
+	}
+	if (!loaded())
+		ASSERT_EQ(0, load(default_params()));
 }
 
 TEST_HARNESS_MAIN
