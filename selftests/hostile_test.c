@@ -137,9 +137,9 @@ TEST(reset_with_full_send_queue_frees_memory)
 	long heads0, heads1, avail0, avail1, queued = 0, total = 0;
 	int family, i;
 
-	TCPLAB_FAMILY_OR_SKIP(family);
+	TCPLAB_FAMILY_OR_FAIL(family);
 	if (skb_heads() < 0)
-		SKIP(return, "no skbuff caches in /proc/slabinfo");
+		ENV_FAIL("no skbuff caches in /proc/slabinfo");
 	ASSERT_EQ(0, reset_full_round(&queued));	/* warm up the caches */
 	usleep(200 * 1000);
 	heads0 = skb_heads();
@@ -208,7 +208,7 @@ TEST(listener_closed_under_syn_flood)
 	int family, kmsg, round;
 	struct rlimit rl;
 
-	TCPLAB_FAMILY_OR_SKIP(family);
+	TCPLAB_FAMILY_OR_FAIL(family);
 	getrlimit(RLIMIT_NOFILE, &rl);
 	if (rl.rlim_cur < FLOOD_CONNECTS + 64) {
 		rl.rlim_cur = FLOOD_CONNECTS + 64;
@@ -301,7 +301,7 @@ TEST(shutdown_rd_of_listener_as_linux)
 	struct shut_rd inet, lab;
 	int family;
 
-	TCPLAB_FAMILY_OR_SKIP(family);
+	TCPLAB_FAMILY_OR_FAIL(family);
 	shut_rd_run(AF_INET, &inet);
 	shut_rd_run(family, &lab);
 	ksft_print_msg("shutdown(SHUT_RD) of a listener: inet %d/%d client %d accept %d acceptconn %d again %d/%d relisten %d reaccept %d\n",
@@ -368,7 +368,7 @@ TEST(child_routes_as_listener_owner)
 	int res[2] = { -1, -1 };
 	pid_t pid;
 
-	TCPLAB_FAMILY_OR_SKIP(family);
+	TCPLAB_FAMILY_OR_FAIL(family);
 	ASSERT_EQ(0, pipe(p));
 	pid = fork();
 	ASSERT_LE(0, pid);
@@ -389,7 +389,7 @@ TEST(child_routes_as_listener_owner)
 	close(p[0]);
 	status = api_wait_child(pid);
 	if (status == 4)
-		SKIP(return, "no network namespace with uid routing rules");
+		ENV_FAIL("no network namespace with uid routing rules");
 	EXPECT_EQ(0, status);
 	ksft_print_msg("listener owned by uid %d behind a prohibit rule: inet connects %d, tcplab connects %d\n",
 		       ROUTE_UID, res[0], res[1]);

@@ -220,7 +220,7 @@ TEST(reset_before_accept_then_unload)
 	long resets;
 
 	REQUIRE_KO();
-	TCPLAB_FAMILY_OR_SKIP(family);
+	TCPLAB_FAMILY_OR_FAIL(family);
 	kmsg = kmsg_open_at_end();
 	resets = tcplab_stat("ResetsIn");
 	sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);

@@ -144,7 +144,7 @@ TEST(sequence_numbers_need_cap_net_admin)
 	pid_t pid;
 	int i;
 
-	TCPLAB_FAMILY_OR_SKIP(family);
+	TCPLAB_FAMILY_OR_FAIL(family);
 	sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
 	lfd = socket(family, SOCK_STREAM, 0);
 	ASSERT_LE(0, lfd);
