@@ -317,22 +317,233 @@ static void tcplab_rcv_queue(struct sock *sk, struct sk_buff *skb)
 	tsk->rcv_queued_end += skb->len;
 }
 
-/* Hold out-of-order payload, sorted by sequence number. */
+/*
+ * Hold out-of-order payload, sorted by sequence number.  The core hands
+ * over only bytes it did not hold yet, starting and ending outside held
+ * ranges (tl_ooo_new()): a held skb it overlaps lies wholly inside it and
+ * is freed, so the queue's skbs never overlap and cover exactly the
+ * core's ranges.
+ */
 static void tcplab_ooo_hold(struct sock *sk, struct sk_buff *skb, u32 seq)
 {
-	struct tcplab_sock *tsk = tcplab_sk(sk);
-	struct sk_buff *pos;
+	struct sk_buff_head *q = &tcplab_sk(sk)->ooo_queue;
+	struct sk_buff *pos, *next;
+	u32 end = seq + skb->len;
 
 	TCPLAB_SKB_CB(skb)->seq = seq;
-	TCPLAB_SKB_CB(skb)->end_seq = seq + skb->len;
+	TCPLAB_SKB_CB(skb)->end_seq = end;
 	skb_set_owner_r(skb, sk);
-	skb_queue_reverse_walk(&tsk->ooo_queue, pos) {
-		if (tl_seq_geq(seq, TCPLAB_SKB_CB(pos)->seq)) {
-			__skb_queue_after(&tsk->ooo_queue, pos, skb);
-			return;
-		}
+	skb_queue_reverse_walk(q, pos) {
+		if (tl_seq_geq(seq, TCPLAB_SKB_CB(pos)->seq))
+			break;
 	}
-	__skb_queue_head(&tsk->ooo_queue, skb);
+	if (pos == (struct sk_buff *)q)
+		__skb_queue_head(q, skb);
+	else
+		__skb_queue_after(q, pos, skb);
+	while (!skb_queue_is_last(q, skb)) {
+		next = skb_queue_next(q, skb);
+		if (tl_seq_gt(TCPLAB_SKB_CB(next)->end_seq, end))
+			break;
+		__skb_unlink(next, q);
+		kfree_skb(next);
+	}
+}
+
+/*
+ * Let go of the out-of-order data held from @seq on (an skb that starts
+ * there and its successors), in the queue and in the core.
+ */
+static void tcplab_ooo_prune_from(struct sock *sk, u32 seq)
+{
+	struct tcplab_sock *tsk = tcplab_sk(sk);
+	struct sk_buff *skb;
+
+	while ((skb = skb_peek_tail(&tsk->ooo_queue)) &&
+	       tl_seq_geq(TCPLAB_SKB_CB(skb)->seq, seq)) {
+		__skb_unlink(skb, &tsk->ooo_queue);
+		kfree_skb(skb);
+	}
+	tl_rcv_prune(&tsk->tcb, seq);
+}
+
+/*
+ * ---- receive memory ----
+ *
+ * Both queues are charged to sk_rmem_alloc (skb_set_owner_r()) with the
+ * skbs' truesize, and it must stay within the limit below, whatever the
+ * peer sends (Linux's tcp_try_rmem_schedule()).  The window never offers
+ * more than cfg.rcv_buf bytes for the unread and the out-of-order data
+ * together (core/tl_window.c), and the limit is at least twice that, so
+ * what the window lets in always fits once small skbs are copied into
+ * compact ones (tcplab_collapse()); a peer that sends within the window
+ * loses nothing.  Only when collapsing cannot make room (no memory) is
+ * out-of-order data let go from the right edge, and then new data
+ * refused: the core acknowledges none of it, and the peer sends it
+ * again.
+ */
+
+/* Sequence space an skb holds: unread bytes in the receive queue. */
+static u32 tcplab_skb_bytes(const struct sk_buff *skb, bool ooo)
+{
+	return ooo ? skb->len : skb->len - TCPLAB_SKB_CB(skb)->seq;
+}
+
+static u32 tcplab_rmem_limit(const struct sock *sk)
+{
+	u64 buf = max_t(u64, READ_ONCE(sk->sk_rcvbuf),
+			2ULL * tcplab_sk(sk)->tcb.cfg.rcv_buf);
+
+	return min_t(u64, buf + TCPLAB_RCVBUF_SLACK, INT_MAX);
+}
+
+/* Does @truesize more fit?  One skb always does, so data can flow. */
+static bool tcplab_rmem_fits(const struct sock *sk, u32 truesize)
+{
+	u32 rmem = atomic_read(&sk->sk_rmem_alloc);
+
+	return !rmem || (u64)rmem + truesize <= tcplab_rmem_limit(sk);
+}
+
+/* Memory worth copying away: more than twice the data it holds. */
+static bool tcplab_skb_wasteful(const struct sk_buff *skb, bool ooo)
+{
+	return skb->truesize > 2 * tcplab_skb_bytes(skb, ooo);
+}
+
+/*
+ * Copy the data of @first and of the skbs after it in @q up to (not
+ * including) @stop, a run without holes, into skbs of at most a page
+ * (Linux's tcp_collapse()).  Receive queue skbs give their unread
+ * bytes; out-of-order ones keep their sequence numbers.  Without memory
+ * it stops: what is left of an skb half copied stays as unread bytes
+ * (receive queue) or is let go (out of order).
+ */
+static void tcplab_collapse(struct sock *sk, struct sk_buff_head *q,
+			    struct sk_buff *first, struct sk_buff *stop,
+			    bool ooo)
+{
+	struct sk_buff *skb = first, *nskb, *next;
+	u32 off = ooo ? 0 : TCPLAB_SKB_CB(first)->seq;
+	u32 seq = ooo ? TCPLAB_SKB_CB(first)->seq : 0;
+	u32 total = 0, size, n;
+
+	for (next = first; next != stop; next = next->next)
+		total += tcplab_skb_bytes(next, ooo);
+	while (total) {
+		size = min_t(u32, total, SKB_MAX_ORDER(0, 0));
+		nskb = alloc_skb(size, GFP_ATOMIC);
+		if (!nskb)
+			break;
+		__skb_queue_before(q, skb, nskb);
+		if (ooo) {
+			TCPLAB_SKB_CB(nskb)->seq = seq;
+			TCPLAB_SKB_CB(nskb)->end_seq = seq + size;
+			seq += size;
+		} else {
+			TCPLAB_SKB_CB(nskb)->seq = 0;
+		}
+		total -= size;
+		while (size) {
+			n = min_t(u32, size, skb->len - off);
+			if (WARN_ON_ONCE(skb_copy_bits(skb, off,
+						       skb_put(nskb, n), n)))
+				memset(nskb->data + nskb->len - n, 0, n);
+			size -= n;
+			off += n;
+			if (off == skb->len) {
+				next = skb->next;
+				__skb_unlink(skb, q);
+				kfree_skb(skb);
+				tcplab_inc_stats(sock_net(sk),
+						 TCPLAB_MIB_RCV_COLLAPSED);
+				skb = next;
+				off = 0;
+			}
+		}
+		skb_set_owner_r(nskb, sk);
+	}
+	if (!total || !off)
+		return;
+	if (!ooo) {
+		TCPLAB_SKB_CB(skb)->seq = off;
+		return;
+	}
+	/* Its first @off bytes are copied: let go of it and what follows. */
+	seq = TCPLAB_SKB_CB(skb)->seq + off;
+	while ((next = __skb_dequeue_tail(q)) && next != skb)
+		kfree_skb(next);
+	kfree_skb(skb);
+	tl_rcv_prune(&tcplab_sk(sk)->tcb, seq);
+}
+
+/*
+ * Collapse, in the run [@from, end of run) of @q, everything from the
+ * first wasteful skb on; a lone skb only when a copy would take less
+ * than half its memory.  Returns the skb after the run.
+ */
+static struct sk_buff *tcplab_collapse_run(struct sock *sk,
+					   struct sk_buff_head *q,
+					   struct sk_buff *from, bool ooo)
+{
+	struct sk_buff *first = NULL, *stop = from, *last = NULL;
+
+	while (stop != (struct sk_buff *)q &&
+	       (!last || !ooo ||
+		TCPLAB_SKB_CB(stop)->seq == TCPLAB_SKB_CB(last)->end_seq)) {
+		if (!first && tcplab_skb_wasteful(stop, ooo))
+			first = stop;
+		last = stop;
+		stop = stop->next;
+	}
+	if (first && (first != last ||
+		      first->truesize >
+		      2 * SKB_TRUESIZE(tcplab_skb_bytes(first, ooo))))
+		tcplab_collapse(sk, q, first, stop, ooo);
+	return stop;
+}
+
+static void tcplab_collapse_queues(struct sock *sk)
+{
+	struct sk_buff_head *ooo = &tcplab_sk(sk)->ooo_queue;
+	struct sk_buff *skb;
+
+	skb = skb_peek(&sk->sk_receive_queue);
+	if (skb)
+		tcplab_collapse_run(sk, &sk->sk_receive_queue, skb, false);
+	skb = skb_peek(ooo);
+	while (skb && skb != (struct sk_buff *)ooo)
+		skb = tcplab_collapse_run(sk, ooo, skb, true);
+}
+
+/*
+ * Make room for @skb, whose payload the core would keep (@place; out of
+ * order from @seq).  False: it does not fit, the core must refuse it.
+ */
+static bool tcplab_rmem_schedule(struct sock *sk, struct sk_buff *skb,
+				 enum tl_rcv_place place, u32 seq)
+{
+	struct tcplab_sock *tsk = tcplab_sk(sk);
+	struct net *net = sock_net(sk);
+	struct sk_buff *tail;
+
+	if (tcplab_rmem_fits(sk, skb->truesize))
+		return true;
+	tcplab_inc_stats(net, TCPLAB_MIB_RCV_PRUNE_CALLED);
+	tcplab_collapse_queues(sk);
+	/*
+	 * Then out-of-order data from the right edge (tcp_prune_ofo_queue()):
+	 * for in-order data any of it, for out-of-order data only what lies
+	 * above it - the lower bytes are needed first.
+	 */
+	while (!tcplab_rmem_fits(sk, skb->truesize) &&
+	       (tail = skb_peek_tail(&tsk->ooo_queue)) &&
+	       (place == TL_RCV_INORDER ||
+		tl_seq_gt(TCPLAB_SKB_CB(tail)->seq, seq))) {
+		tcplab_ooo_prune_from(sk, TCPLAB_SKB_CB(tail)->seq);
+		tcplab_inc_stats(net, TCPLAB_MIB_OFO_PRUNED);
+	}
+	return tcplab_rmem_fits(sk, skb->truesize);
 }
 
 /*
@@ -824,10 +1035,12 @@ again:
 	if (skb && act->deliver_len && act->ooo_len) {
 		struct sk_buff *clone = skb_clone(skb, GFP_ATOMIC);
 
-		if (clone && tcplab_skb_keep(clone, act->ooo_off, act->ooo_len))
+		if (clone && tcplab_skb_keep(clone, act->ooo_off, act->ooo_len)) {
 			tcplab_ooo_hold(sk, clone, act->ooo_seq);
-		else
+		} else {
 			kfree_skb(clone);
+			tcplab_ooo_prune_from(sk, act->ooo_seq);
+		}
 		act->ooo_len = 0;
 	}
 	if (skb && act->deliver_len) {
@@ -840,10 +1053,13 @@ again:
 		skb = NULL;
 		in = NULL;
 	} else if (skb && act->ooo_len) {
-		if (tcplab_skb_keep(skb, act->ooo_off, act->ooo_len))
+		/* Kept as the core says, or forgotten by the core as well. */
+		if (tcplab_skb_keep(skb, act->ooo_off, act->ooo_len)) {
 			tcplab_ooo_hold(sk, skb, act->ooo_seq);
-		else
+		} else {
 			kfree_skb(skb);
+			tcplab_ooo_prune_from(sk, act->ooo_seq);
+		}
 		skb = NULL;
 		in = NULL;
 	}
@@ -1011,13 +1227,30 @@ bool tcplab_tw_reopen(struct sock *sk, struct sk_buff *skb)
 }
 
 /* proto.backlog_rcv, and the softirq path (input.c): one segment arrives. */
+/* The counter, if any, of why the core dropped (part of) a segment. */
+static void tcplab_count_drop(struct net *net, enum tl_drop drop)
+{
+	static const u8 mib[TL_DROP_NR] = {
+		[TL_DROP_RST_CHALLENGE]	= TCPLAB_MIB_CHALLENGE_ACKS,
+		[TL_DROP_SYN_CHALLENGE]	= TCPLAB_MIB_CHALLENGE_ACKS,
+		[TL_DROP_PAWS]		= TCPLAB_MIB_PAWS_DROPS,
+		[TL_DROP_OOO_FULL]	= TCPLAB_MIB_OFO_NO_RANGE,
+		[TL_DROP_OOO_DUP]	= TCPLAB_MIB_OFO_DUPLICATE,
+		[TL_DROP_OOO_MEM]	= TCPLAB_MIB_OFO_DROP,
+		[TL_DROP_RCV_MEM]	= TCPLAB_MIB_RCVQ_DROP,
+	};
+
+	if ((unsigned int)drop < TL_DROP_NR && mib[drop])
+		tcplab_inc_stats(net, mib[drop]);
+}
+
 int tcplab_sk_rcv(struct sock *sk, struct sk_buff *skb)
 {
 	struct tcplab_sock *tsk = tcplab_sk(sk);
 	const u8 *h = skb->data;
 	struct tl_actions *act;
 	struct tl_seg_in seg;
-	u32 hlen, rcv_nxt;
+	u32 hlen, rcv_nxt, seq;
 	bool sync;
 
 	if (tl_seg_parse(h, skb_headlen(skb), &seg.th) != TL_SEG_OK)
@@ -1039,16 +1272,20 @@ int tcplab_sk_rcv(struct sock *sk, struct sk_buff *skb)
 		tsk->info.data_segs_in++;
 	sync = tl_state_synchronized(tsk->tcb.state);
 	rcv_nxt = tsk->tcb.rcv_nxt;
+	seg.no_room = false;
+	if (seg.len) {
+		enum tl_rcv_place place = tl_rcv_place(&tsk->tcb, &seg, &seq);
+
+		if ((place == TL_RCV_INORDER || place == TL_RCV_OOO) &&
+		    !tcplab_rmem_schedule(sk, skb, place, seq))
+			seg.no_room = true;
+	}
 	act = tcplab_act_get();
 	tl_input(&tsk->tcb, &seg, tcplab_now_us(), act);
+	tcplab_count_drop(sock_net(sk), act->drop);
 	if (sync)
 		tsk->info.bytes_received += tsk->tcb.rcv_nxt - rcv_nxt -
 					    act->eof;
-	if (act->drop == TL_DROP_RST_CHALLENGE ||
-	    act->drop == TL_DROP_SYN_CHALLENGE)
-		tcplab_inc_stats(sock_net(sk), TCPLAB_MIB_CHALLENGE_ACKS);
-	if (act->drop == TL_DROP_PAWS)
-		tcplab_inc_stats(sock_net(sk), TCPLAB_MIB_PAWS_DROPS);
 	tcplab_run_actions(sk, skb, act);
 	return 0;
 

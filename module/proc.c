@@ -49,6 +49,13 @@ const char *const tcplab_mib_names[TCPLAB_MIB_MAX] = {
 	[TCPLAB_MIB_SACK_RECOVERY]	= "SackRecoveries",
 	[TCPLAB_MIB_PAWS_DROPS]		= "PawsDrops",
 	[TCPLAB_MIB_FILTER_DROP]	= "FilterDrops",
+	[TCPLAB_MIB_RCV_PRUNE_CALLED]	= "RcvPruneCalled",
+	[TCPLAB_MIB_RCV_COLLAPSED]	= "RcvCollapsed",
+	[TCPLAB_MIB_OFO_PRUNED]		= "OfoPruned",
+	[TCPLAB_MIB_OFO_DROP]		= "OfoDrop",
+	[TCPLAB_MIB_OFO_NO_RANGE]	= "OfoNoRange",
+	[TCPLAB_MIB_OFO_DUPLICATE]	= "OfoDuplicate",
+	[TCPLAB_MIB_RCVQ_DROP]		= "RcvQDrop",
 };
 
 static void *tcplab_seq_start(struct seq_file *seq, loff_t *pos)

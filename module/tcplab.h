@@ -75,6 +75,14 @@ enum tcplab_mib {
 	TCPLAB_MIB_SACK_RECOVERY,	/* SACK recoveries entered */
 	TCPLAB_MIB_PAWS_DROPS,		/* dropped by PAWS (RFC 7323 5) */
 	TCPLAB_MIB_FILTER_DROP,		/* dropped by the socket's filter or IPsec policy */
+	/* Receive memory (conn.c): SO_RCVBUF + TCPLAB_RCVBUF_SLACK */
+	TCPLAB_MIB_RCV_PRUNE_CALLED,	/* over the limit: collapse, prune */
+	TCPLAB_MIB_RCV_COLLAPSED,	/* skbs copied into compact ones */
+	TCPLAB_MIB_OFO_PRUNED,		/* out-of-order skbs let go */
+	TCPLAB_MIB_OFO_DROP,		/* out-of-order data: no memory */
+	TCPLAB_MIB_OFO_NO_RANGE,	/* out-of-order data: no range slot */
+	TCPLAB_MIB_OFO_DUPLICATE,	/* out-of-order data already held */
+	TCPLAB_MIB_RCVQ_DROP,		/* in-order data: no memory */
 	TCPLAB_MIB_MAX
 };
 

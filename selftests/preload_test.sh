@@ -13,6 +13,8 @@
 # quietly left the program on Linux TCP fails.
 #
 # kselftest conventions: TAP output, exit 0 pass, 1 fail, 4 skip.
+# Time limits below scale with the runner's factor (slower debug kernel).
+TF=${TCPLAB_TIME_FACTOR:-1}
 SHIM=/usr/lib/tcplab/libtcplab-preload.so
 NS=tcplab-preload-peer
 IP=/usr/sbin/ip
@@ -156,7 +158,7 @@ $IP netns exec $NS busybox nc -l -p 5001 <&3 > $W/nc1.out &
 p=$!
 pids="$pids $p"
 if wait_listen linux 5001 &&
-   LD_PRELOAD=$SHIM timeout 60 $NC -N 192.0.2.2 5001 < $W/www/data.bin &&
+   LD_PRELOAD=$SHIM timeout $((60 * TF)) $NC -N 192.0.2.2 5001 < $W/www/data.bin &&
    wait $p && same_file $t $W/www/data.bin $W/nc1.out &&
    counted $t ActiveOpens "$before"; then
 	result ok $t
@@ -167,10 +169,10 @@ fi
 # busybox nc on Linux TCP -> nc -l on tcplab.
 t=nc_linux_client_to_tcplab_server
 before=$(counter PassiveOpens)
-LD_PRELOAD=$SHIM timeout 60 $NC -l 192.0.2.1 5002 < /dev/null > $W/nc2.out &
+LD_PRELOAD=$SHIM timeout $((60 * TF)) $NC -l 192.0.2.1 5002 < /dev/null > $W/nc2.out &
 p=$!
 if wait_listen lab 5002 &&
-   $IP netns exec $NS timeout 60 busybox nc 192.0.2.1 5002 < $W/www/data.bin &&
+   $IP netns exec $NS timeout $((60 * TF)) busybox nc 192.0.2.1 5002 < $W/www/data.bin &&
    wait $p && same_file $t $W/www/data.bin $W/nc2.out &&
    counted $t PassiveOpens "$before"; then
 	result ok $t
@@ -185,7 +187,7 @@ pids="$pids $!"
 t=curl_tcplab_from_linux_httpd
 before=$(counter ActiveOpens)
 if wait_listen linux 8080 &&
-   LD_PRELOAD=$SHIM timeout 60 $CURL -sS -o $W/curl1.out http://192.0.2.2:8080/data.bin &&
+   LD_PRELOAD=$SHIM timeout $((60 * TF)) $CURL -sS -o $W/curl1.out http://192.0.2.2:8080/data.bin &&
    same_file $t $W/www/data.bin $W/curl1.out &&
    counted $t ActiveOpens "$before"; then
 	result ok $t
@@ -200,7 +202,7 @@ pids="$pids $httpd"
 t=wget_linux_from_tcplab_httpd
 before=$(counter PassiveOpens)
 if wait_listen lab 8081 &&
-   $IP netns exec $NS timeout 60 busybox wget -q -O $W/wget1.out http://192.0.2.1:8081/data.bin &&
+   $IP netns exec $NS timeout $((60 * TF)) busybox wget -q -O $W/wget1.out http://192.0.2.1:8081/data.bin &&
    same_file $t $W/www/data.bin $W/wget1.out &&
    counted $t PassiveOpens "$before"; then
 	result ok $t
@@ -211,7 +213,7 @@ fi
 # tcplab at both ends: curl -> tcplab-mini-httpd, on loopback.
 t=curl_tcplab_from_tcplab_httpd
 before=$(counter PassiveOpens)
-if LD_PRELOAD=$SHIM timeout 60 $CURL -sS -o $W/curl2.out http://127.0.0.1:8081/data.bin &&
+if LD_PRELOAD=$SHIM timeout $((60 * TF)) $CURL -sS -o $W/curl2.out http://127.0.0.1:8081/data.bin &&
    same_file $t $W/www/data.bin $W/curl2.out &&
    counted $t PassiveOpens "$before"; then
 	result ok $t
@@ -243,7 +245,7 @@ if ! /sbin/rmmod tcplab; then
 	finish
 fi
 t=fallback_to_linux_tcp
-if LD_PRELOAD=$SHIM timeout 60 $CURL -sS -o $W/curl3.out http://192.0.2.2:8080/data.bin 2> $W/curl3.err &&
+if LD_PRELOAD=$SHIM timeout $((60 * TF)) $CURL -sS -o $W/curl3.out http://192.0.2.2:8080/data.bin 2> $W/curl3.err &&
    same_file $t $W/www/data.bin $W/curl3.out &&
    [ "$(grep -c 'tcplab module not loaded; using Linux TCP' $W/curl3.err)" = 1 ]; then
 	result ok $t
@@ -252,7 +254,7 @@ else
 	result fail $t
 fi
 t=strict_fails_without_module
-if TCPLAB_PRELOAD_STRICT=1 LD_PRELOAD=$SHIM timeout 60 $CURL -sS -o $W/curl4.out http://192.0.2.2:8080/data.bin 2> $W/curl4.err ||
+if TCPLAB_PRELOAD_STRICT=1 LD_PRELOAD=$SHIM timeout $((60 * TF)) $CURL -sS -o $W/curl4.out http://192.0.2.2:8080/data.bin 2> $W/curl4.err ||
    [ -s $W/curl4.out ]; then
 	result fail $t "curl got through"
 else

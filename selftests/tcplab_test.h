@@ -75,4 +75,34 @@ static inline int tcplab_write_file(const char *path, const char *text)
 	return n == (ssize_t)strlen(text) ? 0 : -EIO;
 }
 
+/*
+ * The harness's per-test time limits (30 s unless TEST_F_TIMEOUT says
+ * otherwise), times TCPLAB_TIME_FACTOR: the guest's runner measures that
+ * factor on the debug kernel, where everything is slower, not broken.
+ */
+#ifndef TEST_HARNESS_MAIN
+#error "include kselftest_harness.h before tcplab_test.h"
+#endif
+static inline void tcplab_scale_timeouts(void)
+{
+	const char *s = getenv("TCPLAB_TIME_FACTOR");
+	struct __fixture_metadata *f;
+	struct __test_metadata *t;
+	int k = s ? atoi(s) : 1;
+
+	if (k <= 1)
+		return;
+	for (f = __fixture_list; f; f = f->next)
+		for (t = f->tests; t; t = t->next)
+			t->timeout *= k;
+}
+
+#undef TEST_HARNESS_MAIN
+#define TEST_HARNESS_MAIN						\
+	int main(int argc, char **argv)					\
+	{								\
+		tcplab_scale_timeouts();				\
+		return test_harness_run(argc, argv);			\
+	}
+
 #endif /* _TCPLAB_TEST_H */

@@ -31,6 +31,8 @@ case "${TLS_TEST_FAMILY:-$name}" in
 *tcplab) FAM=tcplab ;;
 *) FAM=inet ;;
 esac
+# Time limits below scale with the runner's factor (slower debug kernel).
+TF=${TCPLAB_TIME_FACTOR:-1}
 IP=/usr/sbin/ip
 NS=tcplab-tlsio
 W=/tmp/tls_interop_$FAM
@@ -225,7 +227,7 @@ for s in $SUITES13 $SUITES12; do
 	[ "$(cert_for $s)" = server-rsa ] && gp=5002
 	rm -f $W/out
 	if { cat $DA; wait_size $W/out $DSIZE 120; } |
-	   timeout 180 $LAB -f $FAM -v -c $PKI/ca.pem --cipher $s connect $B:$gp \
+	   timeout $((180 * TF)) $LAB -f $FAM -v -c $PKI/ca.pem --cipher $s connect $B:$gp \
 		> $W/out 2> $W/err &&
 	   same_file $t $DA $W/out && negotiated $t $W/err $s; then
 		took $t
@@ -251,7 +253,7 @@ for s in $SUITES13 $SUITES12; do
 	ok=no
 	if wait_listen peer $port &&
 	   { cat $DA; wait_size $W/outB $DSIZE 120; } |
-	   timeout 180 $LAB -f $FAM -v -c $PKI/ca.pem --cipher $s connect $B:$port \
+	   timeout $((180 * TF)) $LAB -f $FAM -v -c $PKI/ca.pem --cipher $s connect $B:$port \
 		> $W/outB 2> $W/err; then
 		# s_server's stdin may end now (a job ends when all of it does).
 		touch $W/stop
@@ -290,7 +292,7 @@ for s in $SUITES13 $SUITES12; do
 	rm -f $W/out
 	serve_start $s
 	if { cat $DA; wait_size $W/out $DSIZE 120; } |
-	   timeout 180 $PEER openssl s_client -quiet -no_ign_eof -nocommands \
+	   timeout $((180 * TF)) $PEER openssl s_client -quiet -no_ign_eof -nocommands \
 		-connect $A:$port -CAfile $PKI/ca.pem -verify_return_error \
 		-verify_ip $A > $W/out 2> $W/cli.log &&
 	   same_file $t $DA $W/out && { wait_exit $sp 10; true; } &&
@@ -313,7 +315,7 @@ for s in $SUITES13 $SUITES12; do
 	rm -f $W/out
 	serve_start $s
 	if { cat $DA; wait_size $W/out $DSIZE 120; } |
-	   timeout 180 $PEER gnutls-cli --x509cafile=$PKI/ca.pem -p $port $A \
+	   timeout $((180 * TF)) $PEER gnutls-cli --x509cafile=$PKI/ca.pem -p $port $A \
 		--logfile=$W/cli.log > $W/out &&
 	   same_file $t $DA $W/out && { wait_exit $sp 10; true; } &&
 	   negotiated $t $W/srv.err $s; then
@@ -335,7 +337,7 @@ pids="$pids $!"
 wait_listen peer 5003
 rm -f $W/out
 if { cat $W/sa.txt; wait_size $W/out $SSIZE 120; } |
-   timeout 180 $LAB -f $FAM -v -c $PKI/ca.pem --cert $PKI/client-chain.pem \
+   timeout $((180 * TF)) $LAB -f $FAM -v -c $PKI/ca.pem --cert $PKI/client-chain.pem \
 	--key $PKI/client.key connect $B:5003 > $W/out 2> $W/err &&
    same_file $t $W/sa.txt $W/out; then
 	result ok $t
@@ -352,7 +354,7 @@ for v in 1.3 1.2; do
 	[ $v = 1.2 ] && s=TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256
 	serve_start $s -m -c $PKI/ca.pem --crl $PKI/crl.pem
 	if { cat $W/sa.txt; wait_size $W/out $SSIZE 120; } |
-	   timeout 180 $PEER openssl s_client -quiet -no_ign_eof -nocommands \
+	   timeout $((180 * TF)) $PEER openssl s_client -quiet -no_ign_eof -nocommands \
 		-connect $A:$port -CAfile $PKI/ca.pem -verify_return_error \
 		-verify_ip $A -cert $PKI/client.pem -cert_chain $PKI/int.pem \
 		-key $PKI/client.key > $W/out 2> $W/cli.log &&
@@ -371,7 +373,7 @@ done
 # (exit code 11 from the one connection it serves).
 t=mutual_refuses_untrusted_client_cli
 serve_start TLS_AES_128_GCM_SHA256 -m -c $PKI/ca.pem
-timeout 60 $PEER openssl s_client -quiet -no_ign_eof -nocommands \
+timeout $((60 * TF)) $PEER openssl s_client -quiet -no_ign_eof -nocommands \
 	-connect $A:$port -CAfile $PKI/ca.pem -cert $PKI/client-untrusted.pem \
 	-key $PKI/client-untrusted.key < /dev/null > /dev/null 2> $W/cli.log
 wait $sp
@@ -395,7 +397,7 @@ cli_refuse() {
 	n=$1 rc_want=$4 text=$5
 	shift 5
 	wait_listen peer $port
-	timeout 60 $LAB -f $FAM -v -c $PKI/ca.pem --crl $PKI/crl.pem "$@" \
+	timeout $((60 * TF)) $LAB -f $FAM -v -c $PKI/ca.pem --crl $PKI/crl.pem "$@" \
 		connect $B:$port < /dev/null > /dev/null 2> $W/err
 	rc=$?
 	if [ $rc = "$rc_want" ] && grep -q "^tcplab-tls: refused: $text" $W/err &&
@@ -421,7 +423,7 @@ $PEER openssl s_server -quiet -naccept 1 -accept $B:$port -cert $PKI/server.pem 
 	-cert_chain $PKI/int.pem -key $PKI/server.key < /dev/null > /dev/null 2>&1 &
 sp=$!
 wait_listen peer $port
-echo hi | timeout 60 $LAB -f $FAM -v -c $PKI/ca.pem -n server.test \
+echo hi | timeout $((60 * TF)) $LAB -f $FAM -v -c $PKI/ca.pem -n server.test \
 	connect $B:$port > /dev/null 2> $W/err
 ok=yes
 for want in "subject: CN=server.test" "issued by: CN=tcplab test intermediate CA" \
@@ -445,7 +447,7 @@ port=$((port + 1))
 sp=$!
 before=$(sed -n 's/^ActiveOpens: //p' /proc/net/tcplab_stats 2>/dev/null)
 if wait_listen peer $port &&
-   timeout 120 $PRE curl -sS --cacert $PKI/ca.pem -o $W/curl.out \
+   timeout $((120 * TF)) $PRE curl -sS --cacert $PKI/ca.pem -o $W/curl.out \
 	https://$B:$port/data.txt 2> $W/curl.err &&
    same_file $t $W/a.txt $W/curl.out &&
    { [ $FAM = inet ] ||
@@ -464,7 +466,7 @@ port=$((port + 1))
 	-key $PKI/server.key < /dev/null > $W/www.log 2>&1) &
 sp=$!
 if wait_listen here $port &&
-   timeout 120 $PEER curl -sS --cacert $PKI/ca.pem -o $W/curl.out \
+   timeout $((120 * TF)) $PEER curl -sS --cacert $PKI/ca.pem -o $W/curl.out \
 	https://$A:$port/data.txt 2> $W/curl.err &&
    same_file $t $W/a.txt $W/curl.out; then
 	result ok $t
@@ -493,7 +495,7 @@ sp=$!
 ok=no
 if wait_listen peer $port &&
    { cat $W/a.txt; wait_size $W/outB $SIZE 120; } |
-   timeout 180 $LAB -f $FAM -v -c $PKI/ca.pem --rekey-after 1048576 \
+   timeout $((180 * TF)) $LAB -f $FAM -v -c $PKI/ca.pem --rekey-after 1048576 \
 	connect $B:$port > $W/outB 2> $W/err; then
 	touch $W/stop
 	wait_exit $sp 10
@@ -511,7 +513,7 @@ t=keyupdate_server_answers_request
 rm -f $W/out
 serve_start TLS_AES_128_GCM_SHA256
 { echo before; sleep 1; echo K; sleep 1; echo after; sleep 2; } |
-	timeout 60 $PEER openssl s_client -connect $A:$port -CAfile $PKI/ca.pem \
+	timeout $((60 * TF)) $PEER openssl s_client -connect $A:$port -CAfile $PKI/ca.pem \
 	-verify_return_error -verify_ip $A > $W/out 2> $W/cli.log
 wait_exit $sp 5
 if grep -q '^before' $W/out && grep -q '^after' $W/out &&

@@ -201,13 +201,77 @@ static void tl_input_listen(const struct tl_seg_in *seg,
 /* ---------------------------------------------------------------------- */
 /* 3.10.7.4 sixth to eighth steps, shared with SYN-SENT                    */
 
+/*
+ * Where the text [@dseq, @dseq + @len) goes, and [*@start, *@end), the
+ * part of it to keep.  First step of 3.10.7.4: "only the new parts are
+ * processed", nothing beyond RCV.NXT + RCV.WND; out-of-order bytes
+ * already held are not new either, so the glue never holds a byte
+ * twice.
+ */
+static enum tl_rcv_place tl_text_place(const struct tl_tcb *tcb, u32 dseq,
+				       u32 len, u32 *start, u32 *end)
+{
+	u32 wnd_end = tcb->rcv_nxt + tcb->rcv_wnd;
+	u32 e = dseq + len;
+
+	if (!len)
+		return TL_RCV_NONE;
+	if (tl_seq_gt(e, wnd_end))
+		e = wnd_end;
+	if (tl_seq_leq(dseq, tcb->rcv_nxt)) {
+		if (!tl_seq_gt(e, tcb->rcv_nxt))
+			return TL_RCV_NONE;	/* a pure duplicate */
+		*start = tcb->rcv_nxt;
+		*end = e;
+		return TL_RCV_INORDER;
+	}
+	if (!tl_seq_lt(dseq, e))
+		return TL_RCV_NONE;		/* starts beyond the window */
+	*start = dseq;
+	*end = e;
+	if (!tl_ooo_new(&tcb->ooo, start, end))
+		return TL_RCV_HELD;
+	if (!tl_ooo_fits(&tcb->ooo, *start, *end))
+		return TL_RCV_NO_RANGE;
+	return TL_RCV_OOO;
+}
+
+enum tl_rcv_place tl_rcv_place(const struct tl_tcb *tcb,
+			       const struct tl_seg_in *seg, u32 *seq)
+{
+	u32 start = 0, end;
+	enum tl_rcv_place place;
+
+	/* The states whose segments may reach the seventh step. */
+	switch (tcb->state) {
+	case TL_SYN_RECEIVED:
+	case TL_ESTABLISHED:
+	case TL_FIN_WAIT_1:
+	case TL_FIN_WAIT_2:
+		break;
+	default:
+		return TL_RCV_NONE;
+	}
+	if (tl_has(seg, TL_TCP_RST))
+		return TL_RCV_NONE;
+	place = tl_text_place(tcb, seg->th.seq + !!tl_has(seg, TL_TCP_SYN),
+			      seg->len, &start, &end);
+	*seq = start;
+	return place;
+}
+
+void tl_rcv_prune(struct tl_tcb *tcb, u32 seq)
+{
+	tl_ooo_prune(&tcb->ooo, seq);
+}
+
 /* Seventh, process the segment text; @dseq is its first byte's number. */
 static void tl_input_text(struct tl_tcb *tcb, const struct tl_seg_in *seg,
 			  u32 dseq, u32 len, u64 now, struct tl_actions *act)
 {
-	u32 end = dseq + len;
-	u32 wnd_end = tcb->rcv_nxt + tcb->rcv_wnd;
-	u32 nxt;
+	enum tl_rcv_place place;
+	u32 start, end, nxt;
+	u8 held;
 
 	if (!len)
 		return;
@@ -219,32 +283,55 @@ static void tl_input_text(struct tl_tcb *tcb, const struct tl_seg_in *seg,
 	 */
 	tcb->ack_pending = true;
 
+	place = tl_text_place(tcb, dseq, len, &start, &end);
+	switch (place) {
+	case TL_RCV_NONE:
+		return;
+	case TL_RCV_HELD:
+		act->drop = TL_DROP_OOO_DUP;
+		return;
+	case TL_RCV_NO_RANGE:
+		act->drop = TL_DROP_OOO_FULL;
+		return;
+	default:
+		break;
+	}
 	/*
-	 * Keep only what lies in the window (first step: "only the new
-	 * parts are processed", and nothing beyond RCV.NXT + RCV.WND).
+	 * No memory for it: take none of it.  RCV.NXT and the held ranges
+	 * stay, so the ACK going out says what is missing and the peer
+	 * sends it again - as if the segment had been lost.
 	 */
-	if (tl_seq_gt(end, wnd_end))
-		end = wnd_end;
+	if (seg->no_room) {
+		act->drop = place == TL_RCV_INORDER ? TL_DROP_RCV_MEM :
+						      TL_DROP_OOO_MEM;
+		return;
+	}
 
-	if (tl_seq_leq(dseq, tcb->rcv_nxt)) {
-		if (!tl_seq_gt(end, tcb->rcv_nxt))
-			return;		/* a pure duplicate */
+	if (place == TL_RCV_INORDER) {
 		/*
 		 * "Once in the ESTABLISHED state, it is possible to deliver
 		 * segment data to user RECEIVE buffers ... RCV.NXT is set to
 		 * the next sequence number expected".  Deliver from RCV.NXT,
 		 * trimming what we already had.
 		 */
-		act->deliver_off = tcb->rcv_nxt - dseq;
-		act->deliver_len = end - tcb->rcv_nxt;
+		act->deliver_off = start - dseq;
+		act->deliver_len = end - start;
 		act->wake |= TL_WAKE_READ;
 		tl_rcv_advance(tcb, act->deliver_len);
 
-		/* Did we just fill the gap before data we are holding? */
+		/*
+		 * Did we just fill the gap before data we are holding?  A
+		 * held range the segment reached is in order now, or was all
+		 * in the segment: either way the glue moves or frees its
+		 * bytes, so that it holds nothing the core has forgotten.
+		 */
+		held = tcb->ooo.n;
 		nxt = tl_ooo_advance(&tcb->ooo, tcb->rcv_nxt);
-		if (nxt != tcb->rcv_nxt) {
+		if (tcb->ooo.n != held) {
 			act->ooo_ready = true;
 			act->ooo_ready_to = nxt;
+		}
+		if (nxt != tcb->rcv_nxt) {
 			tl_rcv_advance(tcb, nxt - tcb->rcv_nxt);
 			return;		/* RFC 5681 4.2: ACK a filled hole at once */
 		}
@@ -253,19 +340,19 @@ static void tl_input_text(struct tl_tcb *tcb, const struct tl_seg_in *seg,
 		tl_rcv_rtt_sample(tcb, seg, act->deliver_len, now);
 		return;
 	}
-	if (!tl_seq_lt(dseq, end))
-		return;			/* starts beyond the window */
 	/*
 	 * Out of order, but in the window: "Segments with higher beginning
 	 * sequence numbers may be held for later processing" (first step).
+	 * Only the part not held yet: it may cover held ranges in its
+	 * middle, which the glue then frees.
 	 */
-	if (tl_ooo_add(&tcb->ooo, dseq, end)) {
+	if (tl_ooo_add(&tcb->ooo, start, end)) {
 		act->drop = TL_DROP_OOO_FULL;
 		return;
 	}
-	act->ooo_seq = dseq;
-	act->ooo_off = 0;
-	act->ooo_len = end - dseq;
+	act->ooo_seq = start;
+	act->ooo_off = start - dseq;
+	act->ooo_len = end - start;
 }
 
 /*

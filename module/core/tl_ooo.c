@@ -57,6 +57,45 @@ int tl_ooo_add(struct tl_ooo *o, u32 start, u32 end)
 	return 0;
 }
 
+bool tl_ooo_new(const struct tl_ooo *o, u32 *start, u32 *end)
+{
+	u8 i;
+
+	/* Ranges are sorted and never touch: one may hold each edge. */
+	for (i = 0; i < o->n; i++) {
+		if (tl_seq_leq(o->r[i].start, *start) &&
+		    tl_seq_lt(*start, o->r[i].end))
+			*start = o->r[i].end;
+		if (tl_seq_lt(o->r[i].start, *end) &&
+		    tl_seq_leq(*end, o->r[i].end))
+			*end = o->r[i].start;
+	}
+	return tl_seq_lt(*start, *end);
+}
+
+bool tl_ooo_fits(const struct tl_ooo *o, u32 start, u32 end)
+{
+	u8 i;
+
+	if (o->n < o->cap)
+		return true;
+	for (i = 0; i < o->n; i++)
+		if (tl_seq_leq(o->r[i].start, end) &&
+		    tl_seq_leq(start, o->r[i].end))
+			return true;
+	return false;
+}
+
+void tl_ooo_prune(struct tl_ooo *o, u32 seq)
+{
+	while (o->n && tl_seq_geq(o->r[o->n - 1].start, seq))
+		o->n--;
+	if (o->n && tl_seq_gt(o->r[o->n - 1].end, seq))
+		o->r[o->n - 1].end = seq;
+	if (o->last >= o->n)
+		o->last = o->n ? o->n - 1 : 0;
+}
+
 u32 tl_ooo_advance(struct tl_ooo *o, u32 rcv_nxt)
 {
 	while (o->n && tl_seq_leq(o->r[0].start, rcv_nxt)) {

@@ -41,6 +41,20 @@ void tl_ooo_init(struct tl_ooo *o, struct tl_seq_range *storage, u8 cap);
 int tl_ooo_add(struct tl_ooo *o, u32 start, u32 end);
 
 /*
+ * Cut [*start, *end) down to what is not held yet: a start inside a held
+ * range moves to its end, an end inside one moves to its start.  Ranges
+ * held wholly inside the result stay inside it (the new data covers
+ * them).  Returns false when nothing of it is new: a duplicate.
+ */
+bool tl_ooo_new(const struct tl_ooo *o, u32 *start, u32 *end);
+
+/* Can [start, end) be added without a free slot, or is one free? */
+bool tl_ooo_fits(const struct tl_ooo *o, u32 start, u32 end);
+
+/* Forget everything held from @seq on (the glue let that data go). */
+void tl_ooo_prune(struct tl_ooo *o, u32 seq);
+
+/*
  * RCV.NXT has advanced to @rcv_nxt.  Drop every range (or the part of
  * one) below it and, if a held range now starts at or below @rcv_nxt,
  * return the end of that range: the new RCV.NXT, with everything in

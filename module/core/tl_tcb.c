@@ -23,6 +23,9 @@ static const char *const tl_drop_names[TL_DROP_NR] = {
 	[TL_DROP_ACK_FUTURE]	= "ACK for unsent data",
 	[TL_DROP_OOO_FULL]	= "out-of-order tracker full",
 	[TL_DROP_PAWS]		= "old timestamp (PAWS)",
+	[TL_DROP_OOO_DUP]	= "out-of-order data already held",
+	[TL_DROP_OOO_MEM]	= "out-of-order data, no receive memory",
+	[TL_DROP_RCV_MEM]	= "in-order data, no receive memory",
 };
 
 const char *tl_drop_name(enum tl_drop drop)

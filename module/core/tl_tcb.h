@@ -96,6 +96,9 @@ enum tl_drop {
 	TL_DROP_ACK_FUTURE,	/* ACK for data never sent */
 	TL_DROP_OOO_FULL,	/* out-of-order data with no tracker slot */
 	TL_DROP_PAWS,		/* old timestamp (RFC 7323 5.3 R1) */
+	TL_DROP_OOO_DUP,	/* out-of-order data all held already */
+	TL_DROP_OOO_MEM,	/* out-of-order data, no receive memory */
+	TL_DROP_RCV_MEM,	/* in-order data, no receive memory */
 	TL_DROP_NR,
 };
 
@@ -348,6 +351,21 @@ struct tl_seg_in {
 	struct tl_tcphdr th;
 	struct tl_tcp_opts opts;
 	u32 len;
+	/*
+	 * The glue has no receive memory for the payload (tl_rcv_place()
+	 * said it would be kept): the core takes none of it, and the ACK
+	 * it sends leaves the peer to send it again.
+	 */
+	bool no_room;
+};
+
+/* Where tl_input() would put a segment's payload (tl_rcv_place()). */
+enum tl_rcv_place {
+	TL_RCV_NONE,		/* nothing new: no text, duplicate, outside */
+	TL_RCV_HELD,		/* out of order, all of it held already */
+	TL_RCV_NO_RANGE,	/* out of order, no tracker slot for it */
+	TL_RCV_INORDER,		/* new data at RCV.NXT */
+	TL_RCV_OOO,		/* new data beyond RCV.NXT */
 };
 
 /*
@@ -378,6 +396,21 @@ int tl_abort(struct tl_tcb *tcb, struct tl_actions *act);
 /* SEGMENT ARRIVES, RFC 9293 Section 3.10.7 (tl_input.c) */
 void tl_input(struct tl_tcb *tcb, const struct tl_seg_in *seg, u64 now,
 	      struct tl_actions *act);
+
+/*
+ * Before tl_input(): where would @seg's payload go (TL_RCV_*)?  For
+ * TL_RCV_OOO, *@seq is the first byte that would be held.  The glue
+ * makes room in memory for TL_RCV_INORDER and TL_RCV_OOO only, and
+ * sets seg->no_room when it cannot (tl_input.c).
+ */
+enum tl_rcv_place tl_rcv_place(const struct tl_tcb *tcb,
+			       const struct tl_seg_in *seg, u32 *seq);
+/*
+ * The glue let go of the out-of-order data held from @seq on, to free
+ * memory: it is no longer reported in SACK blocks, and the peer sends
+ * it again (RFC 2018 Section 8 allows a receiver to renege).
+ */
+void tl_rcv_prune(struct tl_tcb *tcb, u32 seq);
 
 /* Timeouts, RFC 9293 Section 3.10.8 (tl_timer.c) */
 void tl_timer(struct tl_tcb *tcb, enum tl_timer_id id, u64 now,

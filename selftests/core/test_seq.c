@@ -112,4 +112,94 @@ TEST(ooo_tracker_wraparound_and_no_storage)
 	ASSERT_EQ(-ENOSPC, tl_ooo_add(&o, 1, 2));
 }
 
+TEST(ooo_tracker_new_part_only)
+{
+	struct tl_seq_range st[4];
+	struct tl_ooo o;
+	u32 a, b;
+
+	tl_ooo_init(&o, st, 4);
+	ASSERT_EQ(0, tl_ooo_add(&o, 100, 200));
+	ASSERT_EQ(0, tl_ooo_add(&o, 300, 400));
+
+	/* held wholly: nothing new, whatever its edges */
+	a = 100, b = 200;
+	ASSERT_FALSE(tl_ooo_new(&o, &a, &b));
+	a = 150, b = 151;
+	ASSERT_FALSE(tl_ooo_new(&o, &a, &b));
+	/* new on one side: cut at the held range's edge */
+	a = 150, b = 250;
+	ASSERT_TRUE(tl_ooo_new(&o, &a, &b));
+	ASSERT_EQ(200, a);
+	ASSERT_EQ(250, b);
+	a = 250, b = 350;
+	ASSERT_TRUE(tl_ooo_new(&o, &a, &b));
+	ASSERT_EQ(250, a);
+	ASSERT_EQ(300, b);
+	/* both edges held, the gap between new: exactly the gap */
+	a = 150, b = 350;
+	ASSERT_TRUE(tl_ooo_new(&o, &a, &b));
+	ASSERT_EQ(200, a);
+	ASSERT_EQ(300, b);
+	/* edges in gaps: a held range in the middle stays covered */
+	a = 50, b = 250;
+	ASSERT_TRUE(tl_ooo_new(&o, &a, &b));
+	ASSERT_EQ(50, a);
+	ASSERT_EQ(250, b);
+	/* touching a range is not overlapping it */
+	a = 200, b = 300;
+	ASSERT_TRUE(tl_ooo_new(&o, &a, &b));
+	ASSERT_EQ(200, a);
+	ASSERT_EQ(300, b);
+	/* across the wrap */
+	tl_ooo_init(&o, st, 4);
+	ASSERT_EQ(0, tl_ooo_add(&o, 0xFFFFFFF0, 0x10));
+	a = 0xFFFFFFF8, b = 0x20;
+	ASSERT_TRUE(tl_ooo_new(&o, &a, &b));
+	ASSERT_EQ(0x10, a);
+	ASSERT_EQ(0x20, b);
+	a = 0xFFFFFFF0, b = 0x10;
+	ASSERT_FALSE(tl_ooo_new(&o, &a, &b));
+}
+
+TEST(ooo_tracker_fits_and_prune)
+{
+	struct tl_seq_range st[2];
+	struct tl_sack_block blk[4];
+	struct tl_ooo o;
+
+	tl_ooo_init(&o, st, 2);
+	ASSERT_EQ(0, tl_ooo_add(&o, 100, 200));
+	ASSERT_EQ(0, tl_ooo_add(&o, 300, 400));
+	/* full: only what touches a held range fits */
+	ASSERT_FALSE(tl_ooo_fits(&o, 500, 600));
+	ASSERT_TRUE(tl_ooo_fits(&o, 400, 450));
+	ASSERT_TRUE(tl_ooo_fits(&o, 50, 100));
+	ASSERT_TRUE(tl_ooo_fits(&o, 200, 300));
+
+	/* prune inside a range: it is cut there, the rest forgotten */
+	tl_ooo_prune(&o, 350);
+	ASSERT_EQ(2, o.n);
+	ASSERT_EQ(350, o.r[1].end);
+	ASSERT_EQ(2, tl_ooo_sack_blocks(&o, blk, 4));
+	ASSERT_EQ(300, blk[0].start);
+	ASSERT_EQ(350, blk[0].end);
+	/* prune at a range's start: the range goes, SACKs follow */
+	tl_ooo_prune(&o, 300);
+	ASSERT_EQ(1, o.n);
+	ASSERT_EQ(1, tl_ooo_sack_blocks(&o, blk, 4));
+	ASSERT_EQ(100, blk[0].start);
+	ASSERT_EQ(200, blk[0].end);
+	/* a slot is free again */
+	ASSERT_TRUE(tl_ooo_fits(&o, 500, 600));
+	/* beyond everything: nothing changes */
+	tl_ooo_prune(&o, 1000);
+	ASSERT_EQ(1, o.n);
+	ASSERT_EQ(200, o.r[0].end);
+	/* below everything: all gone */
+	tl_ooo_prune(&o, 50);
+	ASSERT_TRUE(tl_ooo_empty(&o));
+	ASSERT_EQ(0, tl_ooo_sack_blocks(&o, blk, 4));
+}
+
 TEST_HARNESS_MAIN

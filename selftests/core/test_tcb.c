@@ -717,6 +717,162 @@ TEST(rfc9293_3_10_7_4_out_of_order_and_overlap)
 	ASSERT_EQ(0, c.act.ooo_len);
 }
 
+/* A segment arrives that the glue found no memory for. */
+static struct tl_actions *t_in_noroom(struct t_conn *c, const char *flags,
+				      u32 seq, u32 ack, u16 wnd, u32 len)
+{
+	struct tl_seg_in s = t_seg(flags, seq, ack, wnd, len);
+
+	s.no_room = true;
+	tl_input(&c->tcb, &s, c->now, &c->act);
+	return &c->act;
+}
+
+static enum tl_rcv_place t_place(struct t_conn *c, u32 seq, u32 len,
+				 u32 *first)
+{
+	struct tl_seg_in s = t_seg("ACK", seq, ISS + 1, 60000, len);
+
+	return tl_rcv_place(&c->tcb, &s, first);
+}
+
+TEST(ooo_duplicates_and_overlaps_held_once)
+{
+	struct t_conn c;
+	u32 first;
+
+	t_goto(_metadata, &c, TL_ESTABLISHED);
+	t_in(&c, "ACK", IRS + 201, ISS + 1, 60000, 100);	/* [201,301) */
+	t_in(&c, "ACK", IRS + 501, ISS + 1, 60000, 100);	/* [501,601) */
+	ASSERT_EQ(2, c.tcb.ooo.n);
+
+	/* the same range again: not held twice, ACKed at once */
+	ASSERT_EQ(TL_RCV_HELD, t_place(&c, IRS + 201, 100, &first));
+	t_in(&c, "ACK", IRS + 201, ISS + 1, 60000, 100);
+	ASSERT_EQ(TL_DROP_OOO_DUP, c.act.drop);
+	ASSERT_EQ(0, c.act.ooo_len);
+	EXPECT_SEG(&c, 0, "ACK", ISS + 1, IRS + 1);
+	/* a part of it, too */
+	t_in(&c, "ACK", IRS + 250, ISS + 1, 60000, 1);
+	ASSERT_EQ(TL_DROP_OOO_DUP, c.act.drop);
+	ASSERT_EQ(0, c.act.ooo_len);
+
+	/* overlapping the front of a held range: only the new bytes */
+	ASSERT_EQ(TL_RCV_OOO, t_place(&c, IRS + 151, 100, &first));
+	ASSERT_EQ(IRS + 151, first);
+	t_in(&c, "ACK", IRS + 151, ISS + 1, 60000, 100);
+	ASSERT_EQ(IRS + 151, c.act.ooo_seq);
+	ASSERT_EQ(0, c.act.ooo_off);
+	ASSERT_EQ(50, c.act.ooo_len);
+	/* overlapping the back: the payload offset skips the held part */
+	ASSERT_EQ(TL_RCV_OOO, t_place(&c, IRS + 281, 40, &first));
+	ASSERT_EQ(IRS + 301, first);
+	t_in(&c, "ACK", IRS + 281, ISS + 1, 60000, 40);
+	ASSERT_EQ(IRS + 301, c.act.ooo_seq);
+	ASSERT_EQ(20, c.act.ooo_off);
+	ASSERT_EQ(20, c.act.ooo_len);
+	/* spanning the gap up to the next range: the gap only */
+	t_in(&c, "ACK", IRS + 301, ISS + 1, 60000, 300);
+	ASSERT_EQ(IRS + 321, c.act.ooo_seq);
+	ASSERT_EQ(20, c.act.ooo_off);
+	ASSERT_EQ(180, c.act.ooo_len);
+	ASSERT_EQ(1, c.tcb.ooo.n);
+	ASSERT_EQ(IRS + 151, c.tcb.ooo.r[0].start);
+	ASSERT_EQ(IRS + 601, c.tcb.ooo.r[0].end);
+
+	/* in order, and outside the window, are what they were */
+	ASSERT_EQ(TL_RCV_INORDER, t_place(&c, IRS + 1, 10, &first));
+	ASSERT_EQ(TL_RCV_NONE, t_place(&c, IRS + 1 + T_BUF, 10, &first));
+	ASSERT_EQ(TL_RCV_NONE, t_place(&c, IRS - 100, 10, &first));
+	ASSERT_EQ(TL_RCV_NONE, t_place(&c, IRS + 1, 0, &first));
+}
+
+TEST(ooo_no_free_range_is_reported_before_input)
+{
+	struct t_conn c;
+	u32 first;
+	int i;
+
+	t_goto(_metadata, &c, TL_ESTABLISHED);
+	for (i = 0; i < 4; i++)
+		t_in(&c, "ACK", IRS + 101 + i * 100, ISS + 1, 60000, 10);
+	ASSERT_EQ(TL_RCV_NO_RANGE, t_place(&c, IRS + 1001, 10, &first));
+	/* extending a held range needs no slot */
+	ASSERT_EQ(TL_RCV_OOO, t_place(&c, IRS + 111, 10, &first));
+	t_in(&c, "ACK", IRS + 1001, ISS + 1, 60000, 10);
+	ASSERT_EQ(TL_DROP_OOO_FULL, c.act.drop);
+}
+
+TEST(no_room_refuses_data_and_acks_what_is_held)
+{
+	struct t_conn c;
+
+	t_goto(_metadata, &c, TL_ESTABLISHED);
+	/* in order, no memory: RCV.NXT stays, the ACK says so at once */
+	t_in_noroom(&c, "ACK", IRS + 1, ISS + 1, 60000, 100);
+	ASSERT_EQ(TL_DROP_RCV_MEM, c.act.drop);
+	ASSERT_EQ(0, c.act.deliver_len);
+	ASSERT_EQ(IRS + 1, c.tcb.rcv_nxt);
+	ASSERT_EQ(T_BUF, c.tcb.rcv_space);
+	EXPECT_SEG(&c, 0, "ACK", ISS + 1, IRS + 1);
+	/* a FIN behind refused data is not taken either */
+	t_in_noroom(&c, "FIN|ACK", IRS + 1, ISS + 1, 60000, 100);
+	ASSERT_FALSE(c.act.eof);
+	EXPECT_STATE(&c, TL_ESTABLISHED);
+	/* out of order, no memory: not held */
+	t_in_noroom(&c, "ACK", IRS + 201, ISS + 1, 60000, 100);
+	ASSERT_EQ(TL_DROP_OOO_MEM, c.act.drop);
+	ASSERT_EQ(0, c.act.ooo_len);
+	ASSERT_TRUE(tl_ooo_empty(&c.tcb.ooo));
+	/* the peer sends it again when there is room */
+	t_in(&c, "ACK", IRS + 1, ISS + 1, 60000, 100);
+	ASSERT_EQ(100, c.act.deliver_len);
+	ASSERT_EQ(IRS + 101, c.tcb.rcv_nxt);
+	/* an old duplicate needs no memory: no_room changes nothing */
+	t_in_noroom(&c, "ACK", IRS + 1, ISS + 1, 60000, 100);
+	ASSERT_EQ(TL_DROP_SEQ, c.act.drop);
+	EXPECT_SEG(&c, 0, "ACK", ISS + 1, IRS + 101);
+}
+
+TEST(rcv_prune_forgets_the_right_edge)
+{
+	struct t_conn c;
+
+	t_goto(_metadata, &c, TL_ESTABLISHED);
+	t_in(&c, "ACK", IRS + 201, ISS + 1, 60000, 100);	/* [201,301) */
+	t_in(&c, "ACK", IRS + 501, ISS + 1, 60000, 100);	/* [501,601) */
+	/* the glue let go of everything from 251 on */
+	tl_rcv_prune(&c.tcb, IRS + 251);
+	ASSERT_EQ(1, c.tcb.ooo.n);
+	ASSERT_EQ(IRS + 251, c.tcb.ooo.r[0].end);
+	/* the pruned bytes are new again, and held when they come */
+	t_in(&c, "ACK", IRS + 201, ISS + 1, 60000, 100);
+	ASSERT_EQ(IRS + 251, c.act.ooo_seq);
+	ASSERT_EQ(50, c.act.ooo_off);
+	ASSERT_EQ(50, c.act.ooo_len);
+	/* filling the hole makes only what is held in order */
+	t_in(&c, "ACK", IRS + 1, ISS + 1, 60000, 200);
+	ASSERT_TRUE(c.act.ooo_ready);
+	ASSERT_EQ(IRS + 301, c.act.ooo_ready_to);
+	ASSERT_EQ(IRS + 301, c.tcb.rcv_nxt);
+	EXPECT_SEG(&c, 0, "ACK", ISS + 1, IRS + 301);
+}
+
+TEST(in_order_data_covering_held_range_lets_glue_free_it)
+{
+	struct t_conn c;
+
+	t_goto(_metadata, &c, TL_ESTABLISHED);
+	t_in(&c, "ACK", IRS + 151, ISS + 1, 60000, 10);	/* [151,161) */
+	/* [1,201) covers it: nothing stays held, the glue must hear so */
+	t_in(&c, "ACK", IRS + 1, ISS + 1, 60000, 200);
+	ASSERT_EQ(200, c.act.deliver_len);
+	ASSERT_TRUE(c.act.ooo_ready);
+	ASSERT_EQ(IRS + 201, c.act.ooo_ready_to);
+	ASSERT_EQ(IRS + 201, c.tcb.rcv_nxt);
+	ASSERT_TRUE(tl_ooo_empty(&c.tcb.ooo));
+}
+
 TEST(rfc9293_3_10_7_4_fin_out_of_order_not_taken)
 {
 	struct t_conn c;

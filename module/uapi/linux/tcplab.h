@@ -28,4 +28,12 @@
 #define TCPLAB_PROC_SOCKETS	"/proc/net/tcplab"
 #define TCPLAB_PROC_STATS	"/proc/net/tcplab_stats"
 
+/*
+ * Receive memory of a connection (skb truesize of its in-order and
+ * out-of-order queues, SO_MEMINFO's rmem_alloc) stays within SO_RCVBUF
+ * plus this slack: room for one more large segment when the queues
+ * are nearly full.
+ */
+#define TCPLAB_RCVBUF_SLACK	65536
+
 #endif /* _UAPI_LINUX_TCPLAB_H */
