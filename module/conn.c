@@ -1226,7 +1226,6 @@ bool tcplab_tw_reopen(struct sock *sk, struct sk_buff *skb)
 	return true;
 }
 
-/* proto.backlog_rcv, and the softirq path (input.c): one segment arrives. */
 /* The counter, if any, of why the core dropped (part of) a segment. */
 static void tcplab_count_drop(struct net *net, enum tl_drop drop)
 {
@@ -1244,6 +1243,7 @@ static void tcplab_count_drop(struct net *net, enum tl_drop drop)
 		tcplab_inc_stats(net, mib[drop]);
 }
 
+/* proto.backlog_rcv, and the softirq path (input.c): one segment arrives. */
 int tcplab_sk_rcv(struct sock *sk, struct sk_buff *skb)
 {
 	struct tcplab_sock *tsk = tcplab_sk(sk);
