@@ -640,7 +640,14 @@ static void tcplab_timer_fire(struct timer_list *t)
 	else
 		tcplab_timer_run(sk);
 	bh_unlock_sock(sk);
-	sock_put(sk);		/* the hold sk_reset_timer() took */
+	/*
+	 * The hold sk_reset_timer() took.  It may be the last reference of
+	 * the last socket, and with it the module reference sk_alloc() took,
+	 * while this function has yet to return: safe, because unloading
+	 * waits in free_module()'s synchronize_rcu() for every softirq
+	 * handler running now, this one included.
+	 */
+	sock_put(sk);
 }
 
 /* proto.release_cb: run the timer work deferred while the user held us. */
@@ -740,7 +747,12 @@ static void tcplab_new_child(struct sock *lsk, const struct tl_child_req *req,
 	 * looped back by our own SYN,ACK could spin on it on this CPU.
 	 */
 	local_bh_disable();
-	bh_lock_sock_nested(csk);
+	/*
+	 * In softirq the listener's lock is held at SINGLE_DEPTH_NESTING
+	 * (input.c): the child's is taken one level below it, so lockdep
+	 * sees an order, not the same lock taken twice.
+	 */
+	bh_lock_sock(csk);
 	if (tcplab_port_share(csk, lsk) || tcplab_route(csk))
 		goto drop;
 	tcplab_conn_setup(csk, tcplab_route_mss(csk));

@@ -488,9 +488,12 @@ static void tcplab_listen_stop(struct sock *sk)
 		if (!ctsk)
 			break;
 
-		/* Off the lists, the child's own reference is ours. */
+		/*
+		 * Off the lists, the child's own reference is ours.  The
+		 * listener's lock is held: the child's nests inside it.
+		 */
 		csk = &ctsk->sk;
-		lock_sock(csk);
+		lock_sock_nested(csk, SINGLE_DEPTH_NESTING);
 		if (ctsk->listener == sk) {
 			ctsk->listener = NULL;
 			sock_put(sk);
