@@ -133,6 +133,14 @@ negotiated() {
 	return 1
 }
 
+wait_line() {	# wait_line FILE PATTERN SECONDS: until a line of FILE matches
+	i=0
+	while ! grep -q "$2" "$1" 2>/dev/null && [ $i -lt $(($3 * TF * 10)) ]; do
+		sleep 0.1
+		i=$((i + 1))
+	done
+}
+
 show() {	# show FILE...: the tail of logs, as TAP comments
 	for f in "$@"; do
 		[ -s "$f" ] && sed "s|^|#   $(basename "$f"): |" "$f" | tail -n 12
@@ -510,9 +518,13 @@ if [ $ok = yes ]; then result ok $t; else show $W/err $W/srv.log; result fail $t
 # installs the next receive key, answers with its own KeyUpdate, and the
 # echo keeps flowing both ways.
 t=keyupdate_server_answers_request
-rm -f $W/out
+rm -f $W/out $W/cli.log
 serve_start TLS_AES_128_GCM_SHA256
-{ echo before; sleep 1; echo K; sleep 1; echo after; sleep 2; } |
+# s_client takes "K" as a command only at the start of what one read
+# returns: each line goes once the one before it has taken effect, or a
+# slow guest reads "before\nK\n" at once and sends K as data.
+{ echo before; wait_line $W/out '^before' 30; echo K
+  wait_line $W/cli.log KEYUPDATE 30; echo after; wait_line $W/out '^after' 30; sleep 1; } |
 	timeout $((60 * TF)) $PEER openssl s_client -connect $A:$port -CAfile $PKI/ca.pem \
 	-verify_return_error -verify_ip $A > $W/out 2> $W/cli.log
 wait_exit $sp 5
