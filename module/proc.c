@@ -49,6 +49,10 @@ const char *const tcplab_mib_names[TCPLAB_MIB_MAX] = {
 	[TCPLAB_MIB_SACK_RECOVERY]	= "SackRecoveries",
 	[TCPLAB_MIB_PAWS_DROPS]		= "PawsDrops",
 	[TCPLAB_MIB_FILTER_DROP]	= "FilterDrops",
+	[TCPLAB_MIB_LISTEN_DROPS]	= "ListenDrops",
+	[TCPLAB_MIB_SYNCOOKIES_SENT]	= "SyncookiesSent",
+	[TCPLAB_MIB_SYNCOOKIES_RECV]	= "SyncookiesRecv",
+	[TCPLAB_MIB_SYNCOOKIES_FAILED]	= "SyncookiesFailed",
 };
 
 static void *tcplab_seq_start(struct seq_file *seq, loff_t *pos)

@@ -75,6 +75,11 @@ enum tcplab_mib {
 	TCPLAB_MIB_SACK_RECOVERY,	/* SACK recoveries entered */
 	TCPLAB_MIB_PAWS_DROPS,		/* dropped by PAWS (RFC 7323 5) */
 	TCPLAB_MIB_FILTER_DROP,		/* dropped by the socket's filter or IPsec policy */
+	/* A listener's SYN queue and SYN cookies (RFC 4987 3.6) */
+	TCPLAB_MIB_LISTEN_DROPS,	/* SYN or cookie ACK dropped by a listener */
+	TCPLAB_MIB_SYNCOOKIES_SENT,	/* SYN,ACKs with a cookie */
+	TCPLAB_MIB_SYNCOOKIES_RECV,	/* ACKs with a valid cookie */
+	TCPLAB_MIB_SYNCOOKIES_FAILED,	/* ACKs whose cookie did not check */
 	TCPLAB_MIB_MAX
 };
 
@@ -203,7 +208,13 @@ struct tcplab_sock {
 	struct list_head	syn_queue;	/* listener: SYN-RECEIVED children */
 	struct list_head	accept_queue;	/* listener: established children */
 	u32			syn_queue_len;	/* listener */
+	unsigned long		listen_flags;	/* listener: TCPLAB_LISTEN_* */
+	unsigned long		synq_overflow;	/* listener: last cookie, jiffies */
 };
+
+/* Bits of tcplab_sock.listen_flags */
+#define TCPLAB_LISTEN_SYNFLOOD_WARNED	0	/* "possible SYN flooding" said */
+#define TCPLAB_LISTEN_COOKIES_SENT	1	/* synq_overflow is valid */
 
 static inline struct tcplab_sock *tcplab_sk(const struct sock *sk)
 {
