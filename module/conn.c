@@ -645,15 +645,17 @@ static void tcplab_new_child(struct sock *lsk, struct sk_buff *in,
 	u32 iss, qlen;
 
 	/*
-	 * tcp_conn_request(): the SYN queue holds as many connections in
-	 * SYN-RECEIVED as the listen() backlog (capped by somaxconn).  Full,
-	 * or always with tcp_syncookies=2, the SYN gets a cookie; with
-	 * tcp_syncookies=0 it is dropped and the client retries.
+	 * tcp_conn_request(): the SYN queue is full when it holds more
+	 * connections in SYN-RECEIVED than the listen() backlog (capped by
+	 * somaxconn), "more than" as for the accept queue, so a backlog of
+	 * 0 still takes one.  Full, or always with tcp_syncookies=2, the
+	 * SYN gets a cookie; with tcp_syncookies=0 it is dropped and the
+	 * client retries.
 	 */
 	spin_lock_bh(&ltsk->accept_lock);
 	qlen = ltsk->syn_queue_len;
 	spin_unlock_bh(&ltsk->accept_lock);
-	if (mode == 2 || qlen >= READ_ONCE(lsk->sk_max_ack_backlog)) {
+	if (mode == 2 || qlen > READ_ONCE(lsk->sk_max_ack_backlog)) {
 		want_cookie = tcplab_syn_flood(lsk, mode);
 		if (!want_cookie) {
 			tcplab_listen_drop(net, TCPLAB_MIB_LISTEN_OVERFLOW);
