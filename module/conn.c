@@ -24,6 +24,7 @@
 
 #include "tcplab.h"
 #include "core/tl_isn.h"
+#include "core/tl_syncookie.h"
 
 #define CREATE_TRACE_POINTS
 #include "trace.h"
@@ -667,42 +668,102 @@ void tcplab_timers_stop(struct sock *sk)
 /* ---- listener: children ---- */
 
 /*
- * A listener accepted a SYN (RFC 9293 3.10.7.2): make the child socket
- * that will carry the connection, hash it, and let the core answer with
- * SYN,ACK.  @laddr and @raddr come from the SYN's IP header.
+ * SYN cookies (RFC 4987 3.6, core/tl_syncookie.c): the keyed hash of a
+ * cookie covers the 4-tuple, the peer's ISN and the period t, under a
+ * secret drawn once per boot, like Linux's syncookie_secret.
  */
-static void tcplab_new_child(struct sock *lsk, const struct tl_child_req *req,
-			     __be32 laddr, __be32 raddr)
+static siphash_aligned_key_t tcplab_cookie_key;
+
+static u32 tcplab_cookie_hash(__be32 laddr, __be32 raddr, u16 lport,
+			      u16 rport, u32 irs, u32 t)
+{
+	net_get_random_once(&tcplab_cookie_key, sizeof(tcplab_cookie_key));
+	return (u32)siphash_3u64((u64)(__force u32)laddr << 32 |
+				 (__force u32)raddr,
+				 (u64)lport << 48 | (u64)rport << 32 | irs,
+				 t, &tcplab_cookie_key);
+}
+
+/* Cookies are checked this long after a listener last sent one (Linux). */
+#define TCPLAB_COOKIE_VALID	(2 * 60 * HZ)
+
+/*
+ * The SYN queue of @lsk is full (or tcp_syncookies is 2): true if the
+ * SYN is to be answered with a cookie, false if dropped.  Like Linux's
+ * tcp_syn_flood_action(), a full queue is reported once per listener.
+ */
+static bool tcplab_syn_flood(struct sock *lsk, int mode)
+{
+	struct tcplab_sock *ltsk = tcplab_sk(lsk);
+
+	if (mode != 2 &&
+	    !test_and_set_bit(TCPLAB_LISTEN_SYNFLOOD_WARNED,
+			      &ltsk->listen_flags))
+		net_info_ratelimited("possible SYN flooding on port %u. %s.\n",
+				     ntohs(ltsk->sport),
+				     mode ? "Sending cookies" :
+					    "Dropping request");
+	return mode != 0;
+}
+
+/*
+ * Answer a SYN without keeping state: the SYN,ACK's ISN is the cookie,
+ * and with timestamps its TSval holds the SYN's window scale and SACK.
+ * @in is the SYN (its IP header gives the addresses).
+ */
+static void tcplab_cookie_synack(struct sock *lsk, struct sk_buff *in,
+				 const struct tl_child_req *req,
+				 __be32 laddr, __be32 raddr)
+{
+	struct tcplab_sock *ltsk = tcplab_sk(lsk);
+	struct net *net = sock_net(lsk);
+	u64 now = tcplab_now_us();
+	struct tl_seg_out out;
+	struct tl_seg_in syn;
+	u32 t, cookie;
+	u8 idx;
+
+	memset(&syn, 0, sizeof(syn));
+	syn.th.sport = req->rport;
+	syn.th.dport = req->lport;
+	syn.th.seq = req->irs;
+	syn.th.flags = TL_TCP_SYN;
+	syn.th.wnd = req->wnd;
+	syn.opts = req->opts;
+
+	t = tl_syncookie_count(now);
+	idx = tl_syncookie_mss_index(req->opts.present & TL_OPTF_MSS ?
+				     req->opts.mss : TL_MSS_DEFAULT);
+	cookie = tl_syncookie_make(t, idx,
+				   tcplab_cookie_hash(laddr, raddr, req->lport,
+						      req->rport, req->irs, t));
+	/* Our MSS 0: the route's, filled in by tcplab_send_reset(). */
+	tl_syncookie_synack(&syn, &ltsk->tcb.cfg, cookie, 0, now, &out);
+	/* tcp_synq_overflow(): the ACKs of the next 2 minutes are checked. */
+	WRITE_ONCE(ltsk->synq_overflow, jiffies);
+	set_bit(TCPLAB_LISTEN_COOKIES_SENT, &ltsk->listen_flags);
+	tcplab_inc_stats(net, TCPLAB_MIB_SYNCOOKIES_SENT);
+	trace_tcplab_segment_out(ltsk, &out.th, 0);
+	tcplab_send_reset(net, in, &out);
+}
+
+/*
+ * Make the child socket that will carry a connection to @lsk, hashed and
+ * on the listener's SYN queue, its core tcb set up but CLOSED.  Returns
+ * it locked (bh_lock_sock, softirqs off) or NULL.  @laddr and @raddr
+ * come from the IP header of the segment that asked for it.
+ */
+static struct sock *tcplab_child_alloc(struct sock *lsk,
+				       const struct tl_child_req *req,
+				       __be32 laddr, __be32 raddr)
 {
 	struct tcplab_sock *ltsk = tcplab_sk(lsk), *ctsk;
 	struct net *net = sock_net(lsk);
-	struct tcplab_port *port;
-	struct tl_actions *act;
 	struct sock *csk;
-	u64 now = tcplab_now_us();
-	bool full;
-	u32 iss;
-
-	/*
-	 * tcp_conn_request(): a full accept queue drops the SYN.  A full SYN
-	 * queue does not, with tcp_syncookies=1 (the default): Linux then
-	 * answers with a cookie.  tcplab has no cookies, so it keeps the
-	 * state, but bounds the SYN queue by somaxconn.
-	 */
-	spin_lock_bh(&ltsk->accept_lock);
-	full = ltsk->syn_queue_len >=
-		       (u32)READ_ONCE(net->core.sysctl_somaxconn) ||
-	       sk_acceptq_is_full(lsk);
-	spin_unlock_bh(&ltsk->accept_lock);
-	if (full) {
-		/* Like Linux, drop the SYN: the client retries. */
-		tcplab_inc_stats(net, TCPLAB_MIB_LISTEN_OVERFLOW);
-		return;
-	}
 
 	csk = sk_alloc(net, lsk->sk_family, GFP_ATOMIC, lsk->sk_prot, 0);
 	if (!csk)
-		return;
+		return NULL;
 	tcplab_sock_init(csk, NULL);
 	/*
 	 * sk_clone_lock() gives an inet child its listener's owner (routing
@@ -767,7 +828,88 @@ static void tcplab_new_child(struct sock *lsk, const struct tl_child_req *req,
 	list_add_tail(&ctsk->accept_node, &ltsk->syn_queue);
 	spin_unlock_bh(&ltsk->accept_lock);
 	tcplab_inc_stats(net, TCPLAB_MIB_PASSIVE_OPENS);
+	return csk;
 
+drop:
+	tcplab_port_put(csk);
+	bh_unlock_sock(csk);
+	local_bh_enable();
+	sk_free(csk);
+	return NULL;
+}
+
+static void tcplab_listen_drop(struct net *net, enum tcplab_mib why)
+{
+	if (why != TCPLAB_MIB_LISTEN_DROPS)
+		tcplab_inc_stats(net, why);
+	tcplab_inc_stats(net, TCPLAB_MIB_LISTEN_DROPS);	/* tcp_listendrop() */
+}
+
+/*
+ * A listener accepted a SYN (RFC 9293 3.10.7.2): make the child socket
+ * that will carry the connection and let the core answer with SYN,ACK;
+ * or, with the SYN queue full, answer with a cookie and keep nothing
+ * (RFC 4987 3.6), or drop the SYN.  @in is the SYN; @laddr and @raddr
+ * come from its IP header.
+ */
+static void tcplab_new_child(struct sock *lsk, struct sk_buff *in,
+			     const struct tl_child_req *req,
+			     __be32 laddr, __be32 raddr)
+{
+	struct tcplab_sock *ltsk = tcplab_sk(lsk), *ctsk;
+	struct net *net = sock_net(lsk);
+	int mode = READ_ONCE(net->ipv4.sysctl_tcp_syncookies);
+	int max_syn = READ_ONCE(net->ipv4.sysctl_max_syn_backlog);
+	struct tcplab_port *port;
+	struct tl_actions *act;
+	bool want_cookie = false;
+	struct sock *csk;
+	u64 now;
+	u32 iss, qlen;
+
+	/*
+	 * tcp_conn_request(): the SYN queue is full when it holds more
+	 * connections in SYN-RECEIVED than the listen() backlog (capped by
+	 * somaxconn), "more than" as for the accept queue, so a backlog of
+	 * 0 still takes one.  Full, or always with tcp_syncookies=2, the
+	 * SYN gets a cookie; with tcp_syncookies=0 it is dropped and the
+	 * client retries.
+	 */
+	spin_lock_bh(&ltsk->accept_lock);
+	qlen = ltsk->syn_queue_len;
+	spin_unlock_bh(&ltsk->accept_lock);
+	if (mode == 2 || qlen > READ_ONCE(lsk->sk_max_ack_backlog)) {
+		want_cookie = tcplab_syn_flood(lsk, mode);
+		if (!want_cookie) {
+			tcplab_listen_drop(net, TCPLAB_MIB_LISTEN_OVERFLOW);
+			return;
+		}
+	}
+	/* A full accept queue drops the SYN, cookie or not. */
+	if (sk_acceptq_is_full(lsk)) {
+		tcplab_listen_drop(net, TCPLAB_MIB_LISTEN_OVERFLOW);
+		return;
+	}
+	/*
+	 * Without cookies, the last quarter of tcp_max_syn_backlog is kept
+	 * for peers known to be alive: tcplab knows none, so it drops there.
+	 */
+	if (!want_cookie && !mode && in &&
+	    max_syn - (int)qlen < (max_syn >> 2)) {
+		tcplab_listen_drop(net, TCPLAB_MIB_LISTEN_DROPS);
+		return;
+	}
+	if (want_cookie) {
+		if (in)
+			tcplab_cookie_synack(lsk, in, req, laddr, raddr);
+		return;
+	}
+
+	csk = tcplab_child_alloc(lsk, req, laddr, raddr);
+	if (!csk)
+		return;
+	ctsk = tcplab_sk(csk);
+	now = tcplab_now_us();
 	iss = tcplab_isn(ctsk, now);
 	port = ltsk->port;
 	if (port && READ_ONCE(port->reopen_rport) == ctsk->dport &&
@@ -781,13 +923,76 @@ static void tcplab_new_child(struct sock *lsk, const struct tl_child_req *req,
 	tcplab_run_actions(csk, NULL, act);
 	bh_unlock_sock(csk);
 	local_bh_enable();
-	return;
+}
 
-drop:
-	tcplab_port_put(csk);
+/*
+ * An ACK reached listener @lsk and no connection: if it returns a cookie
+ * of ours (RFC 4987 3.6), the handshake is complete, and the child is
+ * created straight from it and the ACK, data and all.  True if @skb
+ * (the ACK, data at its payload) was consumed; false if it goes on to
+ * the listener, which answers it with a RST (RFC 9293 3.10.7.2 second).
+ * Like Linux's cookie_v4_check(), only while the listener has sent
+ * cookies in the last two minutes.
+ */
+static bool tcplab_cookie_ack(struct sock *lsk, struct sk_buff *skb,
+			      const struct tl_seg_in *seg)
+{
+	struct tcplab_sock *ltsk = tcplab_sk(lsk);
+	struct net *net = sock_net(lsk);
+	__be32 laddr = ip_hdr(skb)->daddr, raddr = ip_hdr(skb)->saddr;
+	u32 cookie = seg->th.ack - 1;
+	struct tl_child_req req;
+	struct tl_actions *act;
+	struct sock *csk;
+	u64 now;
+	u32 t;
+	u8 idx;
+
+	if ((seg->th.flags & (TL_TCP_ACK | TL_TCP_SYN | TL_TCP_RST)) !=
+	    TL_TCP_ACK ||
+	    !READ_ONCE(net->ipv4.sysctl_tcp_syncookies) ||
+	    !test_bit(TCPLAB_LISTEN_COOKIES_SENT, &ltsk->listen_flags) ||
+	    time_after(jiffies, READ_ONCE(ltsk->synq_overflow) +
+				TCPLAB_COOKIE_VALID))
+		return false;
+
+	now = tcplab_now_us();
+	if (!tl_syncookie_age(cookie, tl_syncookie_count(now), &t) ||
+	    !tl_syncookie_hash_ok(cookie,
+				  tcplab_cookie_hash(laddr, raddr,
+						     seg->th.dport,
+						     seg->th.sport,
+						     seg->th.seq - 1, t),
+				  &idx) ||
+	    !tl_syncookie_req(seg, idx, &req)) {
+		tcplab_inc_stats(net, TCPLAB_MIB_SYNCOOKIES_FAILED);
+		return false;
+	}
+	tcplab_inc_stats(net, TCPLAB_MIB_SYNCOOKIES_RECV);
+	/* tcp_v4_syn_recv_sock(): no room in the accept queue, no child. */
+	if (sk_acceptq_is_full(lsk)) {
+		tcplab_listen_drop(net, TCPLAB_MIB_LISTEN_OVERFLOW);
+		kfree_skb(skb);
+		return true;
+	}
+	csk = tcplab_child_alloc(lsk, &req, laddr, raddr);
+	if (!csk) {
+		kfree_skb(skb);
+		return true;
+	}
+	act = tcplab_act_get();
+	tl_accept_cookie(&tcplab_sk(csk)->tcb, &req, cookie, now, act);
+	tcplab_run_actions(csk, NULL, act);
+	/* The ACK itself, SYN-RECEIVED -> ESTABLISHED (RFC 9293 3.10.7.4). */
+	tcplab_sk(csk)->info.segs_in++;
+	if (seg->len)
+		tcplab_sk(csk)->info.data_segs_in++;
+	act = tcplab_act_get();
+	tl_input(&tcplab_sk(csk)->tcb, seg, now, act);
+	tcplab_run_actions(csk, skb, act);
 	bh_unlock_sock(csk);
 	local_bh_enable();
-	sk_free(csk);
+	return true;
 }
 
 /* A child's handshake completed: it moves to its listener's accept queue. */
@@ -1152,7 +1357,7 @@ again:
 		child_req = act->child_req;
 	tcplab_act_put(act);
 	if (child)
-		tcplab_new_child(sk, &child_req, laddr, raddr);
+		tcplab_new_child(sk, in, &child_req, laddr, raddr);
 	if (release)
 		tcplab_conn_released(sk);
 	kfree_skb(skb);		/* payload the core did not want */
@@ -1279,6 +1484,8 @@ int tcplab_sk_rcv(struct sock *sk, struct sk_buff *skb)
 		kfree_skb(skb);
 		return 0;
 	}
+	if (tsk->tcb.state == TL_LISTEN && tcplab_cookie_ack(sk, skb, &seg))
+		return 0;
 	tsk->info.segs_in++;
 	if (seg.len)
 		tsk->info.data_segs_in++;

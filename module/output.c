@@ -577,11 +577,13 @@ int tcplab_xmit(struct sock *sk, const struct tl_seg_out *seg)
 }
 
 /*
- * Answer @in_skb, a segment that reached no connection, with the reset
- * @rst (from tl_rst_reply()).  in_skb's IP header is still in place
- * (ip_hdr()); addresses are swapped, no socket is involved.  Like Linux
- * TCP (tcp_v4_send_reset()), only segments addressed to a local unicast
- * address are answered.  Any context.
+ * Answer @in_skb, a segment that reached no connection, with @rst: the
+ * reset from tl_rst_reply(), or a listener's stateless SYN,ACK
+ * (tl_syncookie_synack()), whose MSS option of 0 asks for the route's.
+ * in_skb's IP header is still in place (ip_hdr()); addresses are swapped,
+ * no socket is involved.  Like Linux TCP (tcp_v4_send_reset()), only
+ * segments addressed to a local unicast address are answered.  Any
+ * context.
  */
 void tcplab_send_reset(struct net *net, struct sk_buff *in_skb,
 		       const struct tl_seg_out *rst)
@@ -589,6 +591,7 @@ void tcplab_send_reset(struct net *net, struct sk_buff *in_skb,
 	const struct iphdr *iph = ip_hdr(in_skb);
 	struct rtable *in_rt = skb_rtable(in_skb);
 	u8 hdr[TL_TCP_HDR_MAX];
+	struct tl_seg_out seg;
 	struct flowi4 fl4;
 	struct sk_buff *skb;
 	struct rtable *rt;
@@ -597,16 +600,26 @@ void tcplab_send_reset(struct net *net, struct sk_buff *in_skb,
 	if (in_rt && in_rt->rt_type != RTN_LOCAL)
 		return;
 
-	hlen = tl_seg_out_build(hdr, sizeof(hdr), rst);
-	if (WARN_ON_ONCE(hlen < 0))
-		return;
-
 	rt = tcplab_route_flow(net, &fl4, NULL,
 			       IP4_REPLY_MARK(net, in_skb->mark),
 			       iph->saddr, iph->daddr,
 			       htons(rst->th.dport), htons(rst->th.sport), 0);
 	if (IS_ERR(rt))
 		goto out_err;
+
+	seg = *rst;
+	if ((seg.opts.present & TL_OPTF_MSS) && !seg.opts.mss) {
+		u32 mtu = dst_mtu(&rt->dst);
+
+		mtu -= min_t(u32, mtu,
+			     sizeof(struct iphdr) + sizeof(struct tcphdr));
+		seg.opts.mss = clamp_t(u32, mtu, TL_MSS_MIN, 0xffff);
+	}
+	hlen = tl_seg_out_build(hdr, sizeof(hdr), &seg);
+	if (WARN_ON_ONCE(hlen < 0)) {
+		ip_rt_put(rt);
+		return;
+	}
 
 	skb = tcplab_alloc_skb(0);
 	if (!skb) {
@@ -618,7 +631,8 @@ void tcplab_send_reset(struct net *net, struct sk_buff *in_skb,
 	skb->mark = IP4_REPLY_MARK(net, in_skb->mark);
 
 	tcplab_inc_stats(net, TCPLAB_MIB_SEGS_OUT);
-	tcplab_inc_stats(net, TCPLAB_MIB_RST_OUT);
+	if (seg.th.flags & TL_TCP_RST)
+		tcplab_inc_stats(net, TCPLAB_MIB_RST_OUT);
 	if (tcplab_ip_send(net, skb, &rt->dst, fl4.saddr, fl4.daddr))
 		goto out_err;
 	return;

@@ -56,6 +56,10 @@ const char *const tcplab_mib_names[TCPLAB_MIB_MAX] = {
 	[TCPLAB_MIB_OFO_NO_RANGE]	= "OfoNoRange",
 	[TCPLAB_MIB_OFO_DUPLICATE]	= "OfoDuplicate",
 	[TCPLAB_MIB_RCVQ_DROP]		= "RcvQDrop",
+	[TCPLAB_MIB_LISTEN_DROPS]	= "ListenDrops",
+	[TCPLAB_MIB_SYNCOOKIES_SENT]	= "SyncookiesSent",
+	[TCPLAB_MIB_SYNCOOKIES_RECV]	= "SyncookiesRecv",
+	[TCPLAB_MIB_SYNCOOKIES_FAILED]	= "SyncookiesFailed",
 };
 
 static void *tcplab_seq_start(struct seq_file *seq, loff_t *pos)

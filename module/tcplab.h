@@ -83,6 +83,11 @@ enum tcplab_mib {
 	TCPLAB_MIB_OFO_NO_RANGE,	/* out-of-order data: no range slot */
 	TCPLAB_MIB_OFO_DUPLICATE,	/* out-of-order data already held */
 	TCPLAB_MIB_RCVQ_DROP,		/* in-order data: no memory */
+	/* A listener's SYN queue and SYN cookies (RFC 4987 3.6) */
+	TCPLAB_MIB_LISTEN_DROPS,	/* SYN or cookie ACK dropped by a listener */
+	TCPLAB_MIB_SYNCOOKIES_SENT,	/* SYN,ACKs with a cookie */
+	TCPLAB_MIB_SYNCOOKIES_RECV,	/* ACKs with a valid cookie */
+	TCPLAB_MIB_SYNCOOKIES_FAILED,	/* ACKs whose cookie did not check */
 	TCPLAB_MIB_MAX
 };
 
@@ -211,7 +216,13 @@ struct tcplab_sock {
 	struct list_head	syn_queue;	/* listener: SYN-RECEIVED children */
 	struct list_head	accept_queue;	/* listener: established children */
 	u32			syn_queue_len;	/* listener */
+	unsigned long		listen_flags;	/* listener: TCPLAB_LISTEN_* */
+	unsigned long		synq_overflow;	/* listener: last cookie, jiffies */
 };
+
+/* Bits of tcplab_sock.listen_flags */
+#define TCPLAB_LISTEN_SYNFLOOD_WARNED	0	/* "possible SYN flooding" said */
+#define TCPLAB_LISTEN_COOKIES_SENT	1	/* synq_overflow is valid */
 
 static inline struct tcplab_sock *tcplab_sk(const struct sock *sk)
 {

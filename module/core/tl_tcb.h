@@ -381,6 +381,13 @@ int tl_open_active(struct tl_tcb *tcb, u16 lport, u16 rport, u32 iss,
 int tl_open_passive(struct tl_tcb *tcb, u16 lport, struct tl_actions *act);
 int tl_accept_syn(struct tl_tcb *child, const struct tl_child_req *req,
 		  u32 iss, u64 now, struct tl_actions *act);
+/*
+ * A SYN cookie came back (RFC 4987 3.6, tl_syncookie.h): set @child up
+ * in SYN-RECEIVED as if it had sent its SYN,ACK with ISS @iss, for
+ * tl_input() to take the ACK that carried the cookie.
+ */
+int tl_accept_cookie(struct tl_tcb *child, const struct tl_child_req *req,
+		     u32 iss, u64 now, struct tl_actions *act);
 int tl_send(struct tl_tcb *tcb, u32 len, u64 now, struct tl_actions *act);
 void tl_rcv_read(struct tl_tcb *tcb, u32 len, u64 now,
 		 struct tl_actions *act);

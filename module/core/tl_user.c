@@ -83,6 +83,39 @@ int tl_accept_syn(struct tl_tcb *child, const struct tl_child_req *req,
 	return 0;
 }
 
+int tl_accept_cookie(struct tl_tcb *child, const struct tl_child_req *req,
+		     u32 iss, u64 now, struct tl_actions *act)
+{
+	tl_actions_clear(act);
+	if (child->state != TL_CLOSED)
+		return -EISCONN;
+	tl_conn_setup(child, req->lport, req->rport, iss);
+	child->passive = true;
+	/*
+	 * RFC 4987 3.6: the listener answered the SYN without a TCB, so
+	 * this is 3.10.7.2 third done late, from what the cookie and the
+	 * ACK remember of the SYN: "Set RCV.NXT to SEG.SEQ+1, IRS is set
+	 * to SEG.SEQ"; our ISS (the cookie) went out with SYN,ACK, so
+	 * "SND.NXT is set to ISS+1 and SND.UNA to ISS".
+	 */
+	child->irs = req->irs;
+	child->rcv_nxt = req->irs + 1;
+	tl_syn_negotiate(child, &req->opts);
+	child->snd_wnd = req->wnd;
+	child->snd_wl1 = req->irs;
+	child->max_snd_wnd = req->wnd;
+	child->snd_max = iss + 1;
+	/* The window the SYN,ACK offered (tl_syncookie_synack()). */
+	tl_rcv_wnd_field(child, true);
+	/*
+	 * 3.10.7.2 third: "The connection state should be changed to
+	 * SYN-RECEIVED."  The caller passes the ACK to tl_input(), whose
+	 * fifth step (3.10.7.4) moves the child on to ESTABLISHED.
+	 */
+	tl_set_state(child, TL_SYN_RECEIVED, now, act);
+	return 0;
+}
+
 int tl_send(struct tl_tcb *tcb, u32 len, u64 now, struct tl_actions *act)
 {
 	u32 room;
