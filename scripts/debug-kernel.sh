@@ -79,6 +79,8 @@ fi
 	"${mk[@]}" kernelrelease > "$dk/release.tmp"
 	echo "debug kernel: built $(cat "$dk/release.tmp") in $(($(date +%s) - t0)) s"
 	mv "$dk/release.tmp" "$dk/release"
+	# Builds of other configurations or sources: 3 GB each.
+	find "$top" -mindepth 1 -maxdepth 1 -type d ! -name "$key" -exec rm -rf {} +
 } >&2
 ln -sfn "$key" "$top/current"
 cat "$dk/release"
