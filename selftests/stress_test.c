@@ -999,7 +999,20 @@ static int fuzz_call(struct fuzz_thread *t, int kind)
 	case F_SPLICE:
 		return fuzz_splice(t, fd);
 	case F_SHUTDOWN:
-		return shutdown(fd, chance(t, 90) ? (int)rndn(t, 3) : (int)rnd(t));
+		flags = chance(t, 90) ? (int)rndn(t, 3) : (int)rnd(t);
+		/*
+		 * A Linux TCP peer is not the subject: after SHUT_RD it sends
+		 * no window update, so a zero window it advertised stays
+		 * zero, in FIN-WAIT-2 too, and the tcplab orphan facing it
+		 * probes that window for as long as Linux would (tens of
+		 * seconds), longer than the drain allows.
+		 */
+		alen = sizeof(ret);
+		if ((flags == SHUT_RD || flags == SHUT_RDWR) &&
+		    !getsockopt(fd, SOL_SOCKET, SO_DOMAIN, &ret, &alen) &&
+		    ret == AF_INET)
+			flags = SHUT_WR;
+		return shutdown(fd, flags);
 	case F_CLOSE:
 		fd = pool_take(t);
 		return fd < 0 ? 0 : close(fd);
