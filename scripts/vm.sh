@@ -65,6 +65,10 @@ cmdline="$cmdline TCPLAB_MODE=$mode"
 [ -n "${PIN:-}" ] && cmdline="$cmdline TCPLAB_BENCH_PIN=$PIN"
 [ -n "${TIER:-}" ] && cmdline="$cmdline TCPLAB_TIER=$TIER"
 [ -n "${CALIBRATE:-}" ] && cmdline="$cmdline TCPLAB_CALIBRATE=$CALIBRATE"
+# stress_test's fuzzer: replay a seed, or fuzz for another length.
+[ -n "${TCPLAB_FUZZ_SEED:-}" ] && cmdline="$cmdline TCPLAB_FUZZ_SEED=$TCPLAB_FUZZ_SEED"
+[ -n "${TCPLAB_FUZZ_SECONDS:-}" ] &&
+	cmdline="$cmdline TCPLAB_FUZZ_SECONDS=$TCPLAB_FUZZ_SECONDS"
 # A whole run on the debug kernel takes hours under TCG; its programs have
 # their own (scaled) limits, so the outer one only catches a hung guest.
 vm_timeout=${VM_TIMEOUT:-2400}
