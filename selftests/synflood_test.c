@@ -25,8 +25,12 @@
 #include "kselftest_harness.h"
 #include "wire_util.h"
 
-/* SYNs of the flood with tcp_syncookies=1, per listener. */
-#define SYN_COUNT		100000
+/*
+ * SYNs of the flood with tcp_syncookies=1, per listener.  The debug
+ * kernel sends a few hundred a second under TCG, so its run sends a
+ * tenth: enough to fill the queue a hundred times over.
+ */
+#define SYN_COUNT		(debug_kernel() ? 10000 : 100000)
 /* ... with tcp_syncookies=0: the queue is full after a few hundred. */
 #define SYN_COUNT_NOCOOKIES	20000
 #define LEGIT_CONNECTS		100
@@ -126,6 +130,18 @@ FIXTURE_TEARDOWN(flood)
 		flood_sysctl_set(&self->w, self->w.b, "tcp_syncookies",
 				 self->syncookies);
 	wire_down(&self->w);
+}
+
+/*
+ * The debug kernel's run (TCPLAB_TIER=debug): KASAN keeps freed objects
+ * in a quarantine, where /proc/slabinfo still counts them as active, so
+ * there the live sockets (tcplab's Sockets counter) are the measure.
+ */
+static bool debug_kernel(void)
+{
+	const char *tier = getenv("TCPLAB_TIER");
+
+	return tier && !strcmp(tier, "debug");
 }
 
 /* Active objects of slab cache @name in /proc/slabinfo; -1 if absent. */
@@ -579,7 +595,8 @@ TEST_F_TIMEOUT(flood, cookies_when_queue_full, 280)
 	 * SYNs must not show.
 	 */
 	EXPECT_GE(LISTEN_BACKLOG + LEGIT_CONNECTS + 32, lab.peak_socks);
-	EXPECT_GE(LISTEN_BACKLOG + LEGIT_CONNECTS + 64, lab.peak_slab);
+	if (!debug_kernel())
+		EXPECT_GE(LISTEN_BACKLOG + LEGIT_CONNECTS + 64, lab.peak_slab);
 	EXPECT_LT(0, lab.cookies_sent);
 	EXPECT_LT(0, lab.cookies_recv);
 }
