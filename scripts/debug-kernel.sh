@@ -45,7 +45,7 @@ fi
 {
 	t0=$(date +%s)
 	echo "debug kernel: building $pkg $srcver with scripts/debug-kernel.config" \
-		"into $dk (about 25 minutes on 2 cores; cached afterwards)"
+		"into $dk (25 to 90 minutes on 2 cores, by how busy they are; cached afterwards)"
 	rm -rf "$dk"
 	mkdir -p "$dk/src" "$dk/obj"
 	tar -xJf "$tarball" -C "$dk/src" --strip-components=1
