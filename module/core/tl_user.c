@@ -52,31 +52,38 @@ int tl_open_passive(struct tl_tcb *tcb, u16 lport, struct tl_actions *act)
 	return 0;
 }
 
-int tl_accept_syn(struct tl_tcb *child, const struct tl_child_req *req,
-		  u32 iss, u64 now, struct tl_actions *act)
+/*
+ * A child takes what its SYN told (3.10.7.2 third): "Set RCV.NXT to
+ * SEG.SEQ+1, IRS is set to SEG.SEQ ... ISS should be selected ...
+ * SND.NXT is set to ISS+1 and SND.UNA to ISS."  The RFC sets SND.WND
+ * only when the handshake completes; taking the SYN's (unscaled) window
+ * now does no harm and gives MAX.SND.WND a sane start.
+ */
+static int tl_child_from_syn(struct tl_tcb *child,
+			     const struct tl_child_req *req, u32 iss,
+			     struct tl_actions *act)
 {
 	tl_actions_clear(act);
 	if (child->state != TL_CLOSED)
 		return -EISCONN;
 	tl_conn_setup(child, req->lport, req->rport, iss);
 	child->passive = true;
-	/*
-	 * The rest of 3.10.7.2 third (see tl_input_listen()): "Set RCV.NXT
-	 * to SEG.SEQ+1, IRS is set to SEG.SEQ ... ISS should be selected and
-	 * a SYN segment sent of the form <SEQ=ISS><ACK=RCV.NXT>
-	 * <CTL=SYN,ACK>.  SND.NXT is set to ISS+1 and SND.UNA to ISS."
-	 */
 	child->irs = req->irs;
 	child->rcv_nxt = req->irs + 1;
 	tl_syn_negotiate(child, &req->opts);
-	/*
-	 * The RFC sets SND.WND only when the handshake completes; taking
-	 * the SYN's (unscaled) window now does no harm and gives
-	 * MAX.SND.WND a sane start.
-	 */
 	child->snd_wnd = req->wnd;
 	child->snd_wl1 = req->irs;
 	child->max_snd_wnd = req->wnd;
+	return 0;
+}
+
+int tl_accept_syn(struct tl_tcb *child, const struct tl_child_req *req,
+		  u32 iss, u64 now, struct tl_actions *act)
+{
+	int err = tl_child_from_syn(child, req, iss, act);
+
+	if (err)
+		return err;
 	/* 3.10.7.2 third: "The connection state should be changed to SYN-RECEIVED." */
 	tl_set_state(child, TL_SYN_RECEIVED, now, act);
 	tl_send_syn(child, now, act);
@@ -86,24 +93,16 @@ int tl_accept_syn(struct tl_tcb *child, const struct tl_child_req *req,
 int tl_accept_cookie(struct tl_tcb *child, const struct tl_child_req *req,
 		     u32 iss, u64 now, struct tl_actions *act)
 {
-	tl_actions_clear(act);
-	if (child->state != TL_CLOSED)
-		return -EISCONN;
-	tl_conn_setup(child, req->lport, req->rport, iss);
-	child->passive = true;
 	/*
 	 * RFC 4987 3.6: the listener answered the SYN without a TCB, so
 	 * this is 3.10.7.2 third done late, from what the cookie and the
-	 * ACK remember of the SYN: "Set RCV.NXT to SEG.SEQ+1, IRS is set
-	 * to SEG.SEQ"; our ISS (the cookie) went out with SYN,ACK, so
-	 * "SND.NXT is set to ISS+1 and SND.UNA to ISS".
+	 * ACK remember of the SYN; our ISS (the cookie) went out with the
+	 * SYN,ACK.
 	 */
-	child->irs = req->irs;
-	child->rcv_nxt = req->irs + 1;
-	tl_syn_negotiate(child, &req->opts);
-	child->snd_wnd = req->wnd;
-	child->snd_wl1 = req->irs;
-	child->max_snd_wnd = req->wnd;
+	int err = tl_child_from_syn(child, req, iss, act);
+
+	if (err)
+		return err;
 	child->snd_max = iss + 1;
 	/* The window the SYN,ACK offered (tl_syncookie_synack()). */
 	tl_rcv_wnd_field(child, true);
