@@ -1477,6 +1477,8 @@ int tcplab_sk_rcv(struct sock *sk, struct sk_buff *skb)
 			  &seg.opts) != TL_OPT_OK)
 		goto malformed;
 	seg.len = skb->len - hlen;
+	/* Room for the payload is decided below, or a cookie's child is new. */
+	seg.no_room = false;
 	__skb_pull(skb, hlen);
 	trace_tcplab_segment_in(tsk, &seg.th, seg.len);
 
@@ -1491,7 +1493,6 @@ int tcplab_sk_rcv(struct sock *sk, struct sk_buff *skb)
 		tsk->info.data_segs_in++;
 	sync = tl_state_synchronized(tsk->tcb.state);
 	rcv_nxt = tsk->tcb.rcv_nxt;
-	seg.no_room = false;
 	if (seg.len) {
 		enum tl_rcv_place place = tl_rcv_place(&tsk->tcb, &seg, &seq);
 
