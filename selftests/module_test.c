@@ -14,22 +14,6 @@
 #include "kselftest_harness.h"
 #include "tcplab_test.h"
 
-static int load(const char *params)
-{
-	const char *ko = getenv("TCPLAB_KO");
-	int fd, ret;
-
-	if (!ko)
-		return -ENOENT;
-	fd = open(ko, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return -errno;
-	ret = syscall(SYS_finit_module, fd, params, 0);
-	ret = ret ? -errno : 0;
-	close(fd);
-	return ret;
-}
-
 /* The parameters the runner loaded the module with (TCPLAB_PARAMS). */
 static const char *default_params(void)
 {
@@ -45,11 +29,6 @@ static void drain_sockets(void)
 		usleep(100000);
 }
 
-static int unload(void)
-{
-	return syscall(SYS_delete_module, "tcplab", O_NONBLOCK) ? -errno : 0;
-}
-
 /*
  * Unload where nothing should hold the module: a reference taken for a
  * moment (a /sys/module read, a socket being freed after RCU) makes
@@ -60,7 +39,7 @@ static int unload_settled(void)
 	int err, i;
 
 	for (i = 0; i < 50; i++) {
-		err = unload();
+		err = tcplab_unload();
 		if (err != -EWOULDBLOCK)
 			break;
 		usleep(100 * 1000);
@@ -101,7 +80,7 @@ static int kmsg_contains(int fd, const char *needle)
 		if (!getenv("TCPLAB_KO"))				\
 			ENV_FAIL("TCPLAB_KO not set");			\
 		if (!loaded())						\
-			ASSERT_EQ(0, load(default_params()));		\
+			ASSERT_EQ(0, tcplab_load(default_params()));	\
 		drain_sockets();					\
 	} while (0)
 
@@ -113,7 +92,7 @@ TEST(rmmod_refused_while_socket_open)
 	TCPLAB_FAMILY_OR_FAIL(family);
 	fd = socket(family, SOCK_STREAM, 0);
 	ASSERT_LE(0, fd);
-	EXPECT_EQ(-EWOULDBLOCK, unload());
+	EXPECT_EQ(-EWOULDBLOCK, tcplab_unload());
 	EXPECT_TRUE(loaded());
 	close(fd);
 	/* No socket left anywhere: the slab cache is empty, so unload. */
@@ -124,7 +103,7 @@ TEST(rmmod_refused_while_socket_open)
 	/* The family is gone with the module. */
 	EXPECT_EQ(-1, socket(family, SOCK_STREAM, 0));
 	EXPECT_EQ(EAFNOSUPPORT, errno);
-	ASSERT_EQ(0, load(default_params()));
+	ASSERT_EQ(0, tcplab_load(default_params()));
 }
 
 TEST(family_parameter_honoured)
@@ -136,7 +115,7 @@ TEST(family_parameter_honoured)
 	/* AF_ISDN belongs to mISDN, not loaded in the test VM. */
 	ASSERT_EQ(0, unload_settled());
 	snprintf(params, sizeof(params), "family=%d", other);
-	ASSERT_EQ(0, load(params));
+	ASSERT_EQ(0, tcplab_load(params));
 	EXPECT_EQ(other, tcplab_family());
 	fd = socket(other, SOCK_STREAM, 0);
 	EXPECT_LE(0, fd) TH_LOG("socket(%d): %s", other, strerror(errno));
@@ -145,7 +124,7 @@ TEST(family_parameter_honoured)
 	EXPECT_EQ(-1, socket(TCPLAB_FAMILY_DEFAULT, SOCK_STREAM, 0));
 	EXPECT_EQ(EAFNOSUPPORT, errno);
 	ASSERT_EQ(0, unload_settled());
-	ASSERT_EQ(0, load(default_params()));
+	ASSERT_EQ(0, tcplab_load(default_params()));
 	EXPECT_EQ(TCPLAB_FAMILY_DEFAULT, tcplab_family());
 }
 
@@ -153,11 +132,11 @@ TEST(family_parameter_out_of_range)
 {
 	REQUIRE_KO();
 	ASSERT_EQ(0, unload_settled());
-	EXPECT_EQ(-EINVAL, load("family=0"));
-	EXPECT_EQ(-EINVAL, load("family=-3"));
-	EXPECT_EQ(-EINVAL, load("family=4096"));
+	EXPECT_EQ(-EINVAL, tcplab_load("family=0"));
+	EXPECT_EQ(-EINVAL, tcplab_load("family=-3"));
+	EXPECT_EQ(-EINVAL, tcplab_load("family=4096"));
 	EXPECT_FALSE(loaded());
-	ASSERT_EQ(0, load(default_params()));
+	ASSERT_EQ(0, tcplab_load(default_params()));
 }
 
 /* A family number already taken: loading fails and the log says why. */
@@ -168,13 +147,13 @@ TEST(family_slot_taken)
 	REQUIRE_KO();
 	ASSERT_EQ(0, unload_settled());
 	kmsg = kmsg_open_at_end();
-	EXPECT_EQ(-EEXIST, load("family=2"));	/* AF_INET */
+	EXPECT_EQ(-EEXIST, tcplab_load("family=2"));	/* AF_INET */
 	EXPECT_FALSE(loaded());
 	if (kmsg >= 0) {
 		EXPECT_TRUE(kmsg_contains(kmsg, "module parameter 'family'"));
 		close(kmsg);
 	}
-	ASSERT_EQ(0, load(default_params()));
+	ASSERT_EQ(0, tcplab_load(default_params()));
 }
 
 /* Linux TCP clients reset before the tcplab listener accepts them. */
@@ -269,7 +248,7 @@ TEST(reset_before_accept_then_unload)
 		close(kmsg);
 	}
 	if (!loaded())
-		ASSERT_EQ(0, load(default_params()));
+		ASSERT_EQ(0, tcplab_load(default_params()));
 }
 
 TEST_HARNESS_MAIN

@@ -43,6 +43,29 @@
 			ENV_FAIL("tcplab module not loaded");		\
 	} while (0)
 
+/* Load tcplab.ko (TCPLAB_KO, set by the test VM) with @params. */
+static inline int tcplab_load(const char *params)
+{
+	const char *ko = getenv("TCPLAB_KO");
+	int fd, ret;
+
+	if (!ko)
+		return -ENOENT;
+	fd = open(ko, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	ret = syscall(SYS_finit_module, fd, params ? params : "", 0);
+	ret = ret ? -errno : 0;
+	close(fd);
+	return ret;
+}
+
+/* Unload tcplab; -EWOULDBLOCK while anything holds it. */
+static inline int tcplab_unload(void)
+{
+	return syscall(SYS_delete_module, "tcplab", O_NONBLOCK) ? -errno : 0;
+}
+
 /* Read "Key: value" from /proc/net/tcplab_stats; -1 if absent. */
 static inline long tcplab_stat(const char *key)
 {
