@@ -247,6 +247,10 @@ static void tcplab_sndbuf_expand(struct sock *sk)
 
 	if (sk->sk_userlocks & SOCK_SNDBUF_LOCK || !tcb->cc.ops)
 		return;
+	/* tcp_should_expand_sndbuf(): not while memory is short (mem.c). */
+	if (sk_under_memory_pressure(sk) ||
+	    sk_memory_allocated(sk) >= sk_prot_mem_limits(sk, 0))
+		return;
 	want = 2ULL * DIV_ROUND_UP(tcb->cc.cwnd, seg) *
 	       SKB_TRUESIZE(MAX_TCP_HEADER + seg);
 	want = min_t(u64, want, READ_ONCE(sock_net(sk)->ipv4.sysctl_tcp_wmem[2]));
@@ -275,8 +279,7 @@ static void tcplab_snd_free(struct sock *sk, u32 bytes)
 		if (skb == tsk->xmit_hint)
 			tsk->xmit_hint = NULL;
 		__skb_unlink(skb, &sk->sk_write_queue);
-		sk_wmem_queued_add(sk, -skb->truesize);
-		kfree_skb(skb);
+		tcplab_wmem_free_skb(sk, skb);
 	}
 	tcplab_sndbuf_expand(sk);
 }
@@ -286,10 +289,8 @@ void tcplab_purge_queues(struct sock *sk)
 	struct tcplab_sock *tsk = tcplab_sk(sk);
 	struct sk_buff *skb;
 
-	while ((skb = __skb_dequeue(&sk->sk_write_queue))) {
-		sk_wmem_queued_add(sk, -skb->truesize);
-		kfree_skb(skb);
-	}
+	while ((skb = __skb_dequeue(&sk->sk_write_queue)))
+		tcplab_wmem_free_skb(sk, skb);
 	tsk->snd_head_acked = 0;
 	tsk->xmit_hint = NULL;
 	__skb_queue_purge(&tsk->ooo_queue);
@@ -398,12 +399,18 @@ static u32 tcplab_rmem_limit(const struct sock *sk)
 	return min_t(u64, buf + TCPLAB_RCVBUF_SLACK, INT_MAX);
 }
 
-/* Does @truesize more fit?  One skb always does, so data can flow. */
-static bool tcplab_rmem_fits(const struct sock *sk, u32 truesize)
+/*
+ * Does @skb fit, in the socket's limit and in the memory of all sockets
+ * (mem.c)?  One skb always fits the first, and the second lets every
+ * socket have tcp_rmem[0], so data can flow.
+ */
+static bool tcplab_rmem_fits(struct sock *sk, struct sk_buff *skb)
 {
 	u32 rmem = atomic_read(&sk->sk_rmem_alloc);
 
-	return !rmem || (u64)rmem + truesize <= tcplab_rmem_limit(sk);
+	if (rmem && (u64)rmem + skb->truesize > tcplab_rmem_limit(sk))
+		return false;
+	return sk_rmem_schedule(sk, skb, skb->truesize);
 }
 
 /* Memory worth copying away: more than twice the data it holds. */
@@ -528,7 +535,7 @@ static bool tcplab_rmem_schedule(struct sock *sk, struct sk_buff *skb,
 	struct net *net = sock_net(sk);
 	struct sk_buff *tail;
 
-	if (tcplab_rmem_fits(sk, skb->truesize))
+	if (tcplab_rmem_fits(sk, skb))
 		return true;
 	tcplab_inc_stats(net, TCPLAB_MIB_RCV_PRUNE_CALLED);
 	tcplab_collapse_queues(sk);
@@ -537,14 +544,14 @@ static bool tcplab_rmem_schedule(struct sock *sk, struct sk_buff *skb,
 	 * for in-order data any of it, for out-of-order data only what lies
 	 * above it - the lower bytes are needed first.
 	 */
-	while (!tcplab_rmem_fits(sk, skb->truesize) &&
+	while (!tcplab_rmem_fits(sk, skb) &&
 	       (tail = skb_peek_tail(&tsk->ooo_queue)) &&
 	       (place == TL_RCV_INORDER ||
 		tl_seq_gt(TCPLAB_SKB_CB(tail)->seq, seq))) {
 		tcplab_ooo_prune_from(sk, TCPLAB_SKB_CB(tail)->seq);
 		tcplab_inc_stats(net, TCPLAB_MIB_OFO_PRUNED);
 	}
-	return tcplab_rmem_fits(sk, skb->truesize);
+	return tcplab_rmem_fits(sk, skb);
 }
 
 /*
@@ -607,6 +614,30 @@ static void tcplab_timer_sync(struct sock *sk, u64 now)
 		sk_reset_timer(sk, &tsk->timer, when);
 }
 
+/*
+ * tcp_out_of_resources(): an orphan about to retransmit or probe is reset
+ * when there is no room for it (mem.c): max_orphans lowered under it, or
+ * the memory of all sockets over max while it holds data.  True if it
+ * was.
+ */
+static bool tcplab_orphan_reap(struct sock *sk)
+{
+	struct tcplab_sock *tsk = tcplab_sk(sk);
+	struct tl_actions *act;
+
+	if (!tsk->orphan_counted ||
+	    !tcplab_orphan_oom(sk))
+		return false;
+	act = tcplab_act_get();
+	if (tl_abort(&tsk->tcb, act)) {
+		tcplab_act_put(act);
+		return false;
+	}
+	tcplab_inc_stats(sock_net(sk), TCPLAB_MIB_ABORT_ON_MEMORY);
+	tcplab_run_actions(sk, NULL, act);
+	return true;
+}
+
 static void tcplab_timer_run(struct sock *sk)
 {
 	struct tcplab_sock *tsk = tcplab_sk(sk);
@@ -620,6 +651,9 @@ static void tcplab_timer_run(struct sock *sk)
 			return;
 		if (!tsk->tcb.timer[id] || tsk->tcb.timer[id] > now)
 			continue;
+		if ((id == TL_TIMER_RTX || id == TL_TIMER_PERSIST) &&
+		    tcplab_orphan_reap(sk))
+			return;
 		act = tcplab_act_get();
 		tl_timer(&tsk->tcb, id, now, act);
 		tcplab_run_actions(sk, NULL, act);
@@ -1071,6 +1105,9 @@ static void tcplab_state_changed(struct sock *sk, const struct tl_state_change *
 		if (tsk->listener)
 			tcplab_child_established(sk);
 		break;
+	case TL_TIME_WAIT:
+		tcplab_orphan_del(sk);	/* holds no data (mem.c) */
+		break;
 	case TL_CLOSED:
 		/* Like tcp_done(): nothing more to send or receive. */
 		WRITE_ONCE(sk->sk_shutdown, SHUTDOWN_MASK);
@@ -1086,6 +1123,7 @@ static void tcplab_conn_released(struct sock *sk)
 	bool orphan_child;
 
 	tcplab_timers_stop(sk);
+	tcplab_orphan_del(sk);
 	orphan_child = tcplab_child_unlink(sk);
 	/*
 	 * Like Linux, an automatically chosen port is let go at CLOSE, a

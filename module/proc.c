@@ -60,6 +60,8 @@ const char *const tcplab_mib_names[TCPLAB_MIB_MAX] = {
 	[TCPLAB_MIB_SYNCOOKIES_SENT]	= "SyncookiesSent",
 	[TCPLAB_MIB_SYNCOOKIES_RECV]	= "SyncookiesRecv",
 	[TCPLAB_MIB_SYNCOOKIES_FAILED]	= "SyncookiesFailed",
+	[TCPLAB_MIB_MEMORY_PRESSURES]	= "MemoryPressures",
+	[TCPLAB_MIB_ABORT_ON_MEMORY]	= "AbortOnMemory",
 };
 
 static void *tcplab_seq_start(struct seq_file *seq, loff_t *pos)
@@ -165,6 +167,11 @@ static int tcplab_stats_show(struct seq_file *seq, void *v)
 	seq_printf(seq, "Sockets: %d\n", atomic_read(&tn->nr_socks));
 	seq_printf(seq, "SocketsAllNamespaces: %d\n",
 		   atomic_read(&tcplab_socks_alive));
+	/* The next three count every namespace, as the limits do. */
+	seq_printf(seq, "OrphansAllNamespaces: %d\n", tcplab_orphan_count());
+	seq_printf(seq, "MemoryPages: %ld\n", tcplab_mem_pages());
+	seq_printf(seq, "MemoryPressure: %d\n",
+		   !!READ_ONCE(tcplab_memory_pressure));
 	for (i = 0; i < TCPLAB_MIB_MAX; i++)
 		seq_printf(seq, "%s: %ld\n", tcplab_mib_names[i],
 			   atomic_long_read(&tn->mib[i]));

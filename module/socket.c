@@ -43,6 +43,11 @@ static void tcplab_sk_destruct(struct sock *sk)
 	hlist_del_init(&tcplab_sk(sk)->all_node);
 	spin_unlock_bh(&tn->all_lock);
 	tcplab_tls_free(sk);
+	/* The queues are empty: every page they held goes back (mem.c). */
+	sk_mem_reclaim_final(sk);
+	WARN_ON_ONCE(sk->sk_forward_alloc);
+	tcplab_orphan_del(sk);
+	sk_sockets_allocated_dec(sk);
 	atomic_dec(&tn->nr_socks);
 	atomic_dec(&tcplab_socks_alive);
 }
@@ -89,6 +94,7 @@ void tcplab_sock_init(struct sock *sk, struct socket *sock)
 	INIT_HLIST_NODE(&tsk->port_node);
 	tcplab_conn_init(sk);
 
+	sk_sockets_allocated_inc(sk);
 	atomic_inc(&tcplab_socks_alive);
 	atomic_inc(&tn->nr_socks);
 	spin_lock_bh(&tn->all_lock);
@@ -103,6 +109,17 @@ struct proto tcplab_prot = {
 	.backlog_rcv	= tcplab_sk_rcv,
 	.release_cb	= tcplab_release_cb,
 	.keepalive	= tcplab_keepalive,
+	/* Memory of all sockets together (mem.c) */
+	.enter_memory_pressure	= tcplab_enter_memory_pressure,
+	.leave_memory_pressure	= tcplab_leave_memory_pressure,
+	.memory_allocated	= &tcplab_memory_allocated,
+	.per_cpu_fw_alloc	= &tcplab_memory_per_cpu_fw_alloc,
+	.sockets_allocated	= &tcplab_sockets_allocated,
+	.memory_pressure	= &tcplab_memory_pressure,
+	.sysctl_mem		= tcplab_sysctl_mem,
+	/* Each socket's floor over the limit: the namespace's tcp_[rw]mem[0]. */
+	.sysctl_wmem_offset	= offsetof(struct net, ipv4.sysctl_tcp_wmem),
+	.sysctl_rmem_offset	= offsetof(struct net, ipv4.sysctl_tcp_rmem),
 };
 
 static enum tl_state tcplab_state(const struct sock *sk)
@@ -545,15 +562,29 @@ static int tcplab_release(struct socket *sock)
 		 * otherwise CLOSE (3.10.4) sends FIN after the queued data.
 		 */
 		if (!skb_queue_empty(&sk->sk_receive_queue) ||
-		    (sock_flag(sk, SOCK_LINGER) && !sk->sk_lingertime))
+		    (sock_flag(sk, SOCK_LINGER) && !sk->sk_lingertime)) {
 			err = tl_abort(&tsk->tcb, act);
-		else
+		} else if (tsk->tcb.state != TL_SYN_SENT &&
+			   tsk->tcb.state != TL_TIME_WAIT &&
+			   tcplab_orphan_oom(sk)) {
+			/*
+			 * No room for one more orphan (mem.c): like
+			 * tcp_close(), reset rather than let it live on.
+			 */
+			err = tl_abort(&tsk->tcb, act);
+			tcplab_inc_stats(sock_net(sk),
+					 TCPLAB_MIB_ABORT_ON_MEMORY);
+		} else {
 			err = tl_close(&tsk->tcb, tcplab_now_us(), act);
+		}
 		break;
 	}
 	/* From here on the connection lives on alone (FIN-WAIT, TIME-WAIT). */
-	if (!err && tsk->tcb.state != TL_CLOSED)
+	if (!err && tsk->tcb.state != TL_CLOSED) {
 		tl_orphan(&tsk->tcb, tcplab_now_us(), act);
+		if (tsk->tcb.state != TL_TIME_WAIT)
+			tcplab_orphan_add(sk);
+	}
 	WRITE_ONCE(sk->sk_shutdown, SHUTDOWN_MASK);
 	sock_orphan(sk);
 	if ((tsk->tcb.state != TL_CLOSED || act->release) && !err)
@@ -666,10 +697,9 @@ static int tcplab_send_pending(struct sock *sk, u32 *pending, int flags)
 				break;
 			}
 			__skb_unlink(skb, &sk->sk_write_queue);
-			sk_wmem_queued_add(sk, -skb->truesize);
 			if (skb == tsk->xmit_hint)
 				tsk->xmit_hint = NULL;
-			kfree_skb(skb);
+			tcplab_wmem_free_skb(sk, skb);
 		}
 		*pending = 0;
 		return sent < 0 ? sent : -EPIPE;
@@ -727,6 +757,11 @@ static int tcplab_sendmsg(struct socket *sock, struct msghdr *msg, size_t len)
 					      max_t(size_t, msg_data_left(msg),
 						    TCPLAB_SKB_PAYLOAD_MIN)),
 					sk->sk_allocation);
+			/* A share of the memory of all sockets (mem.c). */
+			if (skb && !sk_wmem_schedule(sk, skb->truesize)) {
+				kfree_skb(skb);
+				skb = NULL;
+			}
 			if (!skb) {
 				nomem = true;
 				goto wait_for_space;
@@ -738,6 +773,7 @@ static int tcplab_sendmsg(struct socket *sock, struct msghdr *msg, size_t len)
 			TCPLAB_SKB_CB(skb)->end_seq = tsk->tcb.snd_end + pending;
 			__skb_queue_tail(&sk->sk_write_queue, skb);
 			sk_wmem_queued_add(sk, skb->truesize);
+			sk_mem_charge(sk, skb->truesize);
 		}
 
 		copy = min_t(size_t, msg_data_left(msg), mss - skb->len);
@@ -1302,11 +1338,19 @@ void tcplab_family_unregister(void)
 
 int tcplab_socket_init(void)
 {
+	int err = tcplab_mem_init();
+
+	if (err)
+		return err;
 	/* alloc_slab = 1: our own "TCPLAB" kmem cache, visible in slabinfo. */
-	return proto_register(&tcplab_prot, 1);
+	err = proto_register(&tcplab_prot, 1);
+	if (err)
+		tcplab_mem_exit();
+	return err;
 }
 
 void tcplab_socket_exit(void)
 {
 	proto_unregister(&tcplab_prot);
+	tcplab_mem_exit();
 }

@@ -27,6 +27,9 @@
 #include <linux/timer.h>
 #include <linux/skbuff.h>
 #include <net/sock.h>
+#ifdef TCPLAB_HAVE_PROTO_MEMORY_H
+#include <net/proto_memory.h>
+#endif
 #include <net/net_namespace.h>
 #include <net/netns/generic.h>
 
@@ -88,6 +91,9 @@ enum tcplab_mib {
 	TCPLAB_MIB_SYNCOOKIES_SENT,	/* SYN,ACKs with a cookie */
 	TCPLAB_MIB_SYNCOOKIES_RECV,	/* ACKs with a valid cookie */
 	TCPLAB_MIB_SYNCOOKIES_FAILED,	/* ACKs whose cookie did not check */
+	/* Memory of all sockets together, orphans (mem.c) */
+	TCPLAB_MIB_MEMORY_PRESSURES,	/* times the pool went over pressure */
+	TCPLAB_MIB_ABORT_ON_MEMORY,	/* reset: too many orphans, or no memory */
 	TCPLAB_MIB_MAX
 };
 
@@ -186,6 +192,7 @@ struct tcplab_sock {
 	/* Kernel TLS (module/tls_*.c); NULL until TCP_ULP "tls". */
 	struct tcplab_tls	*tls;
 	bool			nodelay;	/* TCP_NODELAY */
+	bool			orphan_counted;	/* in mem.c's orphan count */
 	bool			cork;		/* TCP_CORK */
 	/* TCP_KEEPIDLE/INTVL (s), TCP_KEEPCNT; 0: the netns sysctl */
 	u32			keepidle;
@@ -342,6 +349,23 @@ int tcplab_proc_net_init(struct net *net);
 void tcplab_proc_net_exit(struct net *net);
 void tcplab_debugfs_init(void);
 void tcplab_debugfs_exit(void);
+
+/* mem.c */
+extern atomic_long_t tcplab_memory_allocated;
+DECLARE_PER_CPU(int, tcplab_memory_per_cpu_fw_alloc);
+extern struct percpu_counter tcplab_sockets_allocated;
+extern unsigned long tcplab_memory_pressure;
+extern long tcplab_sysctl_mem[3];
+void tcplab_enter_memory_pressure(struct sock *sk);
+void tcplab_leave_memory_pressure(struct sock *sk);
+long tcplab_mem_pages(void);
+int tcplab_orphan_count(void);
+void tcplab_orphan_add(struct sock *sk);
+void tcplab_orphan_del(struct sock *sk);
+bool tcplab_orphan_oom(struct sock *sk);
+void tcplab_wmem_free_skb(struct sock *sk, struct sk_buff *skb);
+int tcplab_mem_init(void);
+void tcplab_mem_exit(void);
 
 /* Number of tcplab sockets alive in all namespaces (for leak checks). */
 extern atomic_t tcplab_socks_alive;

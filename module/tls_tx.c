@@ -81,6 +81,16 @@ static void tcplab_tls_tx_commit(struct sock *sk, struct tcplab_tls *tls)
 	tcplab_run_actions(sk, NULL, act);
 }
 
+static u32 tcplab_skb_list_truesize(struct sk_buff_head *list)
+{
+	struct sk_buff *skb;
+	u32 sum = 0;
+
+	skb_queue_walk(list, skb)
+		sum += skb->truesize;
+	return sum;
+}
+
 /*
  * Close the open record: frame, encrypt into the send queue, behind
  * tx_pending bytes the core has not been given yet (tcplab_tls_tx_commit()
@@ -139,6 +149,8 @@ static int tcplab_tls_tx_push(struct sock *sk, struct tcplab_tls *tls)
 		nsg++;
 	}
 	err = tcplab_tls_tx_sg(tls, nsg);
+	if (!err && !sk_wmem_schedule(sk, tcplab_skb_list_truesize(&list)))
+		err = -ENOMEM;	/* the memory of all sockets (mem.c) */
 	if (err) {
 		__skb_queue_purge(&list);
 		return err;
@@ -195,6 +207,7 @@ static int tcplab_tls_tx_push(struct sock *sk, struct tcplab_tls *tls)
 		seq += skb->len;
 		__skb_queue_tail(&sk->sk_write_queue, skb);
 		sk_wmem_queued_add(sk, skb->truesize);
+		sk_mem_charge(sk, skb->truesize);
 	}
 	trace_tcplab_tls_record(tsk, true, tls->tx_open_type, plen, rec->seq,
 				tsk->tcb.snd_end + tls->tx_pending);
@@ -325,7 +338,13 @@ int tcplab_tls_sendmsg(struct sock *sk, struct msghdr *msg, size_t len)
 		/* One record per send unless MSG_MORE; full ones go now. */
 		if (tls->tx_open_len == TL_TLS_MAX_PAYLOAD_SIZE ||
 		    (!msg_data_left(msg) && !more)) {
-			err = tcplab_tls_tx_push(sk, tls);
+			/* Memory of all sockets short (mem.c): wait a little. */
+			while ((err = tcplab_tls_tx_push(sk, tls)) == -ENOMEM) {
+				tcplab_tls_tx_commit(sk, tls);
+				err = sk_stream_wait_memory(sk, &timeo);
+				if (err)
+					goto do_error;
+			}
 			if (err)
 				goto do_error;
 		}
