@@ -174,7 +174,7 @@ void tcplab_wmem_free_skb(struct sock *sk, struct sk_buff *skb)
 
 int tcplab_mem_init(void)
 {
-	unsigned long limit;
+	unsigned long limit, buckets;
 	int err;
 
 	err = percpu_counter_init(&tcplab_sockets_allocated, 0, GFP_KERNEL);
@@ -192,10 +192,10 @@ int tcplab_mem_init(void)
 	 * at one per 32 pages of memory (alloc_large_system_hash(), scale
 	 * 17 with 4 KiB pages), at least 128.
 	 */
-	if (tcplab_max_orphans < 0)
-		tcplab_max_orphans = max_t(unsigned long, 128,
-				roundup_pow_of_two(max(totalram_pages() >> 5,
-						       1UL)) / 2);
+	if (tcplab_max_orphans < 0) {
+		buckets = roundup_pow_of_two(max(totalram_pages() >> 5, 1UL));
+		tcplab_max_orphans = max(buckets / 2, 128UL);
+	}
 	return 0;
 }
 
