@@ -699,21 +699,35 @@ struct wire_seg {
 	bool bad_csum;
 };
 
+/* A raw socket (IPPROTO_RAW) in namespace @nsfd, for wire_inject_fd(). */
+static inline int wire_raw_socket(const struct wire *w, int nsfd)
+{
+	int fd, err;
+
+	if (wire_enter(nsfd))
+		return -1;
+	fd = socket(AF_INET, SOCK_RAW, IPPROTO_RAW);
+	err = errno;
+	wire_enter(w->root);
+	errno = err;
+	return fd;
+}
+
 /*
- * Send one hand-made IPv4/TCP packet from namespace @nsfd through a raw
- * socket (IPPROTO_RAW: we write the IP header; the kernel fills in the
- * IP checksum).  0 or -errno.
+ * Send one hand-made IPv4/TCP packet through raw socket @fd (we write the
+ * IP header; the kernel fills in the IP checksum).  0 or -errno.
  */
-static inline int wire_inject(const struct wire *w, int nsfd,
-			      const struct wire_seg *s)
+static inline int wire_inject_fd(int fd, const struct wire_seg *s)
 {
 	unsigned char pkt[1500], *t = pkt + 20;
 	struct sockaddr_in dst = { .sin_family = AF_INET };
-	int fd, tcp_len, hdr, err = 0;
+	int tcp_len, hdr, err = 0;
 	uint32_t saddr, daddr;
 	struct iphdr *ip = (struct iphdr *)pkt;
 	uint16_t c;
 
+	if (s->opts_len < 0 || s->opts_len > 40 || s->data_len < 0)
+		return -EINVAL;
 	hdr = s->hdr_len ? s->hdr_len : 20 + s->opts_len;
 	tcp_len = hdr + s->data_len;
 	if (20 + tcp_len > (int)sizeof(pkt))
@@ -769,18 +783,22 @@ static inline int wire_inject(const struct wire *w, int nsfd,
 		}
 	}
 
-	if (wire_enter(nsfd))
-		return -errno;
-	fd = socket(AF_INET, SOCK_RAW, IPPROTO_RAW);
-	if (fd < 0)
-		err = -errno;
-	wire_enter(w->root);
-	if (fd < 0)
-		return err;
 	dst.sin_addr.s_addr = daddr;
 	if (sendto(fd, pkt, 20 + tcp_len, 0, (struct sockaddr *)&dst,
 		   sizeof(dst)) != 20 + tcp_len)
 		err = -errno;
+	return err;
+}
+
+/* wire_inject_fd() from namespace @nsfd, through a raw socket of its own. */
+static inline int wire_inject(const struct wire *w, int nsfd,
+			      const struct wire_seg *s)
+{
+	int fd = wire_raw_socket(w, nsfd), err;
+
+	if (fd < 0)
+		return -errno;
+	err = wire_inject_fd(fd, s);
 	close(fd);
 	return err;
 }
