@@ -940,8 +940,11 @@ static void tcplab_new_child(struct sock *lsk, struct sk_buff *in,
 	}
 
 	csk = tcplab_child_alloc(lsk, req, laddr, raddr);
-	if (!csk)
+	if (!csk) {
+		/* tcp_v4_syn_recv_sock(): no memory for the child. */
+		tcplab_listen_drop(net, TCPLAB_MIB_LISTEN_DROPS);
 		return;
+	}
 	ctsk = tcplab_sk(csk);
 	now = tcplab_now_us();
 	iss = tcplab_isn(ctsk, now);

@@ -17,6 +17,7 @@
 #include <net/net_namespace.h>
 
 #include "tcplab.h"
+#include "tls.h"
 
 int tcplab_family = TCPLAB_FAMILY_DEFAULT;
 module_param_named(family, tcplab_family, int, 0444);
@@ -153,9 +154,13 @@ static int __init tcplab_init(void)
 		return -EINVAL;
 	}
 
-	err = tcplab_socket_init();
+	err = tcplab_tls_init();
 	if (err)
 		return err;
+
+	err = tcplab_socket_init();
+	if (err)
+		goto out_tls;
 
 	err = tcplab_table_init();
 	if (err)
@@ -179,6 +184,8 @@ out_table:
 	tcplab_table_exit();
 out_socket:
 	tcplab_socket_exit();
+out_tls:
+	tcplab_tls_exit();
 	return err;
 }
 
@@ -189,6 +196,7 @@ static void __exit tcplab_exit(void)
 	unregister_pernet_subsys(&tcplab_net_ops);
 	tcplab_table_exit();
 	tcplab_socket_exit();
+	tcplab_tls_exit();
 	pr_info("unloaded\n");
 }
 

@@ -43,7 +43,12 @@ static void tcplab_sk_destruct(struct sock *sk)
 	hlist_del_init(&tcplab_sk(sk)->all_node);
 	spin_unlock_bh(&tn->all_lock);
 	tcplab_tls_free(sk);
-	/* The queues are empty: every page they held goes back (mem.c). */
+	/*
+	 * Every path empties the queues before the last reference goes;
+	 * as inet_sock_destruct() does, make sure, so that every page they
+	 * held goes back (mem.c).
+	 */
+	tcplab_purge_queues(sk);
 	sk_mem_reclaim_final(sk);
 	WARN_ON_ONCE(sk->sk_forward_alloc);
 	tcplab_orphan_del(sk);

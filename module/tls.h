@@ -50,6 +50,7 @@ struct tcplab_tls_aead {
 #define TCPLAB_TLS_RX_SG	33
 
 struct tcplab_tls {
+	struct work_struct	free_work;	/* freed from softirq: later */
 	struct tl_tls_keys	tx_keys;	/* cipher NULL: TX not set */
 	struct tl_tls_keys	rx_keys;
 	struct tcplab_tls_aead	tx_aead;
@@ -124,6 +125,8 @@ int tcplab_tls_getsockopt(struct sock *sk, int optname, char __user *optval,
 			  int __user *optlen);
 void tcplab_tls_release(struct sock *sk);	/* close(), socket locked */
 void tcplab_tls_free(struct sock *sk);		/* sk_destruct */
+int tcplab_tls_init(void);			/* module load, unload */
+void tcplab_tls_exit(void);
 struct seq_file;
 void tcplab_tls_proc_show(struct seq_file *seq, struct tcplab_sock *tsk);
 

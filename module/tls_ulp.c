@@ -16,6 +16,7 @@
 #include <linux/tcp.h>
 #include <linux/sockptr.h>
 #include <linux/seq_file.h>
+#include <linux/workqueue.h>
 #include <net/tcp.h>
 
 #include "tls.h"
@@ -336,6 +337,32 @@ void tcplab_tls_release(struct sock *sk)
 }
 
 /* The socket is being destroyed: wipe and free everything. */
+/*
+ * Transforms are freed in process context, as Linux kTLS frees them (at
+ * close): a crypto driver's exit may sleep.  A socket's last reference
+ * can go in softirq (its TIME-WAIT timer), so there the freeing waits
+ * for a worker.  Unloading drains the workqueue: it outlives every
+ * socket, and the module's code outlives the queue.
+ */
+static struct workqueue_struct *tcplab_tls_wq;
+
+static void tcplab_tls_free_now(struct tcplab_tls *tls)
+{
+	tcplab_tls_aead_free(&tls->tx_aead);
+	tcplab_tls_aead_free(&tls->rx_aead);
+	tl_tls_keys_wipe(&tls->tx_keys);
+	tl_tls_keys_wipe(&tls->rx_keys);
+	kfree_sensitive(tls->tx_buf);
+	kfree_sensitive(tls->rx_buf);
+	kfree(tls->tx_sg);
+	kfree_sensitive(tls);
+}
+
+static void tcplab_tls_free_work(struct work_struct *work)
+{
+	tcplab_tls_free_now(container_of(work, struct tcplab_tls, free_work));
+}
+
 void tcplab_tls_free(struct sock *sk)
 {
 	struct tcplab_sock *tsk = tcplab_sk(sk);
@@ -345,14 +372,23 @@ void tcplab_tls_free(struct sock *sk)
 		return;
 	tsk->tls = NULL;
 	sk->sk_data_ready = tls->saved_data_ready;
-	tcplab_tls_aead_free(&tls->tx_aead);
-	tcplab_tls_aead_free(&tls->rx_aead);
-	tl_tls_keys_wipe(&tls->tx_keys);
-	tl_tls_keys_wipe(&tls->rx_keys);
-	kfree_sensitive(tls->tx_buf);
-	kfree_sensitive(tls->rx_buf);
-	kfree(tls->tx_sg);
-	kfree_sensitive(tls);
+	if (in_task()) {
+		tcplab_tls_free_now(tls);
+		return;
+	}
+	INIT_WORK(&tls->free_work, tcplab_tls_free_work);
+	queue_work(tcplab_tls_wq, &tls->free_work);
+}
+
+int tcplab_tls_init(void)
+{
+	tcplab_tls_wq = alloc_workqueue("tcplab_tls", 0, 0);
+	return tcplab_tls_wq ? 0 : -ENOMEM;
+}
+
+void tcplab_tls_exit(void)
+{
+	destroy_workqueue(tcplab_tls_wq);	/* runs what is queued */
 }
 
 static const char *tcplab_tls_cipher_name(u16 cipher_type)

@@ -54,12 +54,17 @@ host_selected() {
 
 # The guest's programs on one kernel series, as frame names.
 guest_selected() {
-	local series=$1 coll prog
+	local series=$1 coll prog tiers
 	while IFS=: read -r coll prog; do
 		[ -n "$prog" ] || continue
 		want "$coll" || want "$prog" || want "$coll:$prog" || continue
-		[ "$tier" = full ] || ! grep -qx "$prog full" "$BUILD/selftests-install/tiers.txt" ||
-			continue
+		tiers=$BUILD/selftests-install/tiers.txt
+		if grep -qx "$prog debug" "$tiers"; then
+			[ "$tier" = debug ] || continue
+		else
+			[ "$tier" = full ] || ! grep -qx "$prog full" "$tiers" ||
+				continue
+		fi
 		echo "$series/$coll/$prog"
 	done < "$list"
 }

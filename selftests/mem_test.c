@@ -43,22 +43,6 @@ static int time_factor(void)
 	return k > 1 ? k : 1;
 }
 
-/* The first line of @path into @buf; 0 or -1. */
-static int read_line(const char *path, char *buf, size_t len)
-{
-	FILE *f = fopen(path, "r");
-	bool ok;
-
-	if (!f)
-		return -1;
-	ok = fgets(buf, len, f);
-	fclose(f);
-	if (!ok)
-		return -1;
-	buf[strcspn(buf, "\n")] = '\0';
-	return 0;
-}
-
 /* /proc/sys/net/ipv4/@name of namespace @ns; -1 on error. */
 static int ns_sysctl(const struct wire *w, int ns, const char *name,
 		     const char *set)
@@ -71,7 +55,7 @@ static int ns_sysctl(const struct wire *w, int ns, const char *name,
 		return -1;
 	if (set)
 		v = tcplab_write_file(path, set);
-	else if (!read_line(path, buf, sizeof(buf)))
+	else if (!tcplab_read_line(path, buf, sizeof(buf)))
 		v = atoi(buf);
 	wire_enter(w->root);
 	return v;
@@ -105,10 +89,10 @@ FIXTURE_SETUP(mem)
 	self->lab = tcplab_family();
 	if (self->lab < 0)
 		ENV_FAIL("tcplab module not loaded");
-	ASSERT_EQ(0, read_line(PARAM_MEM, self->mem, sizeof(self->mem)));
-	ASSERT_EQ(0, read_line(PARAM_ORPHANS, self->orphans,
+	ASSERT_EQ(0, tcplab_read_line(PARAM_MEM, self->mem, sizeof(self->mem)));
+	ASSERT_EQ(0, tcplab_read_line(PARAM_ORPHANS, self->orphans,
 			       sizeof(self->orphans)));
-	ASSERT_EQ(0, read_line(PARAM_RTO_MIN, self->rto_min,
+	ASSERT_EQ(0, tcplab_read_line(PARAM_RTO_MIN, self->rto_min,
 			       sizeof(self->rto_min)));
 	r = wire_up(&self->w, &why);
 	if (r > 0)
@@ -302,7 +286,7 @@ TEST_F_TIMEOUT(mem, limit, 240)
 	 * (256, its minimum), so the pool the limit is checked against is
 	 * up to that far off on each.
 	 */
-	if (!read_line(PCPU_RSV, buf, sizeof(buf)))
+	if (!tcplab_read_line(PCPU_RSV, buf, sizeof(buf)))
 		rsv = atol(buf);
 	/* One segment per packet: an skb is then less than a page. */
 	ASSERT_EQ(0, wire_gso_segs(1));

@@ -6,6 +6,7 @@
 #define _TCPLAB_TEST_H
 
 #include <errno.h>
+#include <stdbool.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -83,6 +84,22 @@ static inline long tcplab_stat(const char *key)
 	}
 	fclose(f);
 	return ret;
+}
+
+/* The first line of @path (a sysfs or procfs file) into @buf; 0 or -1. */
+static inline int tcplab_read_line(const char *path, char *buf, size_t len)
+{
+	FILE *f = fopen(path, "r");
+	bool ok;
+
+	if (!f)
+		return -1;
+	ok = fgets(buf, len, f);
+	fclose(f);
+	if (!ok)
+		return -1;
+	buf[strcspn(buf, "\n")] = '\0';
+	return 0;
 }
 
 /* Write @text to @path (a tracefs or sysfs file); 0 or -errno. */
