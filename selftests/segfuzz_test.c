@@ -430,10 +430,12 @@ TEST_F_TIMEOUT(fz, live, 600)
 	for (i = 0; i < n; i++) {
 		if (!(i % 32)) {
 			fz_pump(&io, self->cfd, self->afd);
+			/* Reset: fuzz the port no connection holds now. */
 			if (gone_at < 0 &&
-			    wire_row_find(&self->w, self->w.a, self->la,
-					  self->lb, &r) != 1)
-				gone_at = i;	/* reset: fuzz the closed port */
+			    (wire_row_find(&self->w, self->w.a, self->la,
+					   self->lb, &r) != 1 ||
+			     !strcmp(r.state, "CLOSED")))
+				gone_at = i;
 		}
 		fz_segment(&self->rng, self, &r, &s, opts, data);
 		if (!wire_inject_fd(self->raw, &s)) {
