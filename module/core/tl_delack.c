@@ -19,7 +19,8 @@
  *    unacknowledged, and else after the delayed ACK timeout (ATO): 40 ms,
  *    doubling up to 200 ms when the timer keeps firing (Linux's
  *    TCP_ATO_MIN and TCP_DELACK_MAX), and shrinking again when data
- *    comes faster than that (tl_delack_gap());
+ *    comes faster than that (tl_delack_gap()); an ACK never waits longer
+ *    than one round trip, or 40 ms on a shorter path (tl_delack_wait());
  *  - a gap in the data longer than our RTO, or a duplicate segment,
  *    means the sender waited for an ACK: the next few segments are
  *    acknowledged at once (quick-ACK mode again, as Linux);
@@ -116,6 +117,22 @@ static void tl_delack_gap(struct tl_tcb *tcb, u64 now)
 	tcb->ack_ato = max_t(u32, tcb->ack_ato, min);
 }
 
+/*
+ * How long this ACK waits: the ATO, but no longer than one round trip
+ * (or the minimum ATO, if that is longer), as Linux's
+ * tcp_send_delayed_ack() caps it.  The sender learns nothing it could
+ * use from a later ACK, and on a short path an ATO grown to 200 ms would
+ * reach its minimum RTO: it would time out and resend.
+ */
+static u32 tl_delack_wait(const struct tl_tcb *tcb)
+{
+	u32 srtt = tl_rto_srtt(&tcb->rto), min = tcb->cfg.delack_min_us;
+
+	if (!srtt)
+		return tcb->ack_ato;
+	return min_t(u32, tcb->ack_ato, max_t(u32, srtt, min));
+}
+
 /* In-order data (@len bytes) was just taken in; RCV.NXT moved. */
 void tl_delack_data(struct tl_tcb *tcb, u32 len, u64 now,
 		    struct tl_actions *act)
@@ -147,7 +164,8 @@ void tl_delack_data(struct tl_tcb *tcb, u32 len, u64 now,
 		tcb->ack_pushed = true;
 	if (!tcb->ack_delayed) {
 		tcb->ack_delayed = true;
-		tl_timer_arm(tcb, TL_TIMER_DELACK, now + tcb->ack_ato, act);
+		tl_timer_arm(tcb, TL_TIMER_DELACK, now + tl_delack_wait(tcb),
+			     act);
 	}
 }
 

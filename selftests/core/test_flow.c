@@ -86,6 +86,8 @@ TEST(delack_quick_mode_then_every_second_full_segment)
  * segments (half the ATO plus the gap, Linux's tcp_event_data_recv()),
  * never above 200 ms.  Once the gap exceeds our RTO (200 ms) the sender
  * is plainly waiting for our ACK: the next segment is ACKed at once.
+ * The smoothed RTT is set to 200 ms (the RTO as the handshake left it),
+ * so that the round trip does not cap the wait (next test).
  */
 TEST(delack_timer_backs_off_to_200ms_then_a_gap_over_rto_acks_at_once)
 {
@@ -99,6 +101,7 @@ TEST(delack_timer_backs_off_to_200ms_then_a_gap_over_rto_acks_at_once)
 	f_establish(_metadata, &c, &cfg);
 	f_past_quick(_metadata, &c, &off);
 	ASSERT_EQ(200 * MS, tl_rto_timeout(&c.tcb.rto));
+	c.tcb.rto.srtt8 = (200 * MS) << 3;
 
 	for (i = 0; i < ARRAY_SIZE(expect); i++) {
 		f_data(&c, off, 10);
@@ -119,6 +122,38 @@ TEST(delack_timer_backs_off_to_200ms_then_a_gap_over_rto_acks_at_once)
 	f_data(&c, off, 10);
 	off += 10;
 	EXPECT_SEG(&c, 0, "ACK", ISS + 1, IRS + 1 + off);
+}
+
+/*
+ * However long the ATO has grown, an ACK waits no longer than one round
+ * trip, or 40 ms on a shorter path (Linux's tcp_send_delayed_ack()).
+ */
+TEST(delack_wait_capped_by_the_round_trip)
+{
+	static const struct { u32 srtt_ms, wait_ms; } cases[] = {
+		{ 1, 40 }, { 100, 100 }, { 500, 200 },
+	};
+	struct tl_cfg cfg;
+	struct t_conn c;
+	u32 off = 0;
+	unsigned int i;
+
+	f_cfg(&cfg);
+	f_establish(_metadata, &c, &cfg);
+	f_past_quick(_metadata, &c, &off);
+	for (i = 0; i < ARRAY_SIZE(cases); i++) {
+		c.tcb.rto.srtt8 = (cases[i].srtt_ms * MS) << 3;
+		c.tcb.ack_ato = 200 * MS;
+		c.tcb.ack_lrcv = 0;
+		f_data(&c, off, 10);
+		off += 10;
+		EXPECT_NOSEG(&c);
+		EXPECT_EQ(c.now + cases[i].wait_ms * MS,
+			  c.tcb.timer[TL_TIMER_DELACK])
+			TH_LOG("SRTT %u ms", cases[i].srtt_ms);
+		t_fire(&c, TL_TIMER_DELACK);
+		ASSERT_EQ(1, c.act.nseg);
+	}
 }
 
 /* Segments 1 ms apart bring a 200 ms ATO back down towards 40 ms. */
