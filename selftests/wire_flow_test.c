@@ -9,7 +9,9 @@
  *  - keepalive probes are on the wire, and a dead peer (its replies
  *    dropped by netem loss 100%) ends the connection with ETIMEDOUT;
  *  - delayed ACKs: a bulk receiver acknowledges about every second
- *    segment, and a ping-pong exchange piggybacks its ACKs on the replies.
+ *    segment, and a ping-pong exchange piggybacks its ACKs on the replies;
+ *  - Nagle: small writes while a small segment is unacknowledged wait
+ *    for its ACK and then go out together.
  */
 #include "kselftest_harness.h"
 #include "wire_util.h"
@@ -393,6 +395,151 @@ TEST_F_TIMEOUT(flow, delayed_ack_piggybacks_on_replies, 60)
 	/* One segment each way per round, plus the last delayed ACK */
 	EXPECT_GE(2 * ROUNDS + ROUNDS / 10, n);
 	EXPECT_GE(ROUNDS / 10, bare);
+}
+
+/* Sequence numbers: @a before @b. */
+static bool flow_before(uint32_t a, uint32_t b)
+{
+	return (int32_t)(a - b) < 0;
+}
+
+/*
+ * Nagle's algorithm (RFC 896; RFC 9293 3.7.4 with Minshall's variant,
+ * as Linux and tcplab implement it): with TCP_NODELAY off, a segment
+ * smaller than the MSS is not sent while an earlier small segment is
+ * unacknowledged.  The client writes 100 bytes every 10 ms for 300 ms;
+ * netem delays the server's ACKs by 40 ms, so writes pile up behind
+ * each unacknowledged segment.  The capture on host A's veth sees the
+ * client's segments and the ACKs in the order the client's stack did:
+ * an ACK is captured as it arrives, before TCP processes it.
+ */
+#define NAGLE_WRITES	30
+#define NAGLE_LEN	100
+
+struct nagle_run {
+	int segs;	/* data segments of new data */
+	int small;	/* of them below the MSS */
+	int violations;	/* small ones sent while a small one is unACKed */
+	int rtx;	/* segments carrying old data */
+	long got;	/* bytes the server read */
+};
+
+static void flow_nagle_run(struct __test_metadata *_metadata,
+			   FIXTURE_DATA(flow) *self, bool nodelay,
+			   struct nagle_run *r)
+{
+	static struct wire_pkt pk[4096];
+	char buf[NAGLE_LEN * NAGLE_WRITES];
+	uint32_t caddr, snd_max = 0, sml = 0, acked = 0;
+	bool sml_set = false, any = false;
+	struct tl_tcp_info ti;
+	int cap, n, i, on = nodelay;
+	unsigned int mss;
+	double t0, next;
+
+	memset(r, 0, sizeof(*r));
+	memset(buf, 'n', sizeof(buf));
+	inet_pton(AF_INET, WIRE_ADDR_A, &caddr);
+	ASSERT_EQ(0, flow_connect(_metadata, self, 0));
+	ASSERT_EQ(0, setsockopt(self->cfd, SOL_TCP, TCP_NODELAY, &on,
+				sizeof(on)));
+	ASSERT_EQ(0, tl_get_info(self->cfd, &ti));
+	mss = ti.b.tcpi_snd_mss;
+	/* what piles up in a round trip stays below the MSS */
+	ASSERT_LT(NAGLE_LEN * 5, mss);
+	cap = flow_capture(self);
+	ASSERT_LE(0, cap);
+
+	/* Write on a clock; read whatever comes in between, at once. */
+	t0 = wire_now();
+	for (i = 0; i < NAGLE_WRITES || r->got < (long)sizeof(buf); ) {
+		struct pollfd pfd = { .fd = self->afd, .events = POLLIN };
+		double now = wire_now();
+		ssize_t k;
+
+		next = t0 + i * 0.010;
+		if (i < NAGLE_WRITES && now >= next) {
+			ASSERT_EQ(NAGLE_LEN,
+				  send(self->cfd, buf, NAGLE_LEN, 0));
+			i++;
+			continue;
+		}
+		ASSERT_GT(t0 + 5.0, now) TH_LOG("server read %ld bytes in 5 s",
+						 r->got);
+		if (poll(&pfd, 1, i < NAGLE_WRITES ?
+			 (int)((next - now) * 1000) + 1 : 100) <= 0)
+			continue;
+		k = recv(self->afd, buf, sizeof(buf), MSG_DONTWAIT);
+		ASSERT_LT(0, k);
+		r->got += k;
+	}
+	n = wire_capture_read(cap, pk, 4096, self->sport, 0, 100);
+	close(cap);
+	ASSERT_GT(4096, n);
+
+	for (i = 0; i < n; i++) {
+		const struct wire_pkt *p = &pk[i];
+
+		if (p->saddr != caddr) {
+			if ((p->flags & WIRE_ACK) &&
+			    (!any || flow_before(acked, p->ack)))
+				acked = p->ack;
+			any = true;
+			continue;
+		}
+		if (!p->len)
+			continue;
+		if (r->segs && !flow_before(snd_max, p->seq + p->len)) {
+			r->rtx++;
+			continue;
+		}
+		r->segs++;
+		snd_max = p->seq + p->len;
+		if (p->len >= mss)
+			continue;
+		r->small++;
+		/* Minshall: the last small segment is not acknowledged yet */
+		if (sml_set && (!any || flow_before(acked, sml)))
+			r->violations++;
+		sml = p->seq + p->len;
+		sml_set = true;
+	}
+	close(self->cfd);
+	close(self->afd);
+	self->cfd = self->afd = -1;
+}
+
+TEST_F_TIMEOUT(flow, nagle_one_small_segment_unacked, 60)
+{
+	struct nagle_run nagle, nodelay;
+
+	ASSERT_EQ(0, wire_sh(WIRE_IP " netns exec " WIRE_NS_B " " WIRE_TC
+			     " qdisc add dev " WIRE_DEV_B
+			     " root netem delay 40ms"));
+	flow_nagle_run(_metadata, self, false, &nagle);
+	flow_nagle_run(_metadata, self, true, &nodelay);
+	TH_LOG("%d writes of %d bytes; Nagle: %d segments (%d small, %d sent while a small one was unacknowledged, %d resent); TCP_NODELAY: %d segments (%d small, %d sent so, %d resent)",
+	       NAGLE_WRITES, NAGLE_LEN, nagle.segs, nagle.small,
+	       nagle.violations, nagle.rtx, nodelay.segs, nodelay.small,
+	       nodelay.violations, nodelay.rtx);
+	EXPECT_EQ(NAGLE_WRITES * NAGLE_LEN, nagle.got);
+	EXPECT_EQ(NAGLE_WRITES * NAGLE_LEN, nodelay.got);
+	EXPECT_EQ(0, nagle.rtx);
+	EXPECT_EQ(0, nodelay.rtx);
+	/* The rule itself */
+	EXPECT_EQ(0, nagle.violations);
+	/*
+	 * ... and not more than it: each ACK releases what waited (about
+	 * one segment per 40 ms round trip, 300 ms of writes), so writes
+	 * coalesce but do not all wait for the end.
+	 */
+	EXPECT_LE(4, nagle.segs);
+	EXPECT_GE(NAGLE_WRITES / 2, nagle.segs);
+	/*
+	 * Without Nagle every write goes out at once, 10 ms apart, inside
+	 * the 40 ms round trip: the check above sees that.
+	 */
+	EXPECT_LE(NAGLE_WRITES * 2 / 3, nodelay.violations);
 }
 
 TEST_HARNESS_MAIN
