@@ -9,7 +9,9 @@
  *  - keepalive probes are on the wire, and a dead peer (its replies
  *    dropped by netem loss 100%) ends the connection with ETIMEDOUT;
  *  - delayed ACKs: a bulk receiver acknowledges about every second
- *    segment, and a ping-pong exchange piggybacks its ACKs on the replies;
+ *    segment, a ping-pong exchange piggybacks its ACKs on the replies,
+ *    and the ACK of a lone small segment waits for the delayed-ACK timer:
+ *    no less than its configured minimum and not much longer;
  *  - Nagle: small writes while a small segment is unacknowledged wait
  *    for its ACK and then go out together.
  */
@@ -24,6 +26,7 @@ FIXTURE(flow) {
 	int cfam, sfam;
 	int cfd, afd;
 	uint16_t sport;		/* the server's port */
+	char delack[16];	/* delack_min_ms before the test changed it */
 };
 
 FIXTURE_VARIANT(flow) {
@@ -85,6 +88,7 @@ FIXTURE_SETUP(flow)
 	self->w.root = self->w.a = self->w.b = -1;
 	self->w.up = false;
 	self->cfd = self->afd = -1;
+	self->delack[0] = 0;
 	if (lab < 0)
 		ENV_FAIL("tcplab module not loaded");
 	self->cfam = variant->lab_client ? lab : AF_INET;
@@ -101,6 +105,9 @@ FIXTURE_TEARDOWN(flow)
 		close(self->cfd);
 	if (self->afd >= 0)
 		close(self->afd);
+	/* Put the module parameter back even after a failed assertion. */
+	if (self->delack[0])
+		tcplab_param_set("delack_min_ms", self->delack);
 	wire_down(&self->w);
 }
 
@@ -401,6 +408,133 @@ TEST_F_TIMEOUT(flow, delayed_ack_piggybacks_on_replies, 60)
 static bool flow_before(uint32_t a, uint32_t b)
 {
 	return (int32_t)(a - b) < 0;
+}
+
+/*
+ * Send 1 byte from the client and wait (up to 1 s) for the server's ACK
+ * of it on host A's veth.  Returns the delay in ms from just before the
+ * send() to the ACK (at least the real delay: the clock reads before the
+ * segment leaves and after the ACK came in), or -1 if it did not come;
+ * *@out counts the data segments the client sent meanwhile.
+ */
+static double flow_ack_delay(FIXTURE_DATA(flow) *self, int cap, int *out)
+{
+	struct wire_pkt pk[16];
+	uint32_t caddr, end = 0;
+	bool sent = false;
+	double t0, dl;
+	char c = 'a';
+	int n, i;
+
+	inet_pton(AF_INET, WIRE_ADDR_A, &caddr);
+	*out = 0;
+	t0 = wire_now();
+	if (send(self->cfd, &c, 1, 0) != 1)
+		return -1;
+	dl = t0 + 1.0;
+	while (wire_now() < dl) {
+		n = wire_capture_read(cap, pk, 16, self->sport,
+				      (int)((dl - wire_now()) * 1000) + 1, 0);
+		for (i = 0; i < n; i++) {
+			if (pk[i].saddr == caddr) {
+				if (pk[i].len) {
+					(*out)++;
+					end = pk[i].seq + pk[i].len;
+					sent = true;
+				}
+				continue;
+			}
+			if (sent && (pk[i].flags & WIRE_ACK) &&
+			    !flow_before(pk[i].ack, end))
+				return (pk[i].t - t0) * 1000;
+		}
+	}
+	return -1;
+}
+
+/*
+ * Client to server, TCP_NODELAY on the client: 24 single bytes, each
+ * read at once, so that the receiver leaves quick-ACK mode (Linux and
+ * tcplab ACK the first 16 segments or so at once) with a short gap
+ * behind it, which keeps the ATO at its minimum.
+ */
+static void flow_delack_warm_up(struct __test_metadata *_metadata,
+				FIXTURE_DATA(flow) *self)
+{
+	char c = 'w';
+	int i, one = 1;
+
+	ASSERT_EQ(0, setsockopt(self->cfd, SOL_TCP, TCP_NODELAY, &one,
+				sizeof(one)));
+	for (i = 0; i < 24; i++) {
+		ASSERT_EQ(1, send(self->cfd, &c, 1, 0));
+		ASSERT_EQ(1, recv(self->afd, &c, 1, 0));
+	}
+}
+
+/*
+ * RFC 9293 3.8.6.3 / RFC 1122 4.2.3.2: the ACK of a small segment that
+ * nobody reads waits for the delayed-ACK timer.  Linux's first timeout
+ * is TCP_DELACK_MIN, 40 ms; tcplab's is delack_min_ms (40 by default,
+ * as Linux).  The delay is measured on the client's side of the wire:
+ * send() of one byte, then the server's ACK on host A's veth; the server
+ * reads the byte only after the ACK.  It must be no shorter than the
+ * timeout (less a jiffy, 4 ms at HZ 250) and at most 40 ms longer (times
+ * TCPLAB_TIME_FACTOR).  A tcplab server then does it again with
+ * delack_min_ms at 100, a value no default of either TCP has.
+ */
+#define FLOW_DELACK_SAMPLES	1
+#define FLOW_DELACK_MARGIN_MS	40
+
+static void flow_delack_samples(struct __test_metadata *_metadata,
+				FIXTURE_DATA(flow) *self, int min_ms,
+				bool linux_rcv)
+{
+	double lo = min_ms - 5;
+	double hi = (double)(min_ms + FLOW_DELACK_MARGIN_MS) *
+		    tcplab_time_factor();
+	int i, cap, out;
+	char c;
+
+	flow_delack_warm_up(_metadata, self);
+	cap = flow_capture(self);
+	ASSERT_LE(0, cap);
+	for (i = 0; i < FLOW_DELACK_SAMPLES; i++) {
+		double ms = flow_ack_delay(self, cap, &out);
+
+		TH_LOG("%s server, delayed-ACK timeout %d ms: ACK %d after %.1f ms (%d data segment%s)",
+		       linux_rcv ? "Linux" : "tcplab", min_ms, i + 1, ms, out,
+		       out == 1 ? "" : "s");
+		ASSERT_LE(0, ms) TH_LOG("no ACK within 1 s");
+		/* one segment: no loss probe or retransmission in between */
+		EXPECT_EQ(1, out);
+		EXPECT_LE(lo, ms);
+		EXPECT_GE(hi, ms);
+		ASSERT_EQ(1, recv(self->afd, &c, 1, 0));
+	}
+	close(cap);
+}
+
+TEST_F_TIMEOUT(flow, delayed_ack_timer, 60)
+{
+	bool linux_rcv = !variant->lab_server;
+	char cur[16];
+
+	ASSERT_EQ(0, tcplab_param_get("delack_min_ms", cur, sizeof(cur)));
+	ASSERT_EQ(0, flow_connect(_metadata, self, 0));
+	flow_delack_samples(_metadata, self, linux_rcv ? 40 : atoi(cur),
+			    linux_rcv);
+	if (linux_rcv)
+		return;
+
+	/* The parameter counts for connections set up after it changed. */
+	close(self->cfd);
+	close(self->afd);
+	self->cfd = self->afd = -1;
+	memcpy(self->delack, cur, sizeof(cur));
+	ASSERT_EQ(0, tcplab_param_set("delack_min_ms", "100"));
+	ASSERT_EQ(0, flow_connect(_metadata, self, 0));
+	flow_delack_samples(_metadata, self, 100, false);
 }
 
 /*
