@@ -482,8 +482,16 @@ static void flow_delack_warm_up(struct __test_metadata *_metadata,
  * timeout (less a jiffy, 4 ms at HZ 250) and at most 40 ms longer (times
  * TCPLAB_TIME_FACTOR).  A tcplab server then does it again with
  * delack_min_ms at 100, a value no default of either TCP has.
+ *
+ * Three such segments in a row, each sent when the ACK of the one
+ * before came, and each ACK is due after the timeout again: the timer
+ * that keeps firing doubles the ATO, but Linux's tcp_send_delayed_ack()
+ * bounds it by the RTT (and not below TCP_DELACK_MIN), which on this
+ * path is far below a millisecond.  An ACK that waited longer would
+ * come after the peer's loss probe (2 * SRTT + 200 ms with one segment
+ * out) and near its minimum RTO (200 ms): a spurious retransmission.
  */
-#define FLOW_DELACK_SAMPLES	1
+#define FLOW_DELACK_SAMPLES	3
 #define FLOW_DELACK_MARGIN_MS	40
 
 static void flow_delack_samples(struct __test_metadata *_metadata,
