@@ -75,6 +75,36 @@ static int kmsg_contains(int fd, const char *needle)
 	return 0;
 }
 
+/* The family the runner's parameters give: family=N, else the default. */
+static int default_family(void)
+{
+	const char *f = strstr(default_params(), "family=");
+
+	return f ? atoi(f + 7) : TCPLAB_FAMILY_DEFAULT;
+}
+
+/*
+ * The tests unload the module and load it again, some with parameters
+ * of their own.  Whatever assertion failed, the teardown leaves it
+ * loaded with the runner's parameters: the programs after this one
+ * need it as it was.
+ */
+FIXTURE(mod) {
+};
+
+FIXTURE_SETUP(mod)
+{
+}
+
+FIXTURE_TEARDOWN(mod)
+{
+	if (loaded() && tcplab_family() == default_family())
+		return;
+	if (loaded())
+		unload_settled();
+	tcplab_load(default_params());
+}
+
 #define REQUIRE_KO()							\
 	do {								\
 		if (!getenv("TCPLAB_KO"))				\
@@ -84,7 +114,7 @@ static int kmsg_contains(int fd, const char *needle)
 		drain_sockets();					\
 	} while (0)
 
-TEST(rmmod_refused_while_socket_open)
+TEST_F(mod, rmmod_refused_while_socket_open)
 {
 	int family, fd;
 
@@ -106,7 +136,7 @@ TEST(rmmod_refused_while_socket_open)
 	ASSERT_EQ(0, tcplab_load(default_params()));
 }
 
-TEST(family_parameter_honoured)
+TEST_F(mod, family_parameter_honoured)
 {
 	int fd, other = TCPLAB_FAMILY_DEFAULT + 1;	/* 23: AF_ISDN */
 	char params[32];
@@ -128,7 +158,7 @@ TEST(family_parameter_honoured)
 	EXPECT_EQ(TCPLAB_FAMILY_DEFAULT, tcplab_family());
 }
 
-TEST(family_parameter_out_of_range)
+TEST_F(mod, family_parameter_out_of_range)
 {
 	REQUIRE_KO();
 	ASSERT_EQ(0, unload_settled());
@@ -140,7 +170,7 @@ TEST(family_parameter_out_of_range)
 }
 
 /* A family number already taken: loading fails and the log says why. */
-TEST(family_slot_taken)
+TEST_F(mod, family_slot_taken)
 {
 	int kmsg;
 
@@ -199,7 +229,7 @@ static int kmsg_bug(int fd)
  * Afterwards the port is free for a new bind and the module unloads
  * without a slab report.
  */
-TEST(reset_before_accept_then_unload)
+TEST_F(mod, reset_before_accept_then_unload)
 {
 	struct linger lg = { .l_onoff = 1, .l_linger = 0 };
 	struct sockaddr_in sin = { .sin_family = AF_INET };

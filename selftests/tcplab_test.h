@@ -116,6 +116,53 @@ static inline int tcplab_write_file(const char *path, const char *text)
 }
 
 /*
+ * A module parameter, /sys/module/tcplab/parameters/@name: read into
+ * @val (@len bytes, without the newline) or written.  0 or -errno.  A
+ * test that writes one keeps the old value and writes it back in its
+ * FIXTURE_TEARDOWN, which runs after a failed assertion too: the module
+ * stays loaded for the programs that follow.
+ */
+static inline int tcplab_param_get(const char *name, char *val, size_t len)
+{
+	char path[96];
+	ssize_t n;
+	int fd;
+
+	snprintf(path, sizeof(path), "/sys/module/tcplab/parameters/%s", name);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	n = read(fd, val, len - 1);
+	close(fd);
+	if (n <= 0)
+		return -EIO;
+	val[n] = 0;
+	val[strcspn(val, "\n")] = 0;
+	return 0;
+}
+
+static inline int tcplab_param_set(const char *name, const char *val)
+{
+	char path[96];
+
+	snprintf(path, sizeof(path), "/sys/module/tcplab/parameters/%s", name);
+	return tcplab_write_file(path, val);
+}
+
+/*
+ * How much slower than the stock kernel this one runs
+ * (TCPLAB_TIME_FACTOR, which the guest's runner measures on the debug
+ * kernel; 1 elsewhere).  Upper bounds on time are multiplied by it.
+ */
+static inline int tcplab_time_factor(void)
+{
+	const char *s = getenv("TCPLAB_TIME_FACTOR");
+	int k = s ? atoi(s) : 1;
+
+	return k > 1 ? k : 1;
+}
+
+/*
  * The harness's per-test time limits (30 s unless TEST_F_TIMEOUT says
  * otherwise), times TCPLAB_TIME_FACTOR: the guest's runner measures that
  * factor on the debug kernel, where everything is slower, not broken.
@@ -125,10 +172,9 @@ static inline int tcplab_write_file(const char *path, const char *text)
 #endif
 static inline void tcplab_scale_timeouts(void)
 {
-	const char *s = getenv("TCPLAB_TIME_FACTOR");
 	struct __fixture_metadata *f;
 	struct __test_metadata *t;
-	int k = s ? atoi(s) : 1;
+	int k = tcplab_time_factor();
 
 	if (k <= 1)
 		return;

@@ -9,12 +9,67 @@
  * tcplab server and tcplab <-> tcplab: 16 MiB each way when netem adds
  * no delay, 2 MiB when it does.  On 6.1 (checked with uname) only the
  * variants marked "both" run, to keep the second kernel's run short.
+ *
+ * Besides the data, each test checks how tcplab got it there:
+ *  - SACK is negotiated (both ends offer it by default), so recovery is
+ *    RFC 6675's and never NewReno's; where netem loses segments every
+ *    tcplab end enters SACK recovery and resends in it; a blackhole
+ *    takes retransmission timeouts;
+ *  - the time: Linux client <-> Linux server moves the same data through
+ *    the same fault in the same run (once per fault, shared by its
+ *    variants), and tcplab may take at most FAULT_RATIO times as long,
+ *    plus FAULT_SLACK_S seconds.
  */
+#include <sys/mman.h>
 #include <sys/utsname.h>
 #include "kselftest_harness.h"
 #include "wire_util.h"
 
 #define MIB	(1ULL << 20)
+
+/*
+ * tcplab's transfer time at most FAULT_RATIO times Linux's plus
+ * FAULT_SLACK_S (times TCPLAB_TIME_FACTOR).  The slack covers the runs
+ * where Linux, with 64 KiB GSO packets on a veth that loses none of
+ * them, is done in a second or two.
+ */
+#define FAULT_RATIO	4
+#define FAULT_SLACK_S	10
+
+/*
+ * The Linux pair's time for each fault.  Each test runs in a process of
+ * its own, forked from the harness's: the table is shared memory, made
+ * before the first fork.  The first variant of a fault to run measures
+ * it; a variant run alone measures it itself.
+ */
+#define FAULT_KINDS	16
+
+struct fault_linux {
+	char name[16];
+	double secs;
+};
+
+static struct fault_linux *fault_linux_times;
+
+static void __attribute__((constructor)) fault_linux_table(void)
+{
+	void *p = mmap(NULL, FAULT_KINDS * sizeof(struct fault_linux),
+		       PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS,
+		       -1, 0);
+
+	fault_linux_times = p == MAP_FAILED ? NULL : p;
+}
+
+static struct fault_linux *fault_linux_slot(const char *name)
+{
+	int i;
+
+	for (i = 0; fault_linux_times && i < FAULT_KINDS; i++)
+		if (!fault_linux_times[i].name[0] ||
+		    !strcmp(fault_linux_times[i].name, name))
+			return &fault_linux_times[i];
+	return NULL;
+}
 
 /* Netem on both veth ends ("change" with an empty spec: none). */
 static int fault_netem(const char *spec)
@@ -54,6 +109,7 @@ static int fault_netem_ready(void)
 FIXTURE(fault) {
 	struct wire w;
 	int cfam, sfam;
+	char data_retries[16];	/* as before the test; "": not changed */
 };
 
 FIXTURE_VARIANT(fault) {
@@ -63,15 +119,16 @@ FIXTURE_VARIANT(fault) {
 	unsigned int mib;	/* each way */
 	bool both;		/* also on 6.1 */
 	int blackhole_s;	/* 100% loss for this long, from the start */
+	const char *fault;	/* the fault's name, shared by its variants */
 };
 
 #define FAULT(name, spec, mib, both)					\
 	FIXTURE_VARIANT_ADD(fault, name##_lab_inet) {			\
-		true, false, spec, mib, both, 0 };			\
+		true, false, spec, mib, both, 0, #name };		\
 	FIXTURE_VARIANT_ADD(fault, name##_inet_lab) {			\
-		false, true, spec, mib, false, 0 };			\
+		false, true, spec, mib, false, 0, #name };		\
 	FIXTURE_VARIANT_ADD(fault, name##_lab_lab) {			\
-		true, true, spec, mib, false, 0 }
+		true, true, spec, mib, false, 0, #name }
 
 FAULT(loss1, "loss 1%", 16, true);
 FAULT(loss5, "loss 5%", 16, false);
@@ -82,11 +139,11 @@ FAULT(corrupt1, "corrupt 1%", 16, false);
 FAULT(delay50, "delay 50ms 10ms", 2, false);
 FAULT(combo, "delay 10ms 5ms loss 2% reorder 10% duplicate 1%", 2, true);
 FIXTURE_VARIANT_ADD(fault, blackhole5s_lab_inet) {
-	true, false, "", 16, true, 5 };
+	true, false, "", 16, true, 5, "blackhole5s" };
 FIXTURE_VARIANT_ADD(fault, blackhole5s_inet_lab) {
-	false, true, "", 16, false, 5 };
+	false, true, "", 16, false, 5, "blackhole5s" };
 FIXTURE_VARIANT_ADD(fault, blackhole5s_lab_lab) {
-	true, true, "", 16, false, 5 };
+	true, true, "", 16, false, 5, "blackhole5s" };
 
 FIXTURE_SETUP(fault)
 {
@@ -95,6 +152,7 @@ FIXTURE_SETUP(fault)
 
 	self->w.root = self->w.a = self->w.b = -1;
 	self->w.up = false;
+	self->data_retries[0] = 0;
 	if (lab < 0)
 		ENV_FAIL("tcplab module not loaded");
 	if (fault_subset() && !variant->both)
@@ -111,6 +169,9 @@ FIXTURE_SETUP(fault)
 
 FIXTURE_TEARDOWN(fault)
 {
+	/* Put the module parameter back even after a failed assertion. */
+	if (self->data_retries[0])
+		tcplab_param_set("data_retries", self->data_retries);
 	wire_down(&self->w);
 }
 
@@ -126,21 +187,31 @@ static pid_t fault_blackhole(int secs)
 	_exit(0);
 }
 
-TEST_F_TIMEOUT(fault, duplex_hash, 240)
+/* What one transfer through the fault gave. */
+struct fault_run {
+	struct wire_xfer cx, sx;
+	double secs;		/* the slower end's */
+};
+
+/*
+ * One connection, client @cfam in host A, server @sfam in host B:
+ * variant->mib MiB each way through the variant's fault, which starts
+ * after the handshake and is gone again afterwards.
+ */
+static void fault_transfer(struct __test_metadata *_metadata,
+			   FIXTURE_DATA(fault) *self,
+			   const FIXTURE_VARIANT(fault) *variant, int cfam,
+			   int sfam, struct fault_run *r)
 {
 	uint64_t bytes = (uint64_t)variant->mib * MIB;
 	struct sockaddr_in sin = wire_sin(WIRE_ADDR_B, 0);
-	struct wire_xfer cx, sx;
 	struct wire_child child;
 	socklen_t sl = sizeof(sin);
-	long rtx0_a, rtx0_b, rto0;
 	int lfd, cfd, p[2];
 	pid_t bh = 0;
 
-	/* Before the sockets: Linux TCP reads the limit at connect/accept. */
-	if (strstr(variant->netem, "loss"))
-		ASSERT_EQ(0, wire_gso_segs(1));
-	lfd = wire_socket(&self->w, self->w.b, self->sfam, SOCK_STREAM, 0);
+	memset(r, 0, sizeof(*r));
+	lfd = wire_socket(&self->w, self->w.b, sfam, SOCK_STREAM, 0);
 	ASSERT_LE(0, lfd);
 	ASSERT_EQ(0, bind(lfd, (struct sockaddr *)&sin, sizeof(sin)));
 	ASSERT_EQ(0, listen(lfd, 4));
@@ -151,6 +222,7 @@ TEST_F_TIMEOUT(fault, duplex_hash, 240)
 	ASSERT_LE(0, child.pid);
 	if (!child.pid) {
 		int afd = accept(lfd, NULL, NULL);
+		struct wire_xfer sx;
 
 		close(p[0]);
 		memset(&sx, 0, sizeof(sx));
@@ -167,58 +239,136 @@ TEST_F_TIMEOUT(fault, duplex_hash, 240)
 	child.rfd = p[0];
 	close(lfd);
 
-	cfd = wire_socket(&self->w, self->w.a, self->cfam, SOCK_STREAM, 0);
+	cfd = wire_socket(&self->w, self->w.a, cfam, SOCK_STREAM, 0);
 	ASSERT_LE(0, cfd);
 	ASSERT_EQ(0, connect(cfd, (struct sockaddr *)&sin, sizeof(sin)));
 	/* The handshake ran clean; the faults hit the data. */
 	if (variant->netem[0])
 		ASSERT_EQ(0, fault_netem(variant->netem));
-	rtx0_a = wire_stat(&self->w, self->w.a, "Retransmits");
-	rtx0_b = wire_stat(&self->w, self->w.b, "Retransmits");
-	rto0 = wire_stat(&self->w, variant->lab_client ? self->w.a : self->w.b,
-			 "RtoTimeouts");
 	if (variant->blackhole_s)
 		bh = fault_blackhole(variant->blackhole_s);
-	wire_duplex(cfd, bytes, 0xc11e47, 60, &cx);
+	wire_duplex(cfd, bytes, 0xc11e47, 60, &r->cx);
 	close(cfd);
-	ASSERT_EQ(0, wire_child_wait(&child, &sx, sizeof(sx)));
+	ASSERT_EQ(0, wire_child_wait(&child, &r->sx, sizeof(r->sx)));
 	if (bh)
 		waitpid(bh, NULL, 0);
+	ASSERT_EQ(0, fault_netem("loss 0%"));
+	r->secs = r->cx.secs > r->sx.secs ? r->cx.secs : r->sx.secs;
 
-	TH_LOG("%s: %.1f s; tcplab retransmits: client ns %ld, server ns %ld; RtoTimeouts +%ld",
-	       variant->netem[0] ? variant->netem : "blackhole",
-	       cx.secs > sx.secs ? cx.secs : sx.secs,
-	       wire_stat(&self->w, self->w.a, "Retransmits") - rtx0_a,
-	       wire_stat(&self->w, self->w.b, "Retransmits") - rtx0_b,
-	       wire_stat(&self->w, variant->lab_client ? self->w.a : self->w.b,
-			 "RtoTimeouts") - rto0);
-	{
-		int ns = variant->lab_client ? self->w.a : self->w.b;
+	EXPECT_EQ(0, r->cx.rc) TH_LOG("client stalled: %s", r->cx.stall);
+	EXPECT_EQ(0, r->sx.rc) TH_LOG("server stalled: %s", r->sx.stall);
+	EXPECT_EQ(bytes, r->cx.rcvd);
+	EXPECT_EQ(bytes, r->sx.rcvd);
+	EXPECT_EQ(r->cx.sent_hash, r->sx.rcvd_hash);
+	EXPECT_EQ(r->sx.sent_hash, r->cx.rcvd_hash);
+	EXPECT_NE(r->cx.sent_hash, r->sx.sent_hash);
+}
 
-		TH_LOG("tcplab %s ns: fast %ld sack %ld rto %ld probe-ish rest; PawsDrops %ld BadChecksum %ld",
-		       variant->lab_client ? "client" : "server",
-		       wire_stat(&self->w, ns, "FastRetransmits"),
-		       wire_stat(&self->w, ns, "SackRetransmits"),
-		       wire_stat(&self->w, ns, "RtoRetransmits"),
-		       wire_stat(&self->w, ns, "PawsDrops"),
-		       wire_stat(&self->w, ns, "BadChecksum"));
+/* Recovery counters of the tcplab in one namespace. */
+struct fault_rec {
+	long rtx, fast, sack, rto, timeouts, sack_rec, newreno_rec;
+	long paws, badcsum;
+};
+
+static void fault_rec_read(const struct wire *w, int ns, struct fault_rec *c)
+{
+	c->rtx = wire_stat(w, ns, "Retransmits");
+	c->fast = wire_stat(w, ns, "FastRetransmits");
+	c->sack = wire_stat(w, ns, "SackRetransmits");
+	c->rto = wire_stat(w, ns, "RtoRetransmits");
+	c->timeouts = wire_stat(w, ns, "RtoTimeouts");
+	c->sack_rec = wire_stat(w, ns, "SackRecoveries");
+	c->newreno_rec = wire_stat(w, ns, "NewRenoRecoveries");
+	c->paws = wire_stat(w, ns, "PawsDrops");
+	c->badcsum = wire_stat(w, ns, "BadChecksum");
+}
+
+static void fault_rec_delta(const struct wire *w, int ns, struct fault_rec *c)
+{
+	struct fault_rec now;
+
+	fault_rec_read(w, ns, &now);
+	c->rtx = now.rtx - c->rtx;
+	c->fast = now.fast - c->fast;
+	c->sack = now.sack - c->sack;
+	c->rto = now.rto - c->rto;
+	c->timeouts = now.timeouts - c->timeouts;
+	c->sack_rec = now.sack_rec - c->sack_rec;
+	c->newreno_rec = now.newreno_rec - c->newreno_rec;
+	c->paws = now.paws - c->paws;
+	c->badcsum = now.badcsum - c->badcsum;
+}
+
+/*
+ * How the tcplab end @who recovered (@c: its namespace's counters over
+ * the transfer, @x: its socket's end of it).
+ */
+static void fault_check_recovery(struct __test_metadata *_metadata,
+				 const FIXTURE_VARIANT(fault) *variant,
+				 const char *who, const struct fault_rec *c,
+				 const struct wire_xfer *x)
+{
+	TH_LOG("tcplab %s: %ld retransmitted (fast %ld, sack %ld, rto %ld), %ld timeouts; recoveries: SACK %ld, NewReno %ld; TCP_INFO retrans %u; PawsDrops %ld BadChecksum %ld",
+	       who, c->rtx, c->fast, c->sack, c->rto, c->timeouts,
+	       c->sack_rec, c->newreno_rec, x->total_retrans, c->paws,
+	       c->badcsum);
+	/* Both ends offer SACK by default, so it is on... */
+	EXPECT_TRUE(x->options & TCPI_OPT_SACK) TH_LOG("%s: no SACK", who);
+	/* ... and recovery is RFC 6675's, never NewReno's. */
+	EXPECT_EQ(0, c->newreno_rec) TH_LOG("%s", who);
+	/* Where segments are lost, recovery happened, by SACK. */
+	if (strstr(variant->netem, "loss")) {
+		EXPECT_LT(0, c->sack_rec) TH_LOG("%s", who);
+		EXPECT_LT(0, c->sack) TH_LOG("%s", who);
 	}
-	EXPECT_EQ(0, cx.rc) TH_LOG("client stalled: %s", cx.stall);
-	EXPECT_EQ(0, sx.rc) TH_LOG("server stalled: %s", sx.stall);
-	EXPECT_EQ(bytes, cx.rcvd);
-	EXPECT_EQ(bytes, sx.rcvd);
-	EXPECT_EQ(cx.sent_hash, sx.rcvd_hash);
-	EXPECT_EQ(sx.sent_hash, cx.rcvd_hash);
-	EXPECT_NE(cx.sent_hash, sx.sent_hash);
-	/* The fault really hit: tcplab had to retransmit. */
 	if (strstr(variant->netem, "loss") || variant->blackhole_s)
-		EXPECT_LT(0, wire_stat(&self->w, variant->lab_client ?
-				       self->w.a : self->w.b, "Retransmits") -
-			     (variant->lab_client ? rtx0_a : rtx0_b));
+		EXPECT_LT(0, c->rtx) TH_LOG("%s", who);
 	if (variant->blackhole_s)
-		EXPECT_LT(0, wire_stat(&self->w, variant->lab_client ?
-				       self->w.a : self->w.b, "RtoTimeouts") -
-			     rto0);
+		EXPECT_LT(0, c->timeouts) TH_LOG("%s", who);
+}
+
+TEST_F_TIMEOUT(fault, duplex_hash, 360)
+{
+	struct fault_linux *lin = fault_linux_slot(variant->fault);
+	struct fault_rec ca, cb;
+	struct fault_run inet, lab;
+	double linux_secs, limit;
+
+	ASSERT_NE(NULL, lin) TH_LOG("more than %d faults", FAULT_KINDS);
+	/* Before the sockets: Linux TCP reads the limit at connect/accept. */
+	if (strstr(variant->netem, "loss"))
+		ASSERT_EQ(0, wire_gso_segs(1));
+
+	/* The oracle: Linux on both ends, the same fault, this run. */
+	if (!lin->name[0]) {
+		fault_transfer(_metadata, self, variant, AF_INET, AF_INET,
+			       &inet);
+		ASSERT_EQ(0, _metadata->exit_code)
+			TH_LOG("Linux TCP did not get through this fault");
+		snprintf(lin->name, sizeof(lin->name), "%s", variant->fault);
+		lin->secs = inet.secs;
+	}
+	linux_secs = lin->secs;
+
+	fault_rec_read(&self->w, self->w.a, &ca);
+	fault_rec_read(&self->w, self->w.b, &cb);
+	fault_transfer(_metadata, self, variant, self->cfam, self->sfam, &lab);
+	fault_rec_delta(&self->w, self->w.a, &ca);
+	fault_rec_delta(&self->w, self->w.b, &cb);
+
+	limit = (FAULT_RATIO * linux_secs + FAULT_SLACK_S) *
+		tcplab_time_factor();
+	TH_LOG("%s: tcplab %.1f s, Linux %.1f s: %.2f times Linux's (limit %.1f s)",
+	       variant->netem[0] ? variant->netem : "blackhole", lab.secs,
+	       linux_secs, lab.secs / (linux_secs > 0.01 ? linux_secs : 0.01),
+	       limit);
+	if (variant->lab_client)
+		fault_check_recovery(_metadata, variant, "client", &ca,
+				     &lab.cx);
+	if (variant->lab_server)
+		fault_check_recovery(_metadata, variant, "server", &cb,
+				     &lab.sx);
+	EXPECT_GE(limit, lab.secs);
 }
 
 /*
@@ -226,35 +376,11 @@ TEST_F_TIMEOUT(fault, duplex_hash, 240)
  * connection fails with ETIMEDOUT (short settings: 3 retries, so about
  * 0.2 + 0.4 + 0.8 + 1.6 s).
  */
-static int fault_param(const char *name, const char *val, char *old,
-		       size_t oldlen)
-{
-	char path[128];
-	FILE *f;
-
-	snprintf(path, sizeof(path), "/sys/module/tcplab/parameters/%s", name);
-	if (old) {
-		f = fopen(path, "r");
-		if (!f || !fgets(old, oldlen, f)) {
-			if (f)
-				fclose(f);
-			return -1;
-		}
-		fclose(f);
-		old[strcspn(old, "\n")] = 0;
-	}
-	f = fopen(path, "w");
-	if (!f)
-		return -1;
-	fputs(val, f);
-	return fclose(f);
-}
-
 TEST_F_TIMEOUT(fault, blackhole_forever_etimedout, 120)
 {
 	struct sockaddr_in sin = wire_sin(WIRE_ADDR_B, 0);
 	socklen_t sl = sizeof(sin);
-	char old[32], buf[4096];
+	char old[16], buf[4096];
 	int lfd, cfd, afd, err = 0;
 	double t0, secs;
 	ssize_t n;
@@ -267,12 +393,15 @@ TEST_F_TIMEOUT(fault, blackhole_forever_etimedout, 120)
 	ASSERT_EQ(0, bind(lfd, (struct sockaddr *)&sin, sizeof(sin)));
 	ASSERT_EQ(0, listen(lfd, 4));
 	ASSERT_EQ(0, getsockname(lfd, (struct sockaddr *)&sin, &sl));
-	ASSERT_EQ(0, fault_param("data_retries", "3", old, sizeof(old)));
+	ASSERT_EQ(0, tcplab_param_get("data_retries", old, sizeof(old)));
+	memcpy(self->data_retries, old, sizeof(old));
+	ASSERT_EQ(0, tcplab_param_set("data_retries", "3"));
 	cfd = wire_socket(&self->w, self->w.a, self->cfam, SOCK_STREAM, 0);
 	ASSERT_LE(0, cfd);
 	/* the parameter is read when the connection is set up */
 	ASSERT_EQ(0, connect(cfd, (struct sockaddr *)&sin, sizeof(sin)));
-	fault_param("data_retries", old, NULL, 0);
+	ASSERT_EQ(0, tcplab_param_set("data_retries", old));
+	self->data_retries[0] = 0;
 	afd = accept(lfd, NULL, NULL);
 	ASSERT_LE(0, afd);
 	ASSERT_EQ(0, fault_netem("loss 100%"));

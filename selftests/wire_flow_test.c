@@ -9,7 +9,11 @@
  *  - keepalive probes are on the wire, and a dead peer (its replies
  *    dropped by netem loss 100%) ends the connection with ETIMEDOUT;
  *  - delayed ACKs: a bulk receiver acknowledges about every second
- *    segment, and a ping-pong exchange piggybacks its ACKs on the replies.
+ *    segment, a ping-pong exchange piggybacks its ACKs on the replies,
+ *    and the ACK of a lone small segment waits for the delayed-ACK timer:
+ *    no less than its configured minimum and not much longer;
+ *  - Nagle: small writes while a small segment is unacknowledged wait
+ *    for its ACK and then go out together.
  */
 #include "kselftest_harness.h"
 #include "wire_util.h"
@@ -22,6 +26,7 @@ FIXTURE(flow) {
 	int cfam, sfam;
 	int cfd, afd;
 	uint16_t sport;		/* the server's port */
+	char delack[16];	/* delack_min_ms before the test changed it */
 };
 
 FIXTURE_VARIANT(flow) {
@@ -83,6 +88,7 @@ FIXTURE_SETUP(flow)
 	self->w.root = self->w.a = self->w.b = -1;
 	self->w.up = false;
 	self->cfd = self->afd = -1;
+	self->delack[0] = 0;
 	if (lab < 0)
 		ENV_FAIL("tcplab module not loaded");
 	self->cfam = variant->lab_client ? lab : AF_INET;
@@ -99,6 +105,9 @@ FIXTURE_TEARDOWN(flow)
 		close(self->cfd);
 	if (self->afd >= 0)
 		close(self->afd);
+	/* Put the module parameter back even after a failed assertion. */
+	if (self->delack[0])
+		tcplab_param_set("delack_min_ms", self->delack);
 	wire_down(&self->w);
 }
 
@@ -393,6 +402,286 @@ TEST_F_TIMEOUT(flow, delayed_ack_piggybacks_on_replies, 60)
 	/* One segment each way per round, plus the last delayed ACK */
 	EXPECT_GE(2 * ROUNDS + ROUNDS / 10, n);
 	EXPECT_GE(ROUNDS / 10, bare);
+}
+
+/* Sequence numbers: @a before @b. */
+static bool flow_before(uint32_t a, uint32_t b)
+{
+	return (int32_t)(a - b) < 0;
+}
+
+/*
+ * Send 1 byte from the client and wait (up to 1 s) for the server's ACK
+ * of it on host A's veth.  Returns the delay in ms from just before the
+ * send() to the ACK (at least the real delay: the clock reads before the
+ * segment leaves and after the ACK came in), or -1 if it did not come;
+ * *@out counts the data segments the client sent meanwhile.
+ */
+static double flow_ack_delay(FIXTURE_DATA(flow) *self, int cap, int *out)
+{
+	struct wire_pkt pk[16];
+	uint32_t caddr, end = 0;
+	bool sent = false;
+	double t0, dl;
+	char c = 'a';
+	int n, i;
+
+	inet_pton(AF_INET, WIRE_ADDR_A, &caddr);
+	*out = 0;
+	t0 = wire_now();
+	if (send(self->cfd, &c, 1, 0) != 1)
+		return -1;
+	dl = t0 + 1.0;
+	while (wire_now() < dl) {
+		n = wire_capture_read(cap, pk, 16, self->sport,
+				      (int)((dl - wire_now()) * 1000) + 1, 0);
+		for (i = 0; i < n; i++) {
+			if (pk[i].saddr == caddr) {
+				if (pk[i].len) {
+					(*out)++;
+					end = pk[i].seq + pk[i].len;
+					sent = true;
+				}
+				continue;
+			}
+			if (sent && (pk[i].flags & WIRE_ACK) &&
+			    !flow_before(pk[i].ack, end))
+				return (pk[i].t - t0) * 1000;
+		}
+	}
+	return -1;
+}
+
+/*
+ * Client to server, TCP_NODELAY on the client: 24 single bytes, each
+ * read at once, so that the receiver leaves quick-ACK mode (Linux and
+ * tcplab ACK the first 16 segments or so at once) with a short gap
+ * behind it, which keeps the ATO at its minimum.
+ */
+static void flow_delack_warm_up(struct __test_metadata *_metadata,
+				FIXTURE_DATA(flow) *self)
+{
+	char c = 'w';
+	int i, one = 1;
+
+	ASSERT_EQ(0, setsockopt(self->cfd, SOL_TCP, TCP_NODELAY, &one,
+				sizeof(one)));
+	for (i = 0; i < 24; i++) {
+		ASSERT_EQ(1, send(self->cfd, &c, 1, 0));
+		ASSERT_EQ(1, recv(self->afd, &c, 1, 0));
+	}
+}
+
+/*
+ * RFC 9293 3.8.6.3 / RFC 1122 4.2.3.2: the ACK of a small segment that
+ * nobody reads waits for the delayed-ACK timer.  Linux's first timeout
+ * is TCP_DELACK_MIN, 40 ms; tcplab's is delack_min_ms (40 by default,
+ * as Linux).  The delay is measured on the client's side of the wire:
+ * send() of one byte, then the server's ACK on host A's veth; the server
+ * reads the byte only after the ACK.  It must be no shorter than the
+ * timeout (less a jiffy, 4 ms at HZ 250) and at most 40 ms longer (times
+ * TCPLAB_TIME_FACTOR).  A tcplab server then does it again with
+ * delack_min_ms at 100, a value no default of either TCP has.
+ *
+ * Three such segments in a row, each sent when the ACK of the one
+ * before came, and each ACK is due after the timeout again: the timer
+ * that keeps firing doubles the ATO, but Linux's tcp_send_delayed_ack()
+ * bounds it by the RTT (and not below TCP_DELACK_MIN), which on this
+ * path is far below a millisecond.  An ACK that waited longer would
+ * come after the peer's loss probe (2 * SRTT + 200 ms with one segment
+ * out) and near its minimum RTO (200 ms): a spurious retransmission.
+ */
+#define FLOW_DELACK_SAMPLES	3
+#define FLOW_DELACK_MARGIN_MS	40
+
+static void flow_delack_samples(struct __test_metadata *_metadata,
+				FIXTURE_DATA(flow) *self, int min_ms,
+				bool linux_rcv)
+{
+	double lo = min_ms - 5;
+	double hi = (double)(min_ms + FLOW_DELACK_MARGIN_MS) *
+		    tcplab_time_factor();
+	int i, cap, out;
+	char c;
+
+	flow_delack_warm_up(_metadata, self);
+	cap = flow_capture(self);
+	ASSERT_LE(0, cap);
+	for (i = 0; i < FLOW_DELACK_SAMPLES; i++) {
+		double ms = flow_ack_delay(self, cap, &out);
+
+		TH_LOG("%s server, delayed-ACK timeout %d ms: ACK %d after %.1f ms (%d data segment%s)",
+		       linux_rcv ? "Linux" : "tcplab", min_ms, i + 1, ms, out,
+		       out == 1 ? "" : "s");
+		ASSERT_LE(0, ms) TH_LOG("no ACK within 1 s");
+		/* one segment: no loss probe or retransmission in between */
+		EXPECT_EQ(1, out);
+		EXPECT_LE(lo, ms);
+		EXPECT_GE(hi, ms);
+		ASSERT_EQ(1, recv(self->afd, &c, 1, 0));
+	}
+	close(cap);
+}
+
+TEST_F_TIMEOUT(flow, delayed_ack_timer, 60)
+{
+	bool linux_rcv = !variant->lab_server;
+	char cur[16];
+
+	ASSERT_EQ(0, tcplab_param_get("delack_min_ms", cur, sizeof(cur)));
+	ASSERT_EQ(0, flow_connect(_metadata, self, 0));
+	flow_delack_samples(_metadata, self, linux_rcv ? 40 : atoi(cur),
+			    linux_rcv);
+	if (linux_rcv)
+		return;
+
+	/* The parameter counts for connections set up after it changed. */
+	close(self->cfd);
+	close(self->afd);
+	self->cfd = self->afd = -1;
+	memcpy(self->delack, cur, sizeof(cur));
+	ASSERT_EQ(0, tcplab_param_set("delack_min_ms", "100"));
+	ASSERT_EQ(0, flow_connect(_metadata, self, 0));
+	flow_delack_samples(_metadata, self, 100, false);
+}
+
+/*
+ * Nagle's algorithm (RFC 896; RFC 9293 3.7.4 with Minshall's variant,
+ * as Linux and tcplab implement it): with TCP_NODELAY off, a segment
+ * smaller than the MSS is not sent while an earlier small segment is
+ * unacknowledged.  The client writes 100 bytes every 10 ms for 300 ms;
+ * netem delays the server's ACKs by 40 ms, so writes pile up behind
+ * each unacknowledged segment.  The capture on host A's veth sees the
+ * client's segments and the ACKs in the order the client's stack did:
+ * an ACK is captured as it arrives, before TCP processes it.
+ */
+#define NAGLE_WRITES	30
+#define NAGLE_LEN	100
+
+struct nagle_run {
+	int segs;	/* data segments of new data */
+	int small;	/* of them below the MSS */
+	int violations;	/* small ones sent while a small one is unACKed */
+	int rtx;	/* segments carrying old data */
+	long got;	/* bytes the server read */
+};
+
+static void flow_nagle_run(struct __test_metadata *_metadata,
+			   FIXTURE_DATA(flow) *self, bool nodelay,
+			   struct nagle_run *r)
+{
+	static struct wire_pkt pk[4096];
+	char buf[NAGLE_LEN * NAGLE_WRITES];
+	uint32_t caddr, snd_max = 0, sml = 0, acked = 0;
+	bool sml_set = false, any = false;
+	struct tl_tcp_info ti;
+	int cap, n, i, on = nodelay;
+	unsigned int mss;
+	double t0, next;
+
+	memset(r, 0, sizeof(*r));
+	memset(buf, 'n', sizeof(buf));
+	inet_pton(AF_INET, WIRE_ADDR_A, &caddr);
+	ASSERT_EQ(0, flow_connect(_metadata, self, 0));
+	ASSERT_EQ(0, setsockopt(self->cfd, SOL_TCP, TCP_NODELAY, &on,
+				sizeof(on)));
+	ASSERT_EQ(0, tl_get_info(self->cfd, &ti));
+	mss = ti.b.tcpi_snd_mss;
+	/* what piles up in a round trip stays below the MSS */
+	ASSERT_LT(NAGLE_LEN * 5, mss);
+	cap = flow_capture(self);
+	ASSERT_LE(0, cap);
+
+	/* Write on a clock; read whatever comes in between, at once. */
+	t0 = wire_now();
+	for (i = 0; i < NAGLE_WRITES || r->got < (long)sizeof(buf); ) {
+		struct pollfd pfd = { .fd = self->afd, .events = POLLIN };
+		double now = wire_now();
+		ssize_t k;
+
+		next = t0 + i * 0.010;
+		if (i < NAGLE_WRITES && now >= next) {
+			ASSERT_EQ(NAGLE_LEN,
+				  send(self->cfd, buf, NAGLE_LEN, 0));
+			i++;
+			continue;
+		}
+		ASSERT_GT(t0 + 5.0, now) TH_LOG("server read %ld bytes in 5 s",
+						 r->got);
+		if (poll(&pfd, 1, i < NAGLE_WRITES ?
+			 (int)((next - now) * 1000) + 1 : 100) <= 0)
+			continue;
+		k = recv(self->afd, buf, sizeof(buf), MSG_DONTWAIT);
+		ASSERT_LT(0, k);
+		r->got += k;
+	}
+	n = wire_capture_read(cap, pk, 4096, self->sport, 0, 100);
+	close(cap);
+	ASSERT_GT(4096, n);
+
+	for (i = 0; i < n; i++) {
+		const struct wire_pkt *p = &pk[i];
+
+		if (p->saddr != caddr) {
+			if ((p->flags & WIRE_ACK) &&
+			    (!any || flow_before(acked, p->ack)))
+				acked = p->ack;
+			any = true;
+			continue;
+		}
+		if (!p->len)
+			continue;
+		if (r->segs && !flow_before(snd_max, p->seq + p->len)) {
+			r->rtx++;
+			continue;
+		}
+		r->segs++;
+		snd_max = p->seq + p->len;
+		if (p->len >= mss)
+			continue;
+		r->small++;
+		/* Minshall: the last small segment is not acknowledged yet */
+		if (sml_set && (!any || flow_before(acked, sml)))
+			r->violations++;
+		sml = p->seq + p->len;
+		sml_set = true;
+	}
+	close(self->cfd);
+	close(self->afd);
+	self->cfd = self->afd = -1;
+}
+
+TEST_F_TIMEOUT(flow, nagle_one_small_segment_unacked, 60)
+{
+	struct nagle_run nagle, nodelay;
+
+	ASSERT_EQ(0, wire_sh(WIRE_IP " netns exec " WIRE_NS_B " " WIRE_TC
+			     " qdisc add dev " WIRE_DEV_B
+			     " root netem delay 40ms"));
+	flow_nagle_run(_metadata, self, false, &nagle);
+	flow_nagle_run(_metadata, self, true, &nodelay);
+	TH_LOG("%d writes of %d bytes; Nagle: %d segments (%d small, %d sent while a small one was unacknowledged, %d resent); TCP_NODELAY: %d segments (%d small, %d sent so, %d resent)",
+	       NAGLE_WRITES, NAGLE_LEN, nagle.segs, nagle.small,
+	       nagle.violations, nagle.rtx, nodelay.segs, nodelay.small,
+	       nodelay.violations, nodelay.rtx);
+	EXPECT_EQ(NAGLE_WRITES * NAGLE_LEN, nagle.got);
+	EXPECT_EQ(NAGLE_WRITES * NAGLE_LEN, nodelay.got);
+	EXPECT_EQ(0, nagle.rtx);
+	EXPECT_EQ(0, nodelay.rtx);
+	/* The rule itself */
+	EXPECT_EQ(0, nagle.violations);
+	/*
+	 * ... and not more than it: each ACK releases what waited (about
+	 * one segment per 40 ms round trip, 300 ms of writes), so writes
+	 * coalesce but do not all wait for the end.
+	 */
+	EXPECT_LE(4, nagle.segs);
+	EXPECT_GE(NAGLE_WRITES / 2, nagle.segs);
+	/*
+	 * Without Nagle every write goes out at once, 10 ms apart, inside
+	 * the 40 ms round trip: the check above sees that.
+	 */
+	EXPECT_LE(NAGLE_WRITES * 2 / 3, nodelay.violations);
 }
 
 TEST_HARNESS_MAIN

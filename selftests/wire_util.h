@@ -303,6 +303,48 @@ static inline long wire_stat(const struct wire *w, int nsfd, const char *key)
 	return v;
 }
 
+/*
+ * A counter of Linux TCP's MIBs in namespace @nsfd (per namespace, as
+ * nstat shows them): @file "snmp" or "netstat", @group "Tcp" or
+ * "TcpExt", @key "RetransSegs" or "TCPLossProbes"; -1 if absent.
+ */
+static inline long wire_mib(const struct wire *w, int nsfd, const char *file,
+			    const char *group, const char *key)
+{
+	char path[32], *names = NULL, *vals = NULL, *n, *v, *sn, *sv;
+	size_t glen = strlen(group), nl = 0, vl = 0;
+	long ret = -1;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/net/%s", file);
+	if (wire_enter(nsfd))
+		return -1;
+	f = fopen(path, "r");
+	wire_enter(w->root);
+	if (!f)
+		return -1;
+	/* Pairs of lines: "Group: Name1 Name2 ..." then "Group: 1 2 ..." */
+	while (getline(&names, &nl, f) > 0 && getline(&vals, &vl, f) > 0) {
+		if (strncmp(names, group, glen) || names[glen] != ':')
+			continue;
+		n = strtok_r(names + glen + 1, " \t\n", &sn);
+		v = strtok_r(vals + glen + 1, " \t\n", &sv);
+		while (n && v) {
+			if (!strcmp(n, key)) {
+				ret = strtol(v, NULL, 10);
+				break;
+			}
+			n = strtok_r(NULL, " \t\n", &sn);
+			v = strtok_r(NULL, " \t\n", &sv);
+		}
+		break;
+	}
+	free(names);
+	free(vals);
+	fclose(f);
+	return ret;
+}
+
 /* "a.b.c.d:port" of a socket's own (peer = 0) or peer address. */
 static inline void wire_name(int fd, int peer, char *buf, size_t len)
 {
@@ -365,6 +407,8 @@ struct wire_xfer {
 	uint64_t sent, rcvd;	/* bytes */
 	uint64_t sent_hash, rcvd_hash;
 	double secs;
+	uint32_t total_retrans;	/* TCP_INFO at the end: segments resent */
+	uint8_t options;	/* TCP_INFO: TCPI_OPT_* negotiated */
 	char stall[192];	/* on a timeout: the socket's TCP_INFO */
 };
 
@@ -469,6 +513,14 @@ static inline void wire_duplex(int fd, uint64_t total, uint64_t seed,
 		}
 	}
 	fcntl(fd, F_SETFL, fl);
+	{
+		struct tl_tcp_info ti;
+
+		if (!tl_get_info(fd, &ti)) {
+			x->total_retrans = ti.b.tcpi_total_retrans;
+			x->options = ti.b.tcpi_options;
+		}
+	}
 out:
 	x->secs = wire_now() - t0;
 	free(out);
