@@ -368,7 +368,13 @@ TEST_F_TIMEOUT(fault, duplex_hash, 360)
 	if (variant->lab_server)
 		fault_check_recovery(_metadata, variant, "server", &cb,
 				     &lab.sx);
-	EXPECT_GE(limit, lab.secs);
+	/*
+	 * Jitter reorders segments; tcplab takes reordering for loss and has
+	 * no undo of a spurious recovery (README, "What the teaching TCP
+	 * does not do"), so there its time is reported, not bounded.
+	 */
+	if (strcmp(variant->fault, "delay50"))
+		EXPECT_GE(limit, lab.secs);
 }
 
 /*
