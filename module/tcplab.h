@@ -11,6 +11,8 @@
  *   input.c   netfilter hook: claims tcplab's segments, checks, demuxes
  *   output.c  turns a core segment into an skb and sends it via IPv4
  *   proc.c    /proc/net/tcplab, /proc/net/tcplab_stats
+ *   mem.c     memory of all sockets together (struct proto accounting)
+ *             and the orphan limit
  *
  * Locking follows Linux TCP: a socket is protected by its socket lock.
  * Softirq paths (input, timers) take bh_lock_sock(); when a process owns
