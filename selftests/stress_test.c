@@ -24,7 +24,7 @@
  * Fuzzer: TCPLAB_FUZZ_SEED=N replays a seed (each thread's sequence of
  * calls follows from it; how the threads interleave does not), and
  * TCPLAB_FUZZ_SECONDS=N sets its length (60 s; 600 s when
- * TCPLAB_TIER=full).
+ * TCPLAB_TIER=full or debug).
  */
 #include <linux/filter.h>
 #include <linux/tls.h>
@@ -1187,7 +1187,8 @@ static int fuzz_seconds(void)
 
 	if (s && atoi(s) > 0)
 		return atoi(s);
-	return tier && !strcmp(tier, "full") ? 600 : 60;
+	return tier && (!strcmp(tier, "full") || !strcmp(tier, "debug")) ?
+	       600 : 60;
 }
 
 TEST_F_TIMEOUT(stress, fuzz, 7200)
