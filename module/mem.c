@@ -19,7 +19,9 @@
  *   refused, not acknowledged, and the peer sends them again; a writer
  *   waits.
  * - The same core charges the memory cgroup of the process that made the
- *   socket, so a cgroup's memory.max bounds its tcplab sockets too.
+ *   socket, so a cgroup's memory.max bounds its tcplab sockets too; not
+ *   a listener's children, made in softirq: Linux charges those at
+ *   accept() with functions it does not export to modules.
  * - Orphans, connections the program has closed that still send or wait
  *   for a FIN (FIN-WAIT-1/2, CLOSING, LAST-ACK), are counted; above
  *   "max_orphans", or when the pool is over max, a socket closed with
