@@ -33,7 +33,6 @@
 
 #define FAILSLAB	"/sys/kernel/debug/failslab"
 #define FAILPAGE	"/sys/kernel/debug/fail_page_alloc"
-#define PARAM_RTO_INIT	"/sys/module/tcplab/parameters/rto_initial_ms"
 #define NTH_MAX		400
 
 static int read_int(const char *path)
@@ -401,9 +400,9 @@ FIXTURE_SETUP(fs)
 	ASSERT_EQ(0, tcplab_write_file(FAILSLAB "/verbose", "0"));
 	ASSERT_EQ(0, tcplab_write_file(FAILPAGE "/min-order", "10"));
 	/* A SYN whose skb could not be made goes again soon. */
-	ASSERT_EQ(0, tcplab_read_line(PARAM_RTO_INIT, self->rto,
+	ASSERT_EQ(0, tcplab_param_get("rto_initial_ms", self->rto,
 				     sizeof(self->rto)));
-	ASSERT_EQ(0, tcplab_write_file(PARAM_RTO_INIT, "200"));
+	ASSERT_EQ(0, tcplab_param_set("rto_initial_ms", "200"));
 
 	self->e.lin = listener(AF_INET, &self->e.lin_addr);
 	ASSERT_LE(0, self->e.lin);
@@ -424,7 +423,7 @@ FIXTURE_TEARDOWN(fs)
 	if (self->set)
 		failslab_put(self);
 	if (self->rto[0])
-		tcplab_write_file(PARAM_RTO_INIT, self->rto);
+		tcplab_param_set("rto_initial_ms", self->rto);
 	tcplab_write_file("/sys/kernel/slab/TCPLAB/failslab", "0");
 	reap(&self->e);
 	if (self->e.lin >= 0)

@@ -22,26 +22,9 @@
 #include "kselftest_harness.h"
 #include "wire_util.h"
 
-#define PARAM_MEM	"/sys/module/tcplab/parameters/mem"
-#define PARAM_ORPHANS	"/sys/module/tcplab/parameters/max_orphans"
-#define PARAM_RTO_MIN	"/sys/module/tcplab/parameters/rto_min_ms"
 #define PCPU_RSV	"/proc/sys/net/core/mem_pcpu_rsv"
 #define LAB_PORT	8090
 
-static bool debug_kernel(void)
-{
-	const char *tier = getenv("TCPLAB_TIER");
-
-	return tier && !strcmp(tier, "debug");
-}
-
-static int time_factor(void)
-{
-	const char *s = getenv("TCPLAB_TIME_FACTOR");
-	int k = s ? atoi(s) : 1;
-
-	return k > 1 ? k : 1;
-}
 
 /* /proc/sys/net/ipv4/@name of namespace @ns; -1 on error. */
 static int ns_sysctl(const struct wire *w, int ns, const char *name,
@@ -89,10 +72,10 @@ FIXTURE_SETUP(mem)
 	self->lab = tcplab_family();
 	if (self->lab < 0)
 		ENV_FAIL("tcplab module not loaded");
-	ASSERT_EQ(0, tcplab_read_line(PARAM_MEM, self->mem, sizeof(self->mem)));
-	ASSERT_EQ(0, tcplab_read_line(PARAM_ORPHANS, self->orphans,
+	ASSERT_EQ(0, tcplab_param_get("mem", self->mem, sizeof(self->mem)));
+	ASSERT_EQ(0, tcplab_param_get("max_orphans", self->orphans,
 			       sizeof(self->orphans)));
-	ASSERT_EQ(0, tcplab_read_line(PARAM_RTO_MIN, self->rto_min,
+	ASSERT_EQ(0, tcplab_param_get("rto_min_ms", self->rto_min,
 			       sizeof(self->rto_min)));
 	r = wire_up(&self->w, &why);
 	if (r > 0)
@@ -107,11 +90,11 @@ FIXTURE_TEARDOWN(mem)
 
 	/* Put everything back even after a failed assertion. */
 	if (self->mem[0])
-		tcplab_write_file(PARAM_MEM, self->mem);
+		tcplab_param_set("mem", self->mem);
 	if (self->orphans[0])
-		tcplab_write_file(PARAM_ORPHANS, self->orphans);
+		tcplab_param_set("max_orphans", self->orphans);
 	if (self->rto_min[0])
-		tcplab_write_file(PARAM_RTO_MIN, self->rto_min);
+		tcplab_param_set("rto_min_ms", self->rto_min);
 
 	if (self->orphan_retries >= 0 && self->w.a >= 0) {
 		snprintf(v, sizeof(v), "%d", self->orphan_retries);
@@ -213,7 +196,7 @@ static long limit_fill(struct __test_metadata *_metadata, FIXTURE_DATA(mem) *sel
 		ASSERT_LE(0, fl[i].rcv);
 	}
 	close(lfd);
-	while (wire_now() - idle_since < 1.0 * time_factor() ||
+	while (wire_now() - idle_since < 1.0 * tcplab_time_factor() ||
 	       !idle_since) {
 		long moved = 0;
 
@@ -238,7 +221,7 @@ static long limit_fill(struct __test_metadata *_metadata, FIXTURE_DATA(mem) *sel
 static void limit_drain(struct __test_metadata *_metadata,
 			FIXTURE_DATA(mem) *self, struct flow *fl)
 {
-	double deadline = wire_now() + 60.0 * time_factor();
+	double deadline = wire_now() + 60.0 * tcplab_time_factor();
 	bool done = false;
 	long pages = -1;
 	int i;
@@ -267,7 +250,7 @@ static void limit_drain(struct __test_metadata *_metadata,
 		close(fl[i].rcv);
 	}
 	/* LAST-ACK ends at the peer's ACK; TIME-WAIT holds no pages. */
-	deadline = wire_now() + 10.0 * time_factor();
+	deadline = wire_now() + 10.0 * tcplab_time_factor();
 	while (wire_now() < deadline && (pages = tcplab_stat("MemoryPages")))
 		usleep(50000);
 	EXPECT_EQ(0, pages) TH_LOG("pages still in use after every socket closed");
@@ -307,7 +290,7 @@ TEST_F_TIMEOUT(mem, limit, 240)
 		sysconf(_SC_NPROCESSORS_CONF) * rsv;
 	ASSERT_LT(bound, free_peak) TH_LOG("the receivers held too little for a test: %ld pages",
 					   free_peak);
-	ASSERT_EQ(0, tcplab_write_file(PARAM_MEM, limit));
+	ASSERT_EQ(0, tcplab_param_set("mem", limit));
 	pressures = wire_stat(&self->w, self->w.a, "MemoryPressures");
 	peak = limit_fill(_metadata, self, fl);
 	TH_LOG("mem %s: at most %ld pages (bound %ld), pressure %ld",
@@ -325,24 +308,6 @@ TEST_F_TIMEOUT(mem, limit, 240)
 
 /* ---- orphan_storm ---- */
 
-/* Active objects of slab cache @name; -1 if absent. */
-static long slab_active(const char *name)
-{
-	FILE *f = fopen("/proc/slabinfo", "r");
-	char line[512], n[64];
-	long active, ret = -1;
-
-	if (!f)
-		return -1;
-	while (fgets(line, sizeof(line), f))
-		if (sscanf(line, "%63s %ld", n, &active) == 2 &&
-		    !strcmp(n, name)) {
-			ret = active;
-			break;
-		}
-	fclose(f);
-	return ret;
-}
 
 static long lab_sockets(const struct wire *w)
 {
@@ -351,7 +316,7 @@ static long lab_sockets(const struct wire *w)
 
 TEST_F_TIMEOUT(mem, orphan_storm, 600)
 {
-	int n = debug_kernel() ? 1000 : 5000, max_orphans = n / 10;
+	int n = tcplab_tier_is("debug") ? 1000 : 5000, max_orphans = n / 10;
 	struct sockaddr_in sin = wire_sin(WIRE_ADDR_B, LAB_PORT);
 	long aborts, orphans, peak = 0, slab0, pages;
 	double deadline, t0;
@@ -368,14 +333,14 @@ TEST_F_TIMEOUT(mem, orphan_storm, 600)
 	ASSERT_EQ(0, wire_sh(WIRE_IP " netns exec " WIRE_NS_A
 			     " sysctl -qw net.ipv4.ip_local_port_range='10000 65000'"));
 	snprintf(v, sizeof(v), "%d", max_orphans);
-	ASSERT_EQ(0, tcplab_write_file(PARAM_ORPHANS, v));
+	ASSERT_EQ(0, tcplab_param_set("max_orphans", v));
 	/*
 	 * Orphans that live through the closing loop (RTO at least 2 s),
 	 * so that exactly max_orphans of them are alive at its end.
 	 */
-	snprintf(v, sizeof(v), "%d", 2000 * time_factor());
-	ASSERT_EQ(0, tcplab_write_file(PARAM_RTO_MIN, v));
-	slab0 = slab_active("TCPLAB");
+	snprintf(v, sizeof(v), "%d", 2000 * tcplab_time_factor());
+	ASSERT_EQ(0, tcplab_param_set("rto_min_ms", v));
+	slab0 = tcplab_slab_active("TCPLAB");
 	ASSERT_LE(0, slab0);
 	ASSERT_EQ(0, lab_sockets(&self->w));
 
@@ -425,7 +390,7 @@ TEST_F_TIMEOUT(mem, orphan_storm, 600)
 	EXPECT_LE(n - max_orphans, aborts);
 
 	/* One retransmission later the orphans give up. */
-	deadline = wire_now() + 30.0 * time_factor();
+	deadline = wire_now() + 30.0 * tcplab_time_factor();
 	while (wire_now() < deadline &&
 	       (tcplab_stat("OrphansAllNamespaces") || lab_sockets(&self->w)))
 		usleep(100000);
@@ -434,10 +399,10 @@ TEST_F_TIMEOUT(mem, orphan_storm, 600)
 	pages = tcplab_stat("MemoryPages");
 	EXPECT_EQ(0, pages);
 	/* KASAN's quarantine keeps freed objects counted as active. */
-	if (!debug_kernel())
-		EXPECT_GE(slab0 + 64, slab_active("TCPLAB"))
+	if (!tcplab_tier_is("debug"))
+		EXPECT_GE(slab0 + 64, tcplab_slab_active("TCPLAB"))
 			TH_LOG("TCPLAB objects: %ld before, %ld after", slab0,
-			       slab_active("TCPLAB"));
+			       tcplab_slab_active("TCPLAB"));
 	close(lfd);
 	free(cfd);
 }

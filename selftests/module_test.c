@@ -192,10 +192,7 @@ TEST_F(mod, family_slot_taken)
  */
 static int reset_before_accept_count(void)
 {
-	const char *tier = getenv("TCPLAB_TIER");
-
-	return tier && (!strcmp(tier, "full") || !strcmp(tier, "debug")) ?
-	       10000 : 2000;
+	return tcplab_tier_is("full") || tcplab_tier_is("debug") ? 10000 : 2000;
 }
 
 /* True if the kernel log from @fd on reports a memory or state bug. */

@@ -31,26 +31,13 @@
 
 enum fz_mode { FZ_ESTABLISHED, FZ_HALF_CLOSED, FZ_TLS };
 
-static bool tier_is(const char *name)
-{
-	const char *tier = getenv("TCPLAB_TIER");
-
-	return tier && !strcmp(tier, name);
-}
 
 /* Segments per connection: a tenth on the debug kernel, ten times in full. */
 static int fz_count(void)
 {
-	return tier_is("full") ? 200000 : tier_is("debug") ? 4000 : 20000;
+	return tcplab_tier_is("full") ? 200000 : tcplab_tier_is("debug") ? 4000 : 20000;
 }
 
-static int fz_factor(void)
-{
-	const char *s = getenv("TCPLAB_TIME_FACTOR");
-	int k = s ? atoi(s) : 1;
-
-	return k > 1 ? k : 1;
-}
 
 /* xorshift64*: small, seeded, the same sequence everywhere. */
 static uint64_t rnd(uint64_t *s)
@@ -481,7 +468,7 @@ TEST_F_TIMEOUT(fz, live, 600)
 	close(self->cfd);
 	close(self->afd);
 	self->cfd = self->afd = -1;
-	deadline = wire_now() + 60.0 * fz_factor();
+	deadline = wire_now() + 60.0 * tcplab_time_factor();
 	while (wire_now() < deadline && STAT("Sockets"))
 		usleep(100000);
 	EXPECT_EQ(0, STAT("Sockets")) TH_LOG("tcplab sockets left in A");

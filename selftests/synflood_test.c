@@ -30,7 +30,7 @@
  * kernel sends a few hundred a second under TCG, so its run sends a
  * tenth: enough to fill the queue a hundred times over.
  */
-#define SYN_COUNT		(debug_kernel() ? 10000 : 100000)
+#define SYN_COUNT		(tcplab_tier_is("debug") ? 10000 : 100000)
 /* ... with tcp_syncookies=0: the queue is full after a few hundred. */
 #define SYN_COUNT_NOCOOKIES	20000
 #define LEGIT_CONNECTS		100
@@ -132,37 +132,7 @@ FIXTURE_TEARDOWN(flood)
 	wire_down(&self->w);
 }
 
-/*
- * The debug kernel's run (TCPLAB_TIER=debug): KASAN keeps freed objects
- * in a quarantine, where /proc/slabinfo still counts them as active, so
- * there the live sockets (tcplab's Sockets counter) are the measure.
- */
-static bool debug_kernel(void)
-{
-	const char *tier = getenv("TCPLAB_TIER");
 
-	return tier && !strcmp(tier, "debug");
-}
-
-/* Active objects of slab cache @name in /proc/slabinfo; -1 if absent. */
-static long slab_active(const char *name)
-{
-	FILE *f = fopen("/proc/slabinfo", "r");
-	char line[512], n[64];
-	long active, ret = -1;
-
-	if (!f)
-		return -1;
-	while (fgets(line, sizeof(line), f)) {
-		if (sscanf(line, "%63s %ld", n, &active) == 2 &&
-		    !strcmp(n, name)) {
-			ret = active;
-			break;
-		}
-	}
-	fclose(f);
-	return ret;
-}
 
 /* ---- the flooder (namespace A) ---- */
 
@@ -393,7 +363,7 @@ static void *sampler(void *arg)
 	if (s->lab && wire_enter(s->w->b))
 		return NULL;
 	while (!s->stop) {
-		long v = slab_active(s->slab);
+		long v = tcplab_slab_active(s->slab);
 
 		if (v > s->peak_slab)
 			s->peak_slab = v;
@@ -531,7 +501,7 @@ static int run_flood(struct __test_metadata *_metadata, struct wire *w,
 		cr0 = wire_stat(w, w->b, "SyncookiesRecv");
 		ld0 = wire_stat(w, w->b, "ListenDrops");
 	}
-	smp.peak_slab = slab_active(smp.slab);
+	smp.peak_slab = tcplab_slab_active(smp.slab);
 	pthread_create(&pt, NULL, sampler, &smp);
 	pthread_create(&st, NULL, server, &sc);
 	pthread_create(&ft, NULL, flooder, &fc);
@@ -595,7 +565,7 @@ TEST_F_TIMEOUT(flood, cookies_when_queue_full, 280)
 	 * SYNs must not show.
 	 */
 	EXPECT_GE(LISTEN_BACKLOG + LEGIT_CONNECTS + 32, lab.peak_socks);
-	if (!debug_kernel())
+	if (!tcplab_tier_is("debug"))
 		EXPECT_GE(LISTEN_BACKLOG + LEGIT_CONNECTS + 64, lab.peak_slab);
 	EXPECT_LT(0, lab.cookies_sent);
 	EXPECT_LT(0, lab.cookies_recv);

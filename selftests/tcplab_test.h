@@ -162,6 +162,37 @@ static inline int tcplab_time_factor(void)
 	return k > 1 ? k : 1;
 }
 
+/* True if the runner's tier (TCPLAB_TIER: check, full, debug) is @name. */
+static inline bool tcplab_tier_is(const char *name)
+{
+	const char *tier = getenv("TCPLAB_TIER");
+
+	return tier && !strcmp(tier, name);
+}
+
+/*
+ * Active objects of slab cache @name in /proc/slabinfo; -1 if absent.
+ * On the debug kernel KASAN's quarantine keeps freed objects counted.
+ */
+static inline long tcplab_slab_active(const char *name)
+{
+	FILE *f = fopen("/proc/slabinfo", "r");
+	char line[512], n[64];
+	long active, ret = -1;
+
+	if (!f)
+		return -1;
+	while (fgets(line, sizeof(line), f)) {
+		if (sscanf(line, "%63s %ld", n, &active) == 2 &&
+		    !strcmp(n, name)) {
+			ret = active;
+			break;
+		}
+	}
+	fclose(f);
+	return ret;
+}
+
 /*
  * The harness's per-test time limits (30 s unless TEST_F_TIMEOUT says
  * otherwise), times TCPLAB_TIME_FACTOR: the guest's runner measures that
