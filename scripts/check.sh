@@ -50,6 +50,7 @@ host_selected() {
 		want "$t" || want core && echo "$t"
 	done
 	want tools && echo tools
+	want harness && echo harness
 }
 
 # The guest's programs on one kernel series, as frame names.
@@ -77,6 +78,9 @@ host_tests() {
 		if [ "$t" = tools ]; then
 			# The instruments (tcplab-ladder, -ccplot, -watch) on recorded traces.
 			"$TOP/scripts/run-one.sh" host/tools 120 "$TOP/selftests/tools/test_tools.sh"
+		elif [ "$t" = harness ]; then
+			# The selftests' harness runs a teardown after a failed ASSERT.
+			"$TOP/scripts/run-one.sh" host/harness 120 make -s -C "$TOP/selftests" harness-check
 		else
 			"$TOP/scripts/run-one.sh" "host/$t" 1800 make -s -C "$TOP/selftests/core" "$t"
 		fi
@@ -88,7 +92,7 @@ guest_tests() {
 	# Host-only names do not go to the guest.
 	if [ -n "$guest_tests" ]; then
 		guest_tests=$(echo "${guest_tests//,/ }" | tr ' ' '\n' |
-			grep -vxF -f <(printf '%s\n' $(host_checks) core tools) |
+			grep -vxF -f <(printf '%s\n' $(host_checks) core tools harness) |
 			paste -sd, -)
 		[ -n "$guest_tests" ] || return 0
 	fi
@@ -134,9 +138,9 @@ kernels_selected "$kernels" | while read -r series ver; do
 	guest_selected "$series"
 done >> "$expected"
 for w in ${TESTS//,/ }; do
-	case " $(host_checks) core tools " in *" $w "*) continue ;; esac
+	case " $(host_checks) core tools harness " in *" $w "*) continue ;; esac
 	grep -qE "^$w:|:$w\$|^$w\$" "$list" ||
-		die "TESTS: '$w' names no test program (host: $(host_checks | xargs) core tools; guest: see $list)"
+		die "TESTS: '$w' names no test program (host: $(host_checks | xargs) core tools harness; guest: see $list)"
 done
 [ -s "$expected" ] || die "TESTS='${TESTS:-}' selects no test program"
 echo "# $tier: $(wc -l < "$expected") programs to run"

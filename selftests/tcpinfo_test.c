@@ -157,6 +157,7 @@ TEST(tcp_info_like_linux)
 
 FIXTURE(veth) {
 	struct wire w;
+	struct tcplab_trace t;
 	int lab;
 };
 
@@ -167,6 +168,7 @@ FIXTURE_SETUP(veth)
 
 	self->w.root = self->w.a = self->w.b = -1;
 	self->w.up = false;
+	self->t.n = 0;
 	self->lab = tcplab_family();
 	if (self->lab < 0)
 		ENV_FAIL("tcplab module not loaded");
@@ -181,15 +183,8 @@ FIXTURE_SETUP(veth)
 
 FIXTURE_TEARDOWN(veth)
 {
+	tcplab_trace_restore(&self->t);
 	wire_down(&self->w);
-}
-
-#define TRACING "/sys/kernel/tracing"
-
-static int trace_events(const char *on)
-{
-	return tcplab_write_file(TRACING "/events/tcplab/tcplab_cc/enable", on) ||
-	       tcplab_write_file(TRACING "/events/tcplab/tcplab_retransmit/enable", on);
 }
 
 /* Does the trace buffer hold a line with both @a and @b? */
@@ -197,7 +192,7 @@ static bool trace_has(const char *a, const char *b)
 {
 	char line[1024];
 	bool found = false;
-	FILE *f = fopen(TRACING "/trace", "r");
+	FILE *f = fopen(TCPLAB_TRACING "/trace", "r");
 
 	if (!f)
 		return false;
@@ -271,7 +266,9 @@ TEST_F_TIMEOUT(veth, cwnd_grows_then_halves_reno, 120)
 		_exit(0);
 	}
 	close(lfd);
-	traced = !tcplab_write_file(TRACING "/trace", "") && !trace_events("1");
+	traced = !tcplab_write_file(TCPLAB_TRACING "/trace", "") &&
+		 !tcplab_trace_on(&self->t, "tcplab/tcplab_cc") &&
+		 !tcplab_trace_on(&self->t, "tcplab/tcplab_retransmit");
 	cfd = wire_socket(&self->w, self->w.a, self->lab, SOCK_STREAM, 0);
 	ASSERT_LE(0, cfd);
 	ASSERT_EQ(0, setsockopt(cfd, SOL_TCP, TCP_CONGESTION, "reno", 4));
@@ -362,7 +359,7 @@ TEST_F_TIMEOUT(veth, cwnd_grows_then_halves_reno, 120)
 	/* The instruments' view: tcplab_cc and tcplab_retransmit events. */
 	if (!traced)
 		ENV_FAIL("no tracefs");
-	trace_events("0");
+	tcplab_trace_restore(&self->t);
 	EXPECT_TRUE(trace_has("tcplab_cc:", "ca=reno event=init"));
 	EXPECT_TRUE(trace_has("tcplab_cc:", "event=ack"));
 	EXPECT_TRUE(trace_has("tcplab_cc:", "event=rtt"));

@@ -115,6 +115,52 @@ static inline int tcplab_write_file(const char *path, const char *text)
 	return n == (ssize_t)strlen(text) ? 0 : -EIO;
 }
 
+#define TCPLAB_TRACING "/sys/kernel/tracing"
+
+/*
+ * Tracepoints a test turns on: tcplab_trace_on() keeps the old value of
+ * each enable file and tcplab_trace_restore() writes it back.  A test
+ * calls the latter from its FIXTURE_TEARDOWN, which runs after a failed
+ * assertion too, so a failure does not leave events on for the programs
+ * that follow.
+ */
+#define TCPLAB_TRACE_MAX 4
+
+struct tcplab_trace {
+	int n;
+	struct {
+		char path[128];
+		char old[4];
+	} ev[TCPLAB_TRACE_MAX];
+};
+
+/* Turn on @event ("tcplab" for the group, "tcplab/NAME" for one); 0 or -errno. */
+static inline int tcplab_trace_on(struct tcplab_trace *t, const char *event)
+{
+	char path[128], old[8];
+
+	if (t->n == TCPLAB_TRACE_MAX)
+		return -ENOSPC;
+	snprintf(path, sizeof(path), TCPLAB_TRACING "/events/%s/enable", event);
+	if (tcplab_read_line(path, old, sizeof(old)))
+		return -ENOENT;
+	snprintf(t->ev[t->n].path, sizeof(t->ev[t->n].path), "%s", path);
+	/* A group's file reads "X" when its events differ: keep them off. */
+	snprintf(t->ev[t->n].old, sizeof(t->ev[t->n].old), "%s",
+		 strcmp(old, "1") ? "0" : "1");
+	t->n++;
+	return tcplab_write_file(path, "1");
+}
+
+/* Put back what tcplab_trace_on() changed, newest first. */
+static inline void tcplab_trace_restore(struct tcplab_trace *t)
+{
+	while (t->n > 0) {
+		t->n--;
+		tcplab_write_file(t->ev[t->n].path, t->ev[t->n].old);
+	}
+}
+
 /*
  * A module parameter, /sys/module/tcplab/parameters/@name: read into
  * @val (@len bytes, without the newline) or written.  0 or -errno.  A

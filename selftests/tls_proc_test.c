@@ -10,7 +10,6 @@
 #include "api_util.h"
 #include "tls_util.h"
 
-#define TRACING "/sys/kernel/tracing"
 
 static char *slurp(const char *path)
 {
@@ -159,7 +158,21 @@ TEST(proc_columns_and_counters)
 	close(b);
 }
 
-TEST(tracepoints)
+FIXTURE(trace) {
+	struct tcplab_trace t;
+};
+
+FIXTURE_SETUP(trace)
+{
+	self->t.n = 0;
+}
+
+FIXTURE_TEARDOWN(trace)
+{
+	tcplab_trace_restore(&self->t);
+}
+
+TEST_F(trace, tracepoints)
 {
 	int fam = tcplab_family(), a, b;
 	char want[160], buf[64], *trace;
@@ -167,11 +180,11 @@ TEST(tracepoints)
 
 	if (fam < 0)
 		ENV_FAIL("tcplab module not loaded");
-	if (access(TRACING "/events/tcplab/tcplab_tls_record", F_OK))
+	if (access(TCPLAB_TRACING "/events/tcplab/tcplab_tls_record", F_OK))
 		ENV_FAIL("no tracefs or no tcplab_tls_record event");
-	ASSERT_EQ(0, tcplab_write_file(TRACING "/events/tcplab/tcplab_tls_record/enable", "1"));
-	ASSERT_EQ(0, tcplab_write_file(TRACING "/events/tcplab/tcplab_tls_key/enable", "1"));
-	ASSERT_EQ(0, tcplab_write_file(TRACING "/trace", ""));
+	ASSERT_EQ(0, tcplab_trace_on(&self->t, "tcplab/tcplab_tls_record"));
+	ASSERT_EQ(0, tcplab_trace_on(&self->t, "tcplab/tcplab_tls_key"));
+	ASSERT_EQ(0, tcplab_write_file(TCPLAB_TRACING "/trace", ""));
 
 	ASSERT_EQ(0, api_pair(fam, fam, &a, &b));
 	ASSERT_EQ(0, tls_install(a, TLS_1_2_VERSION, TLS_CIPHER_AES_CCM_128,
@@ -182,9 +195,8 @@ TEST(tracepoints)
 	EXPECT_EQ(4, tls_send_type(a, TLS_CT_HS, "\4\0\0\0", 4, 0));
 	EXPECT_EQ(11, tls_recv_type(b, buf, sizeof(buf), 0, &type));
 	EXPECT_EQ(4, tls_recv_type(b, buf, sizeof(buf), 0, &type));
-	tcplab_write_file(TRACING "/events/tcplab/tcplab_tls_record/enable", "0");
-	tcplab_write_file(TRACING "/events/tcplab/tcplab_tls_key/enable", "0");
-	trace = slurp(TRACING "/trace");
+	tcplab_trace_restore(&self->t);
+	trace = slurp(TCPLAB_TRACING "/trace");
 	ASSERT_NE(NULL, trace);
 
 	snprintf(want, sizeof(want), "127.0.0.1:%u", local_port(a));

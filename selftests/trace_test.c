@@ -15,14 +15,13 @@
 #include "kselftest_harness.h"
 #include "tcplab_test.h"
 
-#define TRACING "/sys/kernel/tracing"
 
 /* Read the whole trace buffer into a malloc'd string. */
 static char *read_trace(void)
 {
 	size_t cap = 1 << 20, len = 0;
 	char *buf = malloc(cap);
-	int fd = open(TRACING "/trace", O_RDONLY);
+	int fd = open(TCPLAB_TRACING "/trace", O_RDONLY);
 	ssize_t n;
 
 	if (!buf || fd < 0) {
@@ -91,7 +90,21 @@ static int count_out(const char *trace, unsigned int port, const char *flags)
 	return count;
 }
 
-TEST(connection_story)
+FIXTURE(trace) {
+	struct tcplab_trace t;
+};
+
+FIXTURE_SETUP(trace)
+{
+	self->t.n = 0;
+}
+
+FIXTURE_TEARDOWN(trace)
+{
+	tcplab_trace_restore(&self->t);
+}
+
+TEST_F(trace, connection_story)
 {
 	struct sockaddr_in addr = { .sin_family = AF_INET };
 	socklen_t len = sizeof(addr);
@@ -100,10 +113,10 @@ TEST(connection_story)
 	char path[512], buf[8], *trace;
 
 	TCPLAB_FAMILY_OR_FAIL(family);
-	if (access(TRACING "/events/tcplab/enable", W_OK))
+	if (access(TCPLAB_TRACING "/events/tcplab/enable", W_OK))
 		ENV_FAIL("no tcplab events in tracefs");
-	ASSERT_EQ(0, tcplab_write_file(TRACING "/events/tcplab/enable", "1"));
-	ASSERT_EQ(0, tcplab_write_file(TRACING "/trace", ""));
+	ASSERT_EQ(0, tcplab_trace_on(&self->t, "tcplab"));
+	ASSERT_EQ(0, tcplab_write_file(TCPLAB_TRACING "/trace", ""));
 
 	addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
 	lfd = socket(family, SOCK_STREAM, 0);
@@ -130,7 +143,7 @@ TEST(connection_story)
 	close(lfd);
 	/* TIME-WAIT lasts 2 * MSL; the test VM sets msl_ms=1000. */
 	sleep(3);
-	tcplab_write_file(TRACING "/events/tcplab/enable", "0");
+	tcplab_trace_restore(&self->t);
 
 	trace = read_trace();
 	ASSERT_NE(NULL, trace);
