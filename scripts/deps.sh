@@ -15,6 +15,7 @@ PKGS=(
 	libgnutls28-dev gnutls-bin openssl ca-certificates
 	linux-source-6.12
 	python3
+	mandoc man-db
 )
 
 missing=()
