@@ -28,14 +28,22 @@ status=0
 "$TOP/scripts/vm.sh" demo "$ver" > "$out/guest.log" || status=1
 
 # The story, without the files and the guest's framing.
-sed '/^TCPLAB-FILE-BEGIN/,/^TCPLAB-FILE-END/d;/^TCPLAB-GUEST/d' "$out/guest.log"
+sed -E '/^TCPLAB-FILE(64)?-BEGIN/,/^TCPLAB-FILE-END/d;/^TCPLAB-GUEST/d' "$out/guest.log"
 
-# The files, each to build/demo/SCENARIO/NAME.
+# The files, each to build/demo/SCENARIO/NAME; binary ones (FILE64) come
+# as base64 and are decoded here.
 files=$(awk -v out="$out" '
-/^TCPLAB-FILE-BEGIN / { f = out "/" $2; d = f; sub(/\/[^\/]*$/, "", d)
-			system("mkdir -p \"" d "\""); printf "" > f; print f; next }
+/^TCPLAB-FILE(64)?-BEGIN / { f = out "/" $2; d = f; sub(/\/[^\/]*$/, "", d)
+			system("mkdir -p \"" d "\"")
+			if ($1 ~ /64/) { print f; f = f ".b64" } else print f
+			printf "" > f; next }
 /^TCPLAB-FILE-END/ { close(f); f = ""; next }
 f != "" { print > f }' "$out/guest.log" | grep -v '^$' || true)
+for f in $files; do
+	[ -f "$f.b64" ] || continue
+	base64 -d "$f.b64" > "$f" || { echo "demo: $f did not decode" >&2; status=1; }
+	rm -f "$f.b64"
+done
 
 if [ -z "$files" ]; then
 	echo "demo: no files came out of the VM; kernel log: $BUILD/vm/$ver/console.log" >&2
@@ -49,6 +57,7 @@ for f in $files; do
 	*/ladder.svg) what="the same diagram as SVG (open it in a browser)" ;;
 	*/cc.svg) what="congestion window and RTO over time (tcplab-ccplot)" ;;
 	*/certcheck.txt) what="the certificate checks of the TLS client" ;;
+	*/capture.pcap) what="the frames on the client's veth (wireshark FILE)" ;;
 	*) what= ;;
 	esac
 	printf '  %-44s %s\n' "${f#$TOP/}" "$what"
@@ -58,6 +67,15 @@ for f in $files; do
 		echo "demo: $f is not well-formed XML" >&2
 		status=1
 	fi
+done
+# Each capture as Wireshark's TCP analysis sees it: right checksums, and
+# no retransmission where the scenario loses nothing.
+for f in $files; do
+	[[ $f == */capture.pcap ]] || continue
+	how=
+	[[ $f == */loss/* ]] && how=--lossy
+	[[ $f == */simopen/* ]] && how=--simopen
+	"$TOP/scripts/pcap-check.sh" $how "$f" | sed "s#^$TOP/#  #" || status=1
 done
 echo
 echo "Took $(( $(date +%s) - start )) s."

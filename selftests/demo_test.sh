@@ -10,8 +10,8 @@
 # RFC 9293 state paths, TIME-WAIT of 2 * MSL; RST; crossing SYNs;
 # crossing FINs and CLOSING; a lost segment and its retransmission).
 # The SVG is checked for well-formedness with awk (no XML parser in the
-# VM; the host's tests parse SVGs with python3).  Also: tcplab-watch -n
-# sees a listener.  TAP output; exit 0 pass, 1 fail.
+# VM; the host's tests parse SVGs with python3), the capture for its
+# pcap header.  Also: tcplab-watch -n sees a listener.  TAP output; exit 0 pass, 1 fail.
 OUT=/tmp/demo_test
 export OUT
 num=0 pass=0 fail=0
@@ -45,6 +45,13 @@ svg_ok() {
 	}' "$1"
 }
 
+# tcplab-pcap's capture: a pcap with nanosecond timestamps holding more
+# than its header (the host's tests read such files with tshark).
+pcap_ok() {
+	[ "$(od -A n -t x1 -N 4 "$1" | tr -d ' ')" = 4d3cb2a1 ] &&
+	[ "$(wc -c < "$1")" -gt 100 ] || { echo "pcap: $1 is not a capture"; return 1; }
+}
+
 # The test VM always has both: without them the image is broken.
 [ -d /sys/module/tcplab ] || { echo "1..1"; echo "not ok 1 setup # tcplab not loaded"; exit 1; }
 command -v tcplab-demo >/dev/null || { echo "1..1"; echo "not ok 1 setup # no tcplab-demo"; exit 1; }
@@ -57,7 +64,7 @@ for s in tcp refused simopen simclose loss tls badcert; do
 	d=$OUT/$s
 	if tcplab-demo $s > /tmp/demo_test.out 2>&1 &&
 	   tcplab-ladder-check ${x:+-x $x} -m "$msl" 8080 "$d/trace.txt" "$d/ladder.txt" &&
-	   svg_ok "$d/ladder.svg" &&
+	   svg_ok "$d/ladder.svg" && pcap_ok "$d/capture.pcap" &&
 	   # The recorder kept only tcplab's events.
 	   ! grep -qv 'tcplab_' "$d/trace.txt"; then
 		result ok "demo_$s"

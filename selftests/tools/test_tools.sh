@@ -7,7 +7,9 @@
 # traces/gen.py in the formats of module/trace.h for the events that no
 # merged code emits yet.  The ladders are checked against the traces by
 # ladder_check.sh (awk over the raw events), every SVG is parsed as XML.
-# test_man.sh checks the manual pages in doc/man/ against the code.
+# test_man.sh checks the manual pages in doc/man/ against the code;
+# tcp_echo.pcap and simopen.pcap, captures of `make demo` (tcplab-pcap),
+# go through scripts/pcap-check.sh (tshark's TCP analysis).
 # TAP output; exit 0 pass, 1 fail.
 here=$(cd "$(dirname "$0")" && pwd)
 BUILD=${BUILD:-$here/../../build}
@@ -55,6 +57,19 @@ tls_phases() {
 	grep -q 'TLS appdata 13' "$w/tls_echo.svg"
 }
 
+# scripts/pcap-check.sh on captures of `make demo` (tcplab-pcap).
+pc=$here/../../scripts/pcap-check.sh
+not() { ! "$@"; }
+bad_checksum() {	# one payload byte flipped: tshark must call it bad
+	python3 -c 'import sys
+d = bytearray(open(sys.argv[1], "rb").read())
+i = d.find(b"hello")
+d[i] ^= 0xff
+open(sys.argv[2], "wb").write(d)' "$tr/tcp_echo.pcap" "$w/bad.pcap" &&
+	! "$pc" "$w/bad.pcap" > "$w/bad.out" &&
+	grep -q 'wrong or unchecked TCP checksums' "$w/bad.out"
+}
+
 several() {
 	cat "$tr/tcp_echo.trace" "$tr/loss.trace" > "$w/both.trace"
 	"$bin/tcplab-ladder" -o "$w/both.svg" "$w/both.trace" > "$w/both.txt" &&
@@ -96,6 +111,10 @@ t ladder_several_connections several
 t ccplot_loss ccplot
 t watch_columns_by_name watch_once
 t man_pages bash "$here/test_man.sh"
+t pcap_tcp_clean "$pc" "$tr/tcp_echo.pcap"
+t pcap_simopen_synacks "$pc" --simopen "$tr/simopen.pcap"
+t pcap_simopen_counts_retransmissions not "$pc" "$tr/simopen.pcap"
+t pcap_bad_checksum_found bad_checksum
 echo "1..$num"
 echo "# Totals: pass:$pass fail:$fail xfail:0 xpass:0 skip:0 error:0"
 [ $fail -eq 0 ]
