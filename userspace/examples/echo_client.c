@@ -22,6 +22,7 @@ int main(int argc, char **argv)
 	char buf[4096];
 	ssize_t n;
 
+	tcplab_std_options(argc, argv, "ADDRESS PORT MESSAGE");
 	if (argc < 4) {
 		fprintf(stderr, "usage: %s ADDRESS PORT MESSAGE\n", argv[0]);
 		return 2;

@@ -24,6 +24,7 @@ int main(int argc, char **argv)
 	char buf[4096];
 	ssize_t n;
 
+	tcplab_std_options(argc, argv, "PORT [COUNT]");
 	if (argc < 2) {
 		fprintf(stderr, "usage: %s PORT [COUNT]\n", argv[0]);
 		return 2;

@@ -25,6 +25,7 @@ int main(int argc, char **argv)
 	char req[1024], buf[16384];
 	ssize_t n;
 
+	tcplab_std_options(argc, argv, "ADDRESS PORT PATH [CA_FILE [NAME]]");
 	if (argc < 4) {
 		fprintf(stderr, "usage: %s ADDRESS PORT PATH [CA_FILE [NAME]]\n",
 			argv[0]);

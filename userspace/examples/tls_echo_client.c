@@ -27,6 +27,7 @@ int main(int argc, char **argv)
 	char buf[4096];
 	ssize_t n;
 
+	tcplab_std_options(argc, argv, "ADDRESS PORT CA_FILE MESSAGE");
 	if (argc < 5) {
 		fprintf(stderr, "usage: %s ADDRESS PORT CA_FILE MESSAGE\n", argv[0]);
 		return 2;

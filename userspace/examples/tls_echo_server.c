@@ -23,6 +23,7 @@ int main(int argc, char **argv)
 	char buf[16384];
 	ssize_t n;
 
+	tcplab_std_options(argc, argv, "PORT CERT KEY");
 	if (argc < 4) {
 		fprintf(stderr, "usage: %s PORT CERT KEY\n", argv[0]);
 		return 2;

@@ -34,6 +34,9 @@
 #include <stdint.h>
 #include <sys/types.h>
 
+/* TCPLAB_VERSION "MAJOR.MINOR.PATCH" and its parts, as numbers. */
+#include "tcplab_version.h"
+
 /* Results; each refusal reason has its own value (the CLI's exit code). */
 enum tcplab_tls_result {
 	TCPLAB_TLS_OK		= 0,
