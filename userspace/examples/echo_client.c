@@ -1,4 +1,4 @@
-// SPDX-License-Identifier: GPL-2.0
+// SPDX-License-Identifier: MIT
 /*
  * echo_client ADDRESS PORT MESSAGE: send MESSAGE to an echo server over
  * the teaching TCP, print what comes back, and close first (so this side

@@ -1,4 +1,4 @@
-// SPDX-License-Identifier: GPL-2.0
+// SPDX-License-Identifier: MIT
 /*
  * echo_server PORT [COUNT]: a TCP echo server on the teaching TCP.
  *

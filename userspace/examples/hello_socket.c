@@ -1,4 +1,4 @@
-// SPDX-License-Identifier: GPL-2.0
+// SPDX-License-Identifier: MIT
 /*
  * hello_socket: the smallest tcplab program.  It opens a socket in the
  * tcplab family, asks the kernel what it got, and shows the socket's line

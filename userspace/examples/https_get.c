@@ -1,4 +1,4 @@
-// SPDX-License-Identifier: GPL-2.0
+// SPDX-License-Identifier: MIT
 /*
  * https_get ADDRESS PORT PATH [CA_FILE [NAME]]: a tiny HTTPS client.
  * GET PATH over TLS and print the response (headers and body) to stdout.

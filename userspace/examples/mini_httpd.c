@@ -1,4 +1,4 @@
-// SPDX-License-Identifier: GPL-2.0
+// SPDX-License-Identifier: MIT
 /*
  * mini_httpd: a tiny HTTP/1.0 file server on plain AF_INET sockets.
  *

@@ -1,4 +1,4 @@
-// SPDX-License-Identifier: GPL-2.0
+// SPDX-License-Identifier: MIT
 /*
  * tls_echo_client ADDRESS PORT CA_FILE MESSAGE: the echo client again,
  * but over TLS.  Three steps: connect (TCP, in the kernel), handshake

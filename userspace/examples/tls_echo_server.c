@@ -1,4 +1,4 @@
-// SPDX-License-Identifier: GPL-2.0
+// SPDX-License-Identifier: MIT
 /*
  * tls_echo_server PORT CERT KEY: accept one connection, do the TLS
  * handshake as server with CERT (a PEM chain) and KEY, then echo

@@ -1,4 +1,4 @@
-// SPDX-License-Identifier: GPL-2.0
+// SPDX-License-Identifier: LGPL-2.1-or-later
 /*
  * tls_keyupdate.c - life after the handshake: control records and
  * TLS 1.3 KeyUpdate through the kernel.
