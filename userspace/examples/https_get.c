@@ -19,7 +19,7 @@
 int main(int argc, char **argv)
 {
 	struct sockaddr_in addr = { .sin_family = AF_INET };
-	struct tcplab_tls_config cfg = { 0 };
+	struct tcplab_tls_config cfg;
 	struct tcplab_tls *tls;
 	int family = tcplab_family(), fd, rc;
 	char req[1024], buf[16384];
@@ -40,6 +40,7 @@ int main(int argc, char **argv)
 		perror("connect");
 		return 1;
 	}
+	tcplab_tls_config_init(&cfg);
 	cfg.ca_file = argc > 4 ? argv[4] : NULL;
 	cfg.server_name = argc > 5 ? argv[5] : argv[1];
 	rc = tcplab_tls_client(fd, &cfg, &tls);

@@ -20,7 +20,7 @@
 int main(int argc, char **argv)
 {
 	struct sockaddr_in addr = { .sin_family = AF_INET };
-	struct tcplab_tls_config cfg = { 0 };
+	struct tcplab_tls_config cfg;
 	struct tcplab_tls *tls;
 	int family = tcplab_family(), fd, rc;
 	size_t len, got = 0;
@@ -45,6 +45,7 @@ int main(int argc, char **argv)
 	}
 
 	/* 2. TLS handshake; the certificate must name ADDRESS. */
+	tcplab_tls_config_init(&cfg);
 	cfg.ca_file = argv[3];
 	cfg.server_name = argv[1];
 	rc = tcplab_tls_client(fd, &cfg, &tls);

@@ -17,7 +17,7 @@
 int main(int argc, char **argv)
 {
 	struct sockaddr_in addr = { .sin_family = AF_INET };
-	struct tcplab_tls_config cfg = { 0 };
+	struct tcplab_tls_config cfg;
 	struct tcplab_tls *tls;
 	int family = tcplab_family(), l, fd, one = 1, rc;
 	char buf[16384];
@@ -44,6 +44,7 @@ int main(int argc, char **argv)
 		return 1;
 	}
 
+	tcplab_tls_config_init(&cfg);
 	cfg.cert_file = argv[2];
 	cfg.key_file = argv[3];
 	rc = tcplab_tls_server(fd, &cfg, &tls);

@@ -482,6 +482,7 @@ int main(int argc, char **argv)
 	int c;
 
 	signal(SIGPIPE, SIG_IGN);
+	tcplab_tls_config_init(&opt.tls);
 	while ((c = getopt_long(argc, argv, "f:c:n:mt:1b:vh", lo, NULL)) != -1) {
 		switch (c) {
 		case 'f': family = optarg; break;
