@@ -17,6 +17,7 @@ PKGS=(
 	linux-image-cloud-amd64 linux-headers-cloud-amd64
 	linux-source-6.12
 	python3
+	dkms
 )
 
 missing=()
