@@ -17,8 +17,8 @@
 #                   source for DKMS in /usr/src/tcplab-VERSION; DESTDIR=
 #                   stages it elsewhere (no root needed then)
 #
-# Variables: KERNELS="6.12 6.1" (series or full versions; default: all
-# installed), KDIR=/path/to/kernel/build (build the module for one tree),
+# Variables: KERNELS="6.12 6.1" (series or full versions, "debug", "host";
+# default: all under build/kernels/), KDIR=/path (build for one tree),
 # TESTS=a,b (narrow `make check`), ACCEL=kvm (opt-in; TCG is the default),
 # SCENARIO=tcp|tls|simopen|simclose|refused|loss|badcert|all (make demo),
 # ROUNDS=N (make bench: samples per TCP and row, default 5), PIN=1 (make

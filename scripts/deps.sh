@@ -13,10 +13,9 @@ PKGS=(
 	busybox-static iproute2 qemu-system-x86 netcat-openbsd curl
 	clang libclang-rt-14-dev
 	libgnutls28-dev gnutls-bin openssl ca-certificates
-	linux-image-6.12-cloud-amd64 linux-headers-6.12-cloud-amd64
-	linux-image-cloud-amd64 linux-headers-cloud-amd64
 	linux-source-6.12
 	python3
+	mandoc man-db
 	dkms
 )
 
@@ -30,10 +29,14 @@ for p in "${PKGS[@]}"; do
 done
 
 if [ ${#missing[@]} -gt 0 ]; then
+	if [ "$(id -u)" != 0 ]; then
+		echo "tcplab deps: missing packages; as root, run:" >&2
+		echo "  apt-get install --no-install-recommends ${missing[*]}" >&2
+		exit 1
+	fi
 	echo "tcplab deps: installing ${missing[*]}"
-	[ "$(id -u)" = 0 ] || SUDO=sudo
-	${SUDO:-} apt-get update -q
-	DEBIAN_FRONTEND=noninteractive ${SUDO:-} apt-get install -y -q \
+	apt-get update -q
+	DEBIAN_FRONTEND=noninteractive apt-get install -y -q \
 		--no-install-recommends "${missing[@]}"
 fi
 
@@ -66,4 +69,6 @@ if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$src $harness_fix" ]; then
 	echo "$src $harness_fix" > "$stamp"
 fi
 
-[ -n "$(kernels_installed)" ] || die "no kernel with headers found in /boot and /usr/src"
+# The guest kernels, unpacked under build/kernels/ (never installed).
+"$TOP/scripts/kernels.sh"
+[ -n "$(kernels_installed)" ] || die "no guest kernel under $BUILD/kernels"

@@ -7,19 +7,38 @@ BUILD=${BUILD:-$TOP/build}
 
 die() { echo "tcplab: $*" >&2; exit 1; }
 
-# Print "series version" for every installed Debian cloud kernel that has
-# both an image in /boot and headers (a kbuild tree) to build against.
-# The series is major.minor (6.12, 6.1): that is what KERNELS= selects,
-# so point releases replaced by the mirror never need a code change.
+# The guest kernels: Debian's cloud kernels of these series, unpacked
+# under build/kernels/ by scripts/kernels.sh.  A series names the meta
+# package that follows its newest point release.
+GUEST_KERNEL_SERIES="6.12 6.1"
+
+guest_kernel_meta() {
+	case "$1" in
+	6.1) echo linux-image-cloud-amd64 ;;
+	*) echo "linux-image-$1-cloud-amd64" ;;
+	esac
+}
+
+# major.minor of a kernel release: what KERNELS= selects, so point
+# releases replaced by the mirror never need a code change.
+kernel_series() {
+	echo "$1" | sed -E 's/^([0-9]+\.[0-9]+).*/\1/'
+}
+
+# The private root of an unpacked guest kernel ("" when there is none).
+unpacked_kernel_dir() {
+	local d=$BUILD/kernels/$1
+	[ -f "$d/.complete" ] && echo "$d"
+}
+
+# Print "series version" for every unpacked guest kernel, newest series
+# first.
 kernels_installed() {
-	local img ver series
-	for img in /boot/vmlinuz-*; do
-		[ -e "$img" ] || continue
-		ver=${img#/boot/vmlinuz-}
-		[ -d "/lib/modules/$ver/build" ] || [ -d "/usr/src/linux-headers-$ver" ] || continue
-		[ -d "/lib/modules/$ver/kernel" ] || continue
-		series=$(echo "$ver" | sed -E 's/^([0-9]+\.[0-9]+).*/\1/')
-		echo "$series $ver"
+	local done ver
+	for done in "$BUILD"/kernels/*/.complete; do
+		[ -e "$done" ] || continue
+		ver=$(basename "$(dirname "$done")")
+		echo "$(kernel_series "$ver") $ver"
 	done | sort -t. -k1,1nr -k2,2nr
 }
 
@@ -42,16 +61,26 @@ is_debug_kernel() {
 
 # kernels_selected [LIST]: like kernels_installed, filtered by a space or
 # comma separated list of series (or full versions); empty = all
-# installed ones.  The word "debug" selects the debug kernel (series
-# "debug"), which must have been built.
+# unpacked ones.  The word "debug" selects the debug kernel (series
+# "debug"), which must have been built; "host" the running kernel, from
+# the host's own /boot and /lib/modules (read, never written).
 kernels_selected() {
 	local want=${1:-} series ver w
 	want=${want//,/ }
 	for w in $want; do
-		[ "$w" = debug ] || continue
-		ver=$(debug_kernel_release) ||
-			die "no debug kernel built (scripts/debug-kernel.sh)"
-		echo "debug $ver"
+		case "$w" in
+		debug)
+			ver=$(debug_kernel_release) ||
+				die "no debug kernel built (scripts/debug-kernel.sh)"
+			echo "debug $ver"
+			;;
+		host)
+			ver=$(uname -r)
+			[ -d "/lib/modules/$ver/build" ] ||
+				die "KERNELS=host: no /lib/modules/$ver/build (install linux-headers-$ver)"
+			echo "$(kernel_series "$ver") $ver"
+			;;
+		esac
 	done
 	kernels_installed | while read -r series ver; do
 		if [ -z "$want" ]; then
@@ -66,10 +95,15 @@ kernels_selected() {
 	done
 }
 
-# Where a kernel's image, modules and build tree are.
+# Where a kernel's image, modules and build tree are: the debug kernel's
+# build, an unpacked guest kernel's private root, or (KERNELS=host) the
+# host's own files.
 kimage_for() {
+	local d
 	if is_debug_kernel "$1"; then
 		echo "$(debug_kernel_dir)/obj/arch/x86/boot/bzImage"
+	elif d=$(unpacked_kernel_dir "$1"); then
+		echo "$d/boot/vmlinuz-$1"
 	else
 		echo "/boot/vmlinuz-$1"
 	fi
@@ -77,17 +111,21 @@ kimage_for() {
 
 # The root that holds lib/modules/VERSION ("" for the host's /).
 kmodroot_for() {
+	local d
 	if is_debug_kernel "$1"; then
 		echo "$(debug_kernel_dir)/root"
+	elif d=$(unpacked_kernel_dir "$1"); then
+		echo "$d"
 	fi
 }
 
 kdir_for() {
+	local d
 	if is_debug_kernel "$1"; then
 		echo "$(debug_kernel_dir)/obj"
-	elif [ -d "/lib/modules/$1/build" ]; then
-		echo "/lib/modules/$1/build"
+	elif d=$(unpacked_kernel_dir "$1"); then
+		echo "$d/usr/src/linux-headers-$1"
 	else
-		echo "/usr/src/linux-headers-$1"
+		echo "/lib/modules/$1/build"
 	fi
 }

@@ -7,6 +7,7 @@
 # traces/gen.py in the formats of module/trace.h for the events that no
 # merged code emits yet.  The ladders are checked against the traces by
 # ladder_check.sh (awk over the raw events), every SVG is parsed as XML.
+# test_man.sh checks the manual pages in doc/man/ against the code.
 # TAP output; exit 0 pass, 1 fail.
 here=$(cd "$(dirname "$0")" && pwd)
 BUILD=${BUILD:-$here/../../build}
@@ -94,6 +95,7 @@ t ladder_tls_phases_records tls_phases
 t ladder_several_connections several
 t ccplot_loss ccplot
 t watch_columns_by_name watch_once
+t man_pages bash "$here/test_man.sh"
 echo "1..$num"
 echo "# Totals: pass:$pass fail:$fail xfail:0 xpass:0 skip:0 error:0"
 [ $fail -eq 0 ]
