@@ -19,6 +19,7 @@ VERSION=$(cat "$TOP/VERSION")
 SOMAJOR=${VERSION%%.*}
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/tcplab-install.XXXXXX")
 trap 'rm -rf "$tmp"' EXIT
+trap 'echo "install: FAIL: unexpected error at line $LINENO"' ERR
 root=$tmp/root
 usr=$root/usr
 lib=$usr/lib
@@ -41,10 +42,10 @@ fi
 ok "make install DESTDIR=... PREFIX=/usr (version $VERSION)"
 
 # ---- 1. programs
-TOOLS="tcplab-tls tcplab-ladder tcplab-watch tcplab-ccplot tcplab-bench"
-EXAMPLES="tcplab-hello-socket tcplab-echo-server tcplab-echo-client tcplab-mini-httpd
-	  tcplab-tls-echo-server tcplab-tls-echo-client tcplab-https-get"
-for t in $TOOLS $EXAMPLES; do
+TOOLS=(tcplab-tls tcplab-ladder tcplab-watch tcplab-ccplot tcplab-bench)
+EXAMPLES=(tcplab-hello-socket tcplab-echo-server tcplab-echo-client tcplab-mini-httpd
+	  tcplab-tls-echo-server tcplab-tls-echo-client tcplab-https-get)
+for t in "${TOOLS[@]}" "${EXAMPLES[@]}"; do
 	p=$usr/bin/$t
 	[ -x "$p" ] || fail "$t is not installed in /usr/bin"
 	out=$("$p" --version 2>/dev/null) || fail "$t --version exits $?"
@@ -55,8 +56,8 @@ for t in $TOOLS $EXAMPLES; do
 	*) fail "$t --help printed no usage on stdout" ;;
 	esac
 done
-ok "$(echo $TOOLS $EXAMPLES | wc -w) programs in /usr/bin: --version prints 'NAME $VERSION', --help the usage, both exit 0"
-for t in $TOOLS; do
+ok "$((${#TOOLS[@]} + ${#EXAMPLES[@]})) programs in /usr/bin: --version prints 'NAME $VERSION', --help the usage, both exit 0"
+for t in "${TOOLS[@]}"; do
 	rc=0
 	"$usr/bin/$t" --no-such-option > /dev/null 2> "$tmp/err" || rc=$?
 	[ "$rc" = 2 ] || fail "$t --no-such-option exits $rc, not 2"
@@ -71,14 +72,14 @@ n=0
 for m in "$TOP"/doc/man/*.[1-8]; do
 	[ -e "$m" ] || continue
 	f=$usr/share/man/man${m##*.}/${m##*/}
-	[ -f "$f" ] || fail "man page ${m##*/} not installed as ${f#$root}"
+	[ -f "$f" ] || fail "man page ${m##*/} not installed as ${f#"$root"}"
 	n=$((n + 1))
 done
 ok "$n man page(s) from doc/man installed in /usr/share/man/manN"
 
 # ---- 2. the shared library
 so=$lib/libtcplab-tls.so.$VERSION
-[ -f "$so" ] || fail "no ${so#$root}"
+[ -f "$so" ] || fail "no ${so#"$root"}"
 soname=$(readelf -d "$so" | sed -n 's/.*(SONAME).*\[\(.*\)\]/\1/p')
 [ "$soname" = "libtcplab-tls.so.$SOMAJOR" ] ||
 	fail "SONAME of ${so##*/} is '$soname', not libtcplab-tls.so.$SOMAJOR"
@@ -87,12 +88,13 @@ ok "readelf -d: SONAME libtcplab-tls.so.$SOMAJOR"
 	fail "libtcplab-tls.so.$SOMAJOR does not point to libtcplab-tls.so.$VERSION"
 [ "$(readlink "$lib/libtcplab-tls.so")" = "libtcplab-tls.so.$SOMAJOR" ] ||
 	fail "libtcplab-tls.so does not point to libtcplab-tls.so.$SOMAJOR"
-[ -f "$lib/libtcplab-tls.a" ] && [ -f "$lib/libtcplab.a" ] ||
-	fail "the static libraries are missing"
+for a in libtcplab-tls.a libtcplab.a; do
+	[ -f "$lib/$a" ] || fail "no /usr/lib/$a"
+done
 ok "symlinks libtcplab-tls.so -> .so.$SOMAJOR -> .so.$VERSION; libtcplab-tls.a and libtcplab.a"
 
 for h in tcplab_tls.h tcplab_version.h tcplab.h linux/tcplab.h; do
-	[ -f "$inc/$h" ] || fail "no ${inc#$root}/$h"
+	[ -f "$inc/$h" ] || fail "no ${inc#"$root"}/$h"
 done
 # The functions the installed header declares (comments stripped by the
 # preprocessor), against what the library exports.
@@ -117,7 +119,7 @@ for w in "-I$inc" "-L$lib" -ltcplab-tls; do
 	esac
 done
 [ "$(pkg-config --modversion tcplab-tls)" = "$VERSION" ] || fail "tcplab-tls.pc's version is not $VERSION"
-pkg-config --print-requires-private tcplab-tls | grep -qx gnutls ||
+grep -qx gnutls <<< "$(pkg-config --print-requires-private tcplab-tls)" ||
 	fail "tcplab-tls.pc does not name gnutls in Requires.private"
 ok "pkg-config tcplab-tls: $pc"
 
@@ -129,14 +131,16 @@ if ! gcc -Wall -Werror -o "$tmp/cc/tls_echo_client" "$tmp/cc/tls_echo_client.c" 
 	show "$tmp/cc.log"
 	fail "tls_echo_client.c does not build against the installed header and library"
 fi
-readelf -d "$tmp/cc/tls_echo_client" | grep -q "NEEDED.*\[libtcplab-tls.so.$SOMAJOR\]" ||
+grep -q "NEEDED.*\[libtcplab-tls.so.$SOMAJOR\]" <<< "$(readelf -d "$tmp/cc/tls_echo_client")" ||
 	fail "tls_echo_client is not linked with libtcplab-tls.so.$SOMAJOR"
 out=$(LD_LIBRARY_PATH=$lib "$tmp/cc/tls_echo_client" --version) ||
 	fail "the installed-built tls_echo_client --version exits $?"
 [ "$out" = "tls_echo_client $VERSION" ] || fail "tls_echo_client --version printed '$out'"
-LD_LIBRARY_PATH=$lib ldd "$tmp/cc/tls_echo_client" |
-	grep -q "libtcplab-tls.so.$SOMAJOR => $lib/libtcplab-tls.so.$SOMAJOR " ||
-	fail "ldd does not resolve libtcplab-tls.so.$SOMAJOR from ${lib#$tmp/}"
+# (Whole outputs into grep -q: with pipefail, a writer that grep -q
+# stops reading early dies of SIGPIPE and fails the pipe.)
+out=$(LD_LIBRARY_PATH=$lib ldd "$tmp/cc/tls_echo_client")
+grep -q "libtcplab-tls.so.$SOMAJOR => $lib/libtcplab-tls.so.$SOMAJOR " <<< "$out" ||
+	fail "ldd does not resolve libtcplab-tls.so.$SOMAJOR from ${lib#"$tmp"/}"
 ok "tls_echo_client.c built with -I/usr/include/tcplab -ltcplab-tls -ltcplab: NEEDED libtcplab-tls.so.$SOMAJOR, resolved from DESTDIR, --version ok"
 
 # The version macro of the installed header, and the library's own.
@@ -160,16 +164,19 @@ ok "built with pkg-config: TCPLAB_VERSION and tcplab_tls_version() are both $VER
 
 # ---- 4. DKMS
 src=$usr/src/tcplab-$VERSION
-[ -f "$src/dkms.conf" ] || fail "no ${src#$root}/dkms.conf"
+[ -f "$src/dkms.conf" ] || fail "no ${src#"$root"}/dkms.conf"
 grep -qx "PACKAGE_VERSION=\"$VERSION\"" "$src/dkms.conf" ||
 	fail "the installed dkms.conf's PACKAGE_VERSION is not \"$VERSION\""
 ok "dkms.conf in /usr/src/tcplab-$VERSION says PACKAGE_VERSION=\"$VERSION\""
-if ! command -v dkms > /dev/null; then
+# scripts/deps.sh installs dkms and unpacks the kernels the project
+# builds for; make check has run it already.
+kver=$(kernels_selected 6.12 | awk 'NR == 1 { print $2 }')
+if ! command -v dkms > /dev/null || [ -z "$kver" ]; then
 	"$TOP/scripts/deps.sh" > /dev/null
-	command -v dkms > /dev/null || fail "no dkms, and scripts/deps.sh did not install it"
+	kver=$(kernels_selected 6.12 | awk 'NR == 1 { print $2 }')
 fi
-kver=$(kernels_selected 6.12 | head -n 1 | cut -d' ' -f2)
-[ -n "$kver" ] || fail "no 6.12 kernel with headers to build for"
+command -v dkms > /dev/null || fail "no dkms, and scripts/deps.sh did not install it"
+[ -n "$kver" ] || fail "no 6.12 kernel with headers to build for (scripts/deps.sh)"
 kdir=$(kdir_for "$kver")
 # DKMS signs what it builds, with a key it creates where the environment
 # (or /etc/dkms/framework.conf) says: here, not /var/lib/dkms.
@@ -183,15 +190,16 @@ if ! mok_signing_key=$tmp/mok.key mok_certificate=$tmp/mok.pub TMPDIR=$tmp/dkms-
 	find "$tmp/dkms" -name make.log -exec tail -n 20 {} \;
 	fail "dkms build for $kver"
 fi
-ko=$(find "$tmp/dkms/tcplab/$VERSION/$kver" -path '*/module/tcplab.ko*' | head -n 1)
+ko=$(find "$tmp/dkms/tcplab/$VERSION/$kver" -path '*/module/tcplab.ko*' -print -quit)
 [ -n "$ko" ] || { show "$tmp/dkms.log"; fail "dkms build made no tcplab.ko"; }
 v=$(modinfo -F version "$ko")
 [ "$v" = "$VERSION" ] || fail "modinfo -F version of ${ko##*/} is '$v', not $VERSION"
 vm=$(modinfo -F vermagic "$ko")
 [ "${vm%% *}" = "$kver" ] || fail "${ko##*/} is built for '${vm%% *}', not $kver"
 # Nothing outside the scratch trees: no key in /var/lib/dkms, no module in
-# the kernel's own tree.
-out=$(find /var/lib/dkms "/lib/modules/$kver" -newer "$tmp/stamp" 2>/dev/null | head -n 3)
+# the kernel's module tree (the host's, or the unpacked kernel's).
+out=$(find /var/lib/dkms "/lib/modules/$kver" "$(kmodroot_for "$kver")/lib/modules/$kver" \
+	-newer "$tmp/stamp" -print -quit 2>/dev/null || true)
 [ -z "$out" ] || fail "dkms build wrote outside its trees: $out"
 ok "dkms build -k $kver (headers $kdir): ${ko##*/}, modinfo version $v, vermagic $kver; nothing written to /var/lib/dkms or /lib/modules"
 
