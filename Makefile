@@ -12,6 +12,10 @@
 #   make bench      tcplab vs Linux TCP side by side in the VM
 #   make vm         an interactive shell in the test VM, module loaded
 #   make lint       checkpatch over module/
+#   make install    a real installation: tools, libraries, headers and
+#                   pkg-config files under PREFIX (/usr/local), the module's
+#                   source for DKMS in /usr/src/tcplab-VERSION; DESTDIR=
+#                   stages it elsewhere (no root needed then)
 #
 # Variables: KERNELS="6.12 6.1" (series or full versions, "debug", "host";
 # default: all under build/kernels/), KDIR=/path (build for one tree),
@@ -35,7 +39,7 @@ modules: deps
 	@KDIR=$(KDIR) scripts/build-modules.sh
 
 userspace: deps
-	@$(MAKE) -s -C userspace install
+	@$(MAKE) -s -C userspace install-guest
 
 selftests: userspace
 	@$(MAKE) -s -C selftests install
@@ -69,9 +73,34 @@ bench: all
 lint: deps
 	@scripts/lint.sh
 
+# One version number for everything (module, libraries, tools, DKMS).
+VERSION := $(strip $(shell cat $(TOP)/VERSION 2>/dev/null))
+ifeq ($(VERSION),)
+$(error no version in $(TOP)/VERSION)
+endif
+DKMS_SRCDIR ?= /usr/src
+DKMS_DIR := $(DESTDIR)$(DKMS_SRCDIR)/tcplab-$(VERSION)
+
+# Not after deps: installing needs a compiler and GnuTLS, never apt-get
+# or root (with DESTDIR).
+install: dkms-source
+	@$(MAKE) -s -C userspace install
+
+# What DKMS builds from: the Kbuild files and sources the module build
+# mirrors (scripts/build-modules.sh), VERSION, the license texts, and
+# dkms.conf with the version filled in.
+dkms-source:
+	rm -rf $(DKMS_DIR)
+	mkdir -p $(DKMS_DIR)/LICENSES
+	cp Kbuild VERSION $(DKMS_DIR)/
+	cp LICENSES/GPL-2.0.txt LICENSES/Linux-syscall-note.txt $(DKMS_DIR)/LICENSES/
+	find module -type f \( -name '*.c' -o -name '*.h' -o -name Kbuild \) \
+		-exec cp --parents {} $(DKMS_DIR)/ \;
+	sed 's|@VERSION@|$(VERSION)|' dkms.conf.in > $(DKMS_DIR)/dkms.conf
+
 clean:
 	rm -rf $(BUILD)
 	$(MAKE) -s -C selftests/core clean 2>/dev/null || true
 
 .PHONY: all deps modules userspace selftests guest-tools check check-full check-debug vm demo \
-	bench lint clean
+	bench lint install dkms-source clean

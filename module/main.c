@@ -206,3 +206,4 @@ module_exit(tcplab_exit);
 MODULE_LICENSE("GPL");
 MODULE_DESCRIPTION("tcplab: a teaching TCP and TLS record layer in its own socket family");
 MODULE_AUTHOR("tcplab developers");
+MODULE_VERSION(TCPLAB_VERSION);

@@ -14,6 +14,7 @@ mirror() {
 	local dst=$1 f
 	mkdir -p "$dst"
 	ln -sfn "$TOP/Kbuild" "$dst/Kbuild"
+	ln -sfn "$TOP/VERSION" "$dst/VERSION"
 	# Drop links whose source is gone, then link every kernel-side file.
 	find "$dst/module" -type l ! -exec test -e {} \; -delete 2>/dev/null || true
 	(cd "$TOP" && find module -type f \( -name '*.c' -o -name '*.h' -o -name Kbuild \)) |

@@ -51,6 +51,7 @@ host_selected() {
 	done
 	want tools && echo tools
 	want harness && echo harness
+	want install && echo install
 }
 
 # The guest's programs on one kernel series, as frame names.
@@ -81,6 +82,9 @@ host_tests() {
 		elif [ "$t" = harness ]; then
 			# The selftests' harness runs a teardown after a failed ASSERT.
 			"$TOP/scripts/run-one.sh" host/harness 120 make -s -C "$TOP/selftests" harness-check
+		elif [ "$t" = install ]; then
+			# make install into a scratch tree, the shared library, DKMS.
+			"$TOP/scripts/run-one.sh" host/install 900 "$TOP/scripts/test-install.sh"
 		else
 			"$TOP/scripts/run-one.sh" "host/$t" 1800 make -s -C "$TOP/selftests/core" "$t"
 		fi
@@ -92,7 +96,7 @@ guest_tests() {
 	# Host-only names do not go to the guest.
 	if [ -n "$guest_tests" ]; then
 		guest_tests=$(echo "${guest_tests//,/ }" | tr ' ' '\n' |
-			grep -vxF -f <(printf '%s\n' $(host_checks) core tools harness) |
+			grep -vxF -f <(printf '%s\n' $(host_checks) core tools harness install) |
 			paste -sd, -)
 		[ -n "$guest_tests" ] || return 0
 	fi
@@ -138,9 +142,9 @@ kernels_selected "$kernels" | while read -r series ver; do
 	guest_selected "$series"
 done >> "$expected"
 for w in ${TESTS//,/ }; do
-	case " $(host_checks) core tools harness " in *" $w "*) continue ;; esac
+	case " $(host_checks) core tools harness install " in *" $w "*) continue ;; esac
 	grep -qE "^$w:|:$w\$|^$w\$" "$list" ||
-		die "TESTS: '$w' names no test program (host: $(host_checks | xargs) core tools harness; guest: see $list)"
+		die "TESTS: '$w' names no test program (host: $(host_checks | xargs) core tools harness install; guest: see $list)"
 done
 [ -s "$expected" ] || die "TESTS='${TESTS:-}' selects no test program"
 echo "# $tier: $(wc -l < "$expected") programs to run"

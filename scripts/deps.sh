@@ -17,6 +17,7 @@ PKGS=(
 	python3
 	mandoc man-db
 	tshark
+	dkms
 )
 
 missing=()

@@ -128,6 +128,7 @@ static void *server_handshake(void *arg)
 {
 	struct server_hs *s = arg;
 	struct tcplab_tls_config cfg = {
+		.size = sizeof(struct tcplab_tls_config),
 		.cert_file = PKI "/server-chain.pem",
 		.key_file = PKI "/server.key",
 	};
@@ -149,6 +150,7 @@ FIXTURE(keyupdate) {
 FIXTURE_SETUP(keyupdate)
 {
 	struct tcplab_tls_config cfg = {
+		.size = sizeof(struct tcplab_tls_config),
 		.ca_file = PKI "/ca.pem",
 		.server_name = WIRE_ADDR_B,
 	};

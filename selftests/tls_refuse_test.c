@@ -199,6 +199,7 @@ FIXTURE_TEARDOWN(client_refuse)
 TEST_F_TIMEOUT(client_refuse, refused_and_no_keys, 60)
 {
 	struct tcplab_tls_config cfg = {
+		.size = sizeof(struct tcplab_tls_config),
 		.ca_file = PKI "/ca.pem",
 		.crl_file = PKI "/crl.pem",
 		.server_name = variant->server_name,
@@ -310,6 +311,7 @@ TEST_F_TIMEOUT(server_refuse, refused_and_no_keys, 60)
 {
 	char scert[128], skey[128], ccert[128], ckey[128], chain[128];
 	struct tcplab_tls_config cfg = {
+		.size = sizeof(struct tcplab_tls_config),
 		.ca_file = PKI "/ca.pem",
 		.crl_file = PKI "/crl.pem",
 		.cert_file = scert,
@@ -415,6 +417,7 @@ TEST_F_TIMEOUT(accept, client_keys_installed, 60)
 			   argv);
 	for (i = 0; i < 2; i++) {
 		struct tcplab_tls_config cfg = {
+			.size = sizeof(struct tcplab_tls_config),
 			.ca_file = PKI "/ca.pem",
 			.crl_file = PKI "/crl.pem",
 			.server_name = names[i],
@@ -442,6 +445,7 @@ TEST_F_TIMEOUT(accept, server_mutual_keys_installed, 60)
 			 PKI "/int.pem", "-key", PKI "/client.key", "-tls1_2",
 			 NULL };
 	struct tcplab_tls_config cfg = {
+		.size = sizeof(struct tcplab_tls_config),
 		.ca_file = PKI "/ca.pem",
 		.crl_file = PKI "/crl.pem",
 		.cert_file = PKI "/server-chain.pem",

@@ -12,19 +12,21 @@
  *                 from the previous application traffic secret.  (PSK
  *                 keeps it certificate-free; GnuTLS 3.7 ties external
  *                 PSKs to SHA-256, so the SHA-384 suite is not covered.)
+ *   config_size   struct tcplab_tls_config's size field, both ways.
  *
  * The kernel side of KeyUpdate needs a kernel that takes new keys on a
  * live socket (Linux 6.14+, tcplab's record layer); this test does not.
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <unistd.h>
 #include <gnutls/gnutls.h>
 
 #include "kselftest_harness.h"
-#include "tcplab_tls.h"
+#include "tls_internal.h"
 
 static void unhex(const char *s, uint8_t *out, size_t n)
 {
@@ -63,10 +65,10 @@ static void check_kat(struct __test_metadata *_metadata, const struct kat *k)
 	unhex(k->secret, secret, 32);
 	unhex(k->key, want_key, 16);
 	unhex(k->iv, want_iv, 12);
-	ASSERT_EQ(0, tcplab_tls_expand_label(false, secret, 32, "key", NULL, 0,
-					     key, 16));
-	ASSERT_EQ(0, tcplab_tls_expand_label(false, secret, 32, "iv", NULL, 0,
-					     iv, 12));
+	ASSERT_EQ(0, tls_expand_label(false, secret, 32, "key", NULL, 0,
+				      key, 16));
+	ASSERT_EQ(0, tls_expand_label(false, secret, 32, "iv", NULL, 0,
+				      iv, 12));
 	EXPECT_EQ(0, memcmp(key, want_key, 16));
 	EXPECT_EQ(0, memcmp(iv, want_iv, 12));
 }
@@ -87,10 +89,10 @@ TEST(label_matters)
 	uint8_t secret[32], a[16], b[16];
 
 	unhex(rfc8448_app.secret, secret, 32);
-	ASSERT_EQ(0, tcplab_tls_expand_label(false, secret, 32, "key", NULL, 0,
-					     a, 16));
-	ASSERT_EQ(0, tcplab_tls_expand_label(false, secret, 32, "kez", NULL, 0,
-					     b, 16));
+	ASSERT_EQ(0, tls_expand_label(false, secret, 32, "key", NULL, 0,
+				      a, 16));
+	ASSERT_EQ(0, tls_expand_label(false, secret, 32, "kez", NULL, 0,
+				      b, 16));
 	EXPECT_NE(0, memcmp(a, b, 16));
 }
 
@@ -183,13 +185,13 @@ static void differential(struct __test_metadata *_metadata, const char *aead,
 	ASSERT_EQ(sha384 ? 48 : 32, c.len);
 
 	/* Our derivation of the client's next write key. */
-	ASSERT_EQ(0, tcplab_tls_expand_label(sha384, c.app_write, c.len,
-					     "traffic upd", NULL, 0, secret,
-					     c.len));
-	ASSERT_EQ(0, tcplab_tls_expand_label(sha384, secret, c.len, "key",
-					     NULL, 0, nkey, key_len));
-	ASSERT_EQ(0, tcplab_tls_expand_label(sha384, secret, c.len, "iv",
-					     NULL, 0, niv, 12));
+	ASSERT_EQ(0, tls_expand_label(sha384, c.app_write, c.len,
+				      "traffic upd", NULL, 0, secret,
+				      c.len));
+	ASSERT_EQ(0, tls_expand_label(sha384, secret, c.len, "key",
+				      NULL, 0, nkey, key_len));
+	ASSERT_EQ(0, tls_expand_label(sha384, secret, c.len, "iv",
+				      NULL, 0, niv, 12));
 
 	/* Before: GnuTLS' current key is not the next one. */
 	ASSERT_EQ(0, gnutls_record_get_state(c.s, 0, &mac, &iv, &key, seq));
@@ -235,6 +237,44 @@ TEST(gnutls_keyupdate_aes128gcm_sha256)
 TEST(gnutls_keyupdate_chacha20_sha256)
 {
 	differential(_metadata, "CHACHA20-POLY1305", false, 32);
+}
+
+/*
+ * struct tcplab_tls_config's size: a caller that did not set it is told
+ * so; a caller built against a newer header (a larger struct) is refused
+ * when it sets a field this library cannot honour, and served otherwise.
+ * The handshake then fails on a peer that has already hung up.
+ */
+TEST(config_size)
+{
+	struct {
+		struct tcplab_tls_config cfg;
+		unsigned char newer[8];
+	} big;
+	struct tcplab_tls_config cfg = { 0 };
+	struct tcplab_tls *t = NULL;
+	int sv[2], rc;
+
+	EXPECT_EQ(TCPLAB_TLS_E_USAGE, tcplab_tls_client(-1, &cfg, &t));
+	EXPECT_NE(NULL, strstr(tcplab_tls_last_reason(),
+			       "tcplab_tls_config_init"));
+	EXPECT_EQ(NULL, t);
+
+	memset(&big, 0, sizeof(big));
+	tcplab_tls_config_init(&big.cfg);
+	big.cfg.size = sizeof(big);
+	big.newer[3] = 1;
+	EXPECT_EQ(TCPLAB_TLS_E_USAGE, tcplab_tls_client(-1, &big.cfg, &t));
+
+	big.newer[3] = 0;
+	signal(SIGPIPE, SIG_IGN);	/* the ClientHello meets a closed end */
+	ASSERT_EQ(0, socketpair(AF_UNIX, SOCK_STREAM, 0, sv));
+	close(sv[1]);
+	rc = tcplab_tls_client(sv[0], &big.cfg, &t);
+	EXPECT_NE(0, rc);
+	EXPECT_NE(TCPLAB_TLS_E_USAGE, rc) TH_LOG("%s", tcplab_tls_last_reason());
+	EXPECT_EQ(NULL, t);
+	close(sv[0]);
 }
 
 TEST_HARNESS_MAIN

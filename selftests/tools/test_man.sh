@@ -176,6 +176,7 @@ declare -A tool_src=(
 	[tcplab-ccplot.1]=$tools/ccplot.c
 	[tcplab-bench.1]=$tools/tcplab_bench.c
 	[tcplab-watch.8]=$tools/watch.c
+	[tcplab-pcap.8]=$tools/pcap.c
 )
 expected="tcplab.7 libtcplab-tls.3 ${!tool_src[*]}"
 

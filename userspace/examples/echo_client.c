@@ -1,4 +1,4 @@
-// SPDX-License-Identifier: GPL-2.0
+// SPDX-License-Identifier: MIT
 /*
  * echo_client ADDRESS PORT MESSAGE: send MESSAGE to an echo server over
  * the teaching TCP, print what comes back, and close first (so this side
@@ -22,6 +22,7 @@ int main(int argc, char **argv)
 	char buf[4096];
 	ssize_t n;
 
+	tcplab_std_options(argc, argv, "ADDRESS PORT MESSAGE");
 	if (argc < 4) {
 		fprintf(stderr, "usage: %s ADDRESS PORT MESSAGE\n", argv[0]);
 		return 2;

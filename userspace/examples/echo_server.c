@@ -1,4 +1,4 @@
-// SPDX-License-Identifier: GPL-2.0
+// SPDX-License-Identifier: MIT
 /*
  * echo_server PORT [COUNT]: a TCP echo server on the teaching TCP.
  *
@@ -24,6 +24,7 @@ int main(int argc, char **argv)
 	char buf[4096];
 	ssize_t n;
 
+	tcplab_std_options(argc, argv, "PORT [COUNT]");
 	if (argc < 2) {
 		fprintf(stderr, "usage: %s PORT [COUNT]\n", argv[0]);
 		return 2;

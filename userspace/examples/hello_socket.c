@@ -1,4 +1,4 @@
-// SPDX-License-Identifier: GPL-2.0
+// SPDX-License-Identifier: MIT
 /*
  * hello_socket: the smallest tcplab program.  It opens a socket in the
  * tcplab family, asks the kernel what it got, and shows the socket's line
@@ -15,7 +15,7 @@
 
 #include "tcplab.h"
 
-int main(void)
+int main(int argc, char **argv)
 {
 	int family = tcplab_family();
 	int fd, type = 0, proto = 0;
@@ -23,6 +23,11 @@ int main(void)
 	char line[256];
 	FILE *f;
 
+	tcplab_std_options(argc, argv, "");
+	if (argc > 1) {
+		fprintf(stderr, "usage: %s (no arguments)\n", argv[0]);
+		return 2;
+	}
 	if (family < 0) {
 		fprintf(stderr, "tcplab is not loaded (%s): insmod tcplab.ko first\n",
 			strerror(errno));

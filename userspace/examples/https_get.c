@@ -1,4 +1,4 @@
-// SPDX-License-Identifier: GPL-2.0
+// SPDX-License-Identifier: MIT
 /*
  * https_get ADDRESS PORT PATH [CA_FILE [NAME]]: a tiny HTTPS client.
  * GET PATH over TLS and print the response (headers and body) to stdout.
@@ -19,12 +19,13 @@
 int main(int argc, char **argv)
 {
 	struct sockaddr_in addr = { .sin_family = AF_INET };
-	struct tcplab_tls_config cfg = { 0 };
+	struct tcplab_tls_config cfg;
 	struct tcplab_tls *tls;
 	int family = tcplab_family(), fd, rc;
 	char req[1024], buf[16384];
 	ssize_t n;
 
+	tcplab_std_options(argc, argv, "ADDRESS PORT PATH [CA_FILE [NAME]]");
 	if (argc < 4) {
 		fprintf(stderr, "usage: %s ADDRESS PORT PATH [CA_FILE [NAME]]\n",
 			argv[0]);
@@ -39,6 +40,7 @@ int main(int argc, char **argv)
 		perror("connect");
 		return 1;
 	}
+	tcplab_tls_config_init(&cfg);
 	cfg.ca_file = argc > 4 ? argv[4] : NULL;
 	cfg.server_name = argc > 5 ? argv[5] : argv[1];
 	rc = tcplab_tls_client(fd, &cfg, &tls);

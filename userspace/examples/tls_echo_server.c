@@ -1,4 +1,4 @@
-// SPDX-License-Identifier: GPL-2.0
+// SPDX-License-Identifier: MIT
 /*
  * tls_echo_server PORT CERT KEY: accept one connection, do the TLS
  * handshake as server with CERT (a PEM chain) and KEY, then echo
@@ -17,12 +17,13 @@
 int main(int argc, char **argv)
 {
 	struct sockaddr_in addr = { .sin_family = AF_INET };
-	struct tcplab_tls_config cfg = { 0 };
+	struct tcplab_tls_config cfg;
 	struct tcplab_tls *tls;
 	int family = tcplab_family(), l, fd, one = 1, rc;
 	char buf[16384];
 	ssize_t n;
 
+	tcplab_std_options(argc, argv, "PORT CERT KEY");
 	if (argc < 4) {
 		fprintf(stderr, "usage: %s PORT CERT KEY\n", argv[0]);
 		return 2;
@@ -43,6 +44,7 @@ int main(int argc, char **argv)
 		return 1;
 	}
 
+	tcplab_tls_config_init(&cfg);
 	cfg.cert_file = argv[2];
 	cfg.key_file = argv[3];
 	rc = tcplab_tls_server(fd, &cfg, &tls);

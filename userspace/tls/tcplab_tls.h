@@ -1,4 +1,4 @@
-/* SPDX-License-Identifier: GPL-2.0 */
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * libtcplab-tls: the userspace half of kernel TLS.
  *
@@ -17,9 +17,13 @@
  *
  * Typical client:
  *
- *	struct tcplab_tls_config cfg = { .server_name = "example.org" };
+ *	struct tcplab_tls_config cfg;
  *	struct tcplab_tls *t;
- *	int rc = tcplab_tls_client(fd, &cfg, &t);
+ *	int rc;
+ *
+ *	tcplab_tls_config_init(&cfg);
+ *	cfg.server_name = "example.org";
+ *	rc = tcplab_tls_client(fd, &cfg, &t);
  *	if (rc)
  *		fprintf(stderr, "%s\n", tcplab_tls_strerror(rc));
  *	...
@@ -33,6 +37,9 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <sys/types.h>
+
+/* TCPLAB_VERSION "MAJOR.MINOR.PATCH" and its parts, as numbers. */
+#include "tcplab_version.h"
 
 /* Results; each refusal reason has its own value (the CLI's exit code). */
 enum tcplab_tls_result {
@@ -60,7 +67,18 @@ enum tcplab_tls_version {
 	TCPLAB_TLS_VANY,	/* 1.3 or 1.2, the peer decides */
 };
 
+/*
+ * The handshake's settings.  The struct grows at its end in later
+ * versions, so a program says which version it was built with through
+ * @size: tcplab_tls_config_init() sets it (or a designated initializer
+ * sets .size = sizeof(struct tcplab_tls_config)).  The library reads only
+ * the bytes that @size covers and gives every field beyond them its
+ * default; a nonzero field that this library does not know yet is
+ * refused (TCPLAB_TLS_E_USAGE) rather than ignored.  Every field's
+ * default is zero (or NULL), now and in later versions.
+ */
 struct tcplab_tls_config {
+	size_t size;
 	/* Trust anchors (PEM); NULL: the system trust store. */
 	const char *ca_file;
 	/* Client: the name (DNS or IP literal) the certificate must carry. */
@@ -79,6 +97,12 @@ struct tcplab_tls_config {
 	void (*log)(void *arg, const char *line);
 	void *log_arg;
 };
+
+/* Every field at its default and @size set: call before filling @cfg in. */
+void tcplab_tls_config_init(struct tcplab_tls_config *cfg);
+
+/* The library's TCPLAB_VERSION, which may differ from the header's. */
+const char *tcplab_tls_version(void);
 
 /* The state of one TLS connection after a successful handshake. */
 struct tcplab_tls;
@@ -155,14 +179,5 @@ void tcplab_tls_get_info(const struct tcplab_tls *t,
  * -1 cannot tell (no kTLS at all).
  */
 int tcplab_tls_kernel_can_rekey(int family);
-
-/*
- * RFC 8446 7.1 HKDF-Expand-Label(@secret, @label, "" , @out_len) with
- * hash @sha384 ? SHA-384 : SHA-256.  Exposed for the unit test.  0 or -1.
- */
-int tcplab_tls_expand_label(bool sha384, const uint8_t *secret,
-			    size_t secret_len, const char *label,
-			    const uint8_t *context, size_t context_len,
-			    uint8_t *out, size_t out_len);
 
 #endif /* _TCPLAB_TLS_H */

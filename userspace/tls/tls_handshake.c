@@ -1,4 +1,4 @@
-// SPDX-License-Identifier: GPL-2.0
+// SPDX-License-Identifier: LGPL-2.1-or-later
 /*
  * tls_handshake.c - the TLS handshake on a connected socket, with GnuTLS.
  *
@@ -10,6 +10,7 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <stdarg.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -371,14 +372,59 @@ static void narrate_done(struct tcplab_tls *t)
 	tls_log(t, "Both sides then derived the traffic keys from the shared secret and the handshake transcript (HKDF, RFC 8446 7.1) and exchanged Finished messages.");
 }
 
-static int handshake(int fd, const struct tcplab_tls_config *cfg,
+void tcplab_tls_config_init(struct tcplab_tls_config *cfg)
+{
+	memset(cfg, 0, sizeof(*cfg));
+	cfg->size = sizeof(*cfg);
+}
+
+const char *tcplab_tls_version(void)
+{
+	return TCPLAB_VERSION;
+}
+
+/* The first version's struct: the least a caller can pass. */
+#define TLS_CONFIG_MIN_SIZE \
+	(offsetof(struct tcplab_tls_config, log_arg) + sizeof(void *))
+
+/*
+ * @cfg as this library knows it, from a caller built against an older
+ * header (a smaller struct: the missing fields keep their defaults) or a
+ * newer one (a larger struct: its extra fields must be at their defaults,
+ * zero, since we cannot honour them).
+ */
+static int config_copy(struct tcplab_tls_config *dst,
+		       const struct tcplab_tls_config *cfg)
+{
+	const unsigned char *bytes = (const unsigned char *)cfg;
+	size_t i;
+
+	if (!cfg || cfg->size < TLS_CONFIG_MIN_SIZE)
+		return tls_fail(TCPLAB_TLS_E_USAGE,
+				"struct tcplab_tls_config has no valid size: call tcplab_tls_config_init() first");
+	for (i = sizeof(*dst); i < cfg->size; i++)
+		if (bytes[i])
+			return tls_fail(TCPLAB_TLS_E_USAGE,
+					"struct tcplab_tls_config sets an option this libtcplab-tls %s does not know",
+					TCPLAB_VERSION);
+	tcplab_tls_config_init(dst);
+	memcpy(dst, cfg, cfg->size < sizeof(*dst) ? cfg->size : sizeof(*dst));
+	dst->size = sizeof(*dst);
+	return 0;
+}
+
+static int handshake(int fd, const struct tcplab_tls_config *caller_cfg,
 		     bool is_server, struct tcplab_tls **out)
 {
+	struct tcplab_tls_config config, *cfg = &config;
 	struct tcplab_tls *t;
 	int r;
 
 	*out = NULL;
 	last_reason[0] = 0;
+	r = config_copy(cfg, caller_cfg);
+	if (r)
+		return r;
 	t = calloc(1, sizeof(*t));
 	if (!t)
 		return tls_fail(TCPLAB_TLS_E_SYSTEM, "out of memory");
@@ -418,7 +464,7 @@ static int handshake(int fd, const struct tcplab_tls_config *cfg,
 	r = tls_kernel_install(t);
 	if (r)
 		goto fail;
-	t->cfg = NULL;	/* the caller's config may go away now */
+	t->cfg = NULL;	/* the copy goes away with this frame */
 	*out = t;
 	return 0;
 fail:

@@ -1,4 +1,4 @@
-/* SPDX-License-Identifier: GPL-2.0 */
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * tls_internal.h - what the files of libtcplab-tls share.
  *
@@ -81,5 +81,13 @@ int tls_secret_func(gnutls_session_t session,
 		    size_t secret_size);
 int tls_next_key(struct tcplab_tls *t, uint8_t *secret, uint8_t *key,
 		 uint8_t *iv);
+/*
+ * RFC 8446 7.1 HKDF-Expand-Label(@secret, @label, @context, @out_len) with
+ * hash @sha384 ? SHA-384 : SHA-256.  Not exported; the host unit test
+ * builds it from source.  0 or -1.
+ */
+int tls_expand_label(bool sha384, const uint8_t *secret, size_t secret_len,
+		     const char *label, const uint8_t *context,
+		     size_t context_len, uint8_t *out, size_t out_len);
 
 #endif /* _TLS_INTERNAL_H */

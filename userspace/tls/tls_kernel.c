@@ -1,4 +1,4 @@
-// SPDX-License-Identifier: GPL-2.0
+// SPDX-License-Identifier: LGPL-2.1-or-later
 /*
  * tls_kernel.c - handing the keys to the kernel (kTLS UAPI, linux/tls.h).
  *

@@ -1,4 +1,4 @@
-// SPDX-License-Identifier: GPL-2.0
+// SPDX-License-Identifier: LGPL-2.1-or-later
 /*
  * tls_keyupdate.c - life after the handshake: control records and
  * TLS 1.3 KeyUpdate through the kernel.
@@ -30,10 +30,10 @@
 #define SOL_TLS		282
 #endif
 
-int tcplab_tls_expand_label(bool sha384, const uint8_t *secret,
-			    size_t secret_len, const char *label,
-			    const uint8_t *context, size_t context_len,
-			    uint8_t *out, size_t out_len)
+int tls_expand_label(bool sha384, const uint8_t *secret,
+		     size_t secret_len, const char *label,
+		     const uint8_t *context, size_t context_len,
+		     uint8_t *out, size_t out_len)
 {
 	/* struct HkdfLabel (RFC 8446 7.1): length, "tls13 " + label, context */
 	uint8_t info[2 + 1 + 255 + 1 + 255];
@@ -85,15 +85,15 @@ int tls_next_key(struct tcplab_tls *t, uint8_t *secret, uint8_t *key,
 {
 	uint8_t next[TLS_MAX_SECRET];
 
-	if (tcplab_tls_expand_label(t->sha384, secret, t->secret_len,
-				    "traffic upd", NULL, 0, next, t->secret_len))
+	if (tls_expand_label(t->sha384, secret, t->secret_len,
+			     "traffic upd", NULL, 0, next, t->secret_len))
 		return -1;
 	memcpy(secret, next, t->secret_len);
 	explicit_bzero(next, sizeof(next));
-	if (tcplab_tls_expand_label(t->sha384, secret, t->secret_len, "key",
-				    NULL, 0, key, t->key_len) ||
-	    tcplab_tls_expand_label(t->sha384, secret, t->secret_len, "iv",
-				    NULL, 0, iv, TLS_IV_LEN))
+	if (tls_expand_label(t->sha384, secret, t->secret_len, "key",
+			     NULL, 0, key, t->key_len) ||
+	    tls_expand_label(t->sha384, secret, t->secret_len, "iv",
+			     NULL, 0, iv, TLS_IV_LEN))
 		return -1;
 	return 0;
 }

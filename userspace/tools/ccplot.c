@@ -15,11 +15,13 @@
  * collapse to one segment after a timeout (RFC 5681 3.1, RFC 6298 5.5)
  * can be seen.  An "infinite" initial ssthresh is not drawn.
  */
+#include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "tltrace.h"
+#include "tcplab_version.h"
 
 #define MAX_SENDERS	16
 #define W		760
@@ -276,6 +278,15 @@ static int svg(const char *path, struct sender *s, int ns, struct tl_ev *ev,
 	return fclose(o) ? -1 : 0;
 }
 
+/* --help: on stdout, status 0; a usage error: on stderr, status 2. */
+static void usage(FILE *f, int status)
+{
+	fprintf(f,
+		"usage: tcplab-ccplot [-p PORT] [-o FILE.svg] [-q] [TRACEFILE|-]\n"
+		"       tcplab-ccplot --help | --version\n");
+	exit(status);
+}
+
 int main(int argc, char **argv)
 {
 	struct sender s[MAX_SENDERS];
@@ -285,8 +296,13 @@ int main(int argc, char **argv)
 	struct tl_ev *ev;
 	int opt, n, ns, k;
 	FILE *f;
+	static const struct option lo[] = {
+		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
+		{ NULL, 0, NULL, 0 }
+	};
 
-	while ((opt = getopt(argc, argv, "p:o:qh")) != -1) {
+	while ((opt = getopt_long(argc, argv, "p:o:qh", lo, NULL)) != -1) {
 		switch (opt) {
 		case 'p':
 			port = (unsigned int)atoi(optarg);
@@ -297,9 +313,14 @@ int main(int argc, char **argv)
 		case 'q':
 			quiet = true;
 			break;
+		case 'h':
+			usage(stdout, 0);
+			break;
+		case 'V':
+			printf("tcplab-ccplot %s\n", TCPLAB_VERSION);
+			return 0;
 		default:
-			fprintf(stderr, "usage: tcplab-ccplot [-p PORT] [-o FILE.svg] [-q] [TRACEFILE|-]\n");
-			return 2;
+			usage(stderr, 2);
 		}
 	}
 	if (optind < argc)

@@ -27,12 +27,14 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include "ladder.h"
+#include "tcplab_version.h"
 
 static bool is_wild(const char *addr)
 {
@@ -525,17 +527,19 @@ static int record(const char *out, double wait_s, char **argv)
 	return WIFEXITED(status) ? WEXITSTATUS(status) : 128;
 }
 
-static void usage(void)
+/* --help: on stdout, status 0; a usage error: on stderr, status 2. */
+static void usage(FILE *f, int status)
 {
-	fprintf(stderr,
+	fprintf(f,
 		"usage: tcplab-ladder [-p PORT] [-o FILE.svg] [-q] [TRACEFILE|-]\n"
 		"       tcplab-ladder -r TRACEOUT [-w SECS] [-p PORT] [-o FILE.svg] -- COMMAND [ARGS...]\n"
 		"Draws tcplab connections from the module's tracepoints: every connection\n"
 		"in the trace (-p: those with PORT at either end) as a text ladder on\n"
 		"stdout (-q: none) and, with -o, as SVG.  -r records while COMMAND runs\n"
 		"(and SECS seconds more), saving the raw trace in TRACEOUT; it\n"
-		"leaves tracing_on at 0.\n");
-	exit(2);
+		"leaves tracing_on at 0.\n"
+		"       tcplab-ladder --help | --version\n");
+	exit(status);
 }
 
 int main(int argc, char **argv)
@@ -549,8 +553,13 @@ int main(int argc, char **argv)
 	struct tl_ev *ev;
 	double wait_s = 0;
 	FILE *f;
+	static const struct option lo[] = {
+		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
+		{ NULL, 0, NULL, 0 }
+	};
 
-	while ((opt = getopt(argc, argv, "+p:o:qr:w:h")) != -1) {
+	while ((opt = getopt_long(argc, argv, "+p:o:qr:w:h", lo, NULL)) != -1) {
 		switch (opt) {
 		case 'p':
 			want_port = (unsigned int)atoi(optarg);
@@ -567,13 +576,19 @@ int main(int argc, char **argv)
 		case 'w':
 			wait_s = atof(optarg);
 			break;
+		case 'h':
+			usage(stdout, 0);
+			break;
+		case 'V':
+			printf("tcplab-ladder %s\n", TCPLAB_VERSION);
+			return 0;
 		default:
-			usage();
+			usage(stderr, 2);
 		}
 	}
 	if (rec) {
 		if (optind >= argc)
-			usage();
+			usage(stderr, 2);
 		cmd_status = record(rec, wait_s, argv + optind);
 		if (cmd_status < 0)
 			return 1;

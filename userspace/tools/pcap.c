@@ -20,6 +20,7 @@
  */
 #include <arpa/inet.h>
 #include <errno.h>
+#include <getopt.h>
 #include <linux/if_ether.h>
 #include <linux/if_packet.h>
 #include <net/if.h>
@@ -35,6 +36,8 @@
 #include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
+
+#include "tcplab_version.h"
 
 #define PCAP_MAGIC_NS	0xa1b23c4dU	/* nanosecond timestamps */
 #define LINKTYPE_ETHERNET 1
@@ -59,13 +62,15 @@ static void on_signal(int sig)
 	stop = 1;
 }
 
-static void usage(FILE *f)
+/* --help: on stdout, status 0; a usage error: on stderr, status 2. */
+static void usage(FILE *f, int status)
 {
 	fprintf(f,
 		"usage: tcplab-pcap [-c COUNT] [-s SNAPLEN] -w FILE IFACE\n"
-		"  write the frames IFACE sends and receives to FILE (pcap)\n"
-		"  until SIGINT/SIGTERM or COUNT frames; SNAPLEN bytes of each\n"
-		"  (default 65535)\n");
+		"       tcplab-pcap --help | --version\n"
+		"Writes the frames IFACE sends and receives to FILE (pcap) until\n"
+		"SIGINT/SIGTERM or COUNT frames; SNAPLEN bytes of each (65535).\n");
+	exit(status);
 }
 
 /* A positive number in [1, max], or -1. */
@@ -215,13 +220,13 @@ int main(int argc, char **argv)
 	int opt, fd, one = 1, r;
 	FILE *out;
 
-	for (int i = 1; i < argc; i++) {
-		if (!strcmp(argv[i], "--help")) {
-			usage(stdout);
-			return 0;
-		}
-	}
-	while ((opt = getopt(argc, argv, "c:s:w:h")) != -1) {
+	static const struct option lo[] = {
+		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
+		{ NULL, 0, NULL, 0 }
+	};
+
+	while ((opt = getopt_long(argc, argv, "c:s:w:h", lo, NULL)) != -1) {
 		switch (opt) {
 		case 'c':
 			count = number(optarg, 1L << 30);
@@ -242,17 +247,17 @@ int main(int argc, char **argv)
 			path = optarg;
 			break;
 		case 'h':
-			usage(stdout);
+			usage(stdout, 0);
+			break;
+		case 'V':
+			printf("tcplab-pcap %s\n", TCPLAB_VERSION);
 			return 0;
 		default:
-			usage(stderr);
-			return 2;
+			usage(stderr, 2);
 		}
 	}
-	if (!path || optind != argc - 1) {
-		usage(stderr);
-		return 2;
-	}
+	if (!path || optind != argc - 1)
+		usage(stderr, 2);
 	sll.sll_ifindex = (int)if_nametoindex(argv[optind]);
 	if (!sll.sll_ifindex) {
 		fprintf(stderr, "tcplab-pcap: no interface %s in this namespace\n",

@@ -52,6 +52,7 @@
 #include <unistd.h>
 
 #include "tcplab.h"
+#include "tcplab_version.h"
 
 #define BULK_BYTES	(64 << 20)
 #define CHUNK		65536
@@ -455,6 +456,12 @@ static void client(const char *test, int sync)
 	}
 }
 
+static void usage(FILE *f)
+{
+	fprintf(f, "usage: tcplab-bench [-p] [-n NETNS] inet|tcplab ADDR bulk|rr|cps|mem|tls|aead|lossy\n"
+		"       tcplab-bench --help | --version\n");
+}
+
 int main(int argc, char **argv)
 {
 	const char *netns = NULL, *test;
@@ -462,6 +469,14 @@ int main(int argc, char **argv)
 	int sync, status;
 	pid_t pid;
 
+	if (argc == 2 && !strcmp(argv[1], "--version")) {
+		printf("tcplab-bench %s\n", TCPLAB_VERSION);
+		return 0;
+	}
+	if (argc == 2 && !strcmp(argv[1], "--help")) {
+		usage(stdout);
+		return 0;
+	}
 	if (argc > 1 && !strcmp(argv[1], "-p")) {
 		pinned = true;
 		argv++;
@@ -476,7 +491,7 @@ int main(int argc, char **argv)
 			  strcmp(argv[3], "cps") && strcmp(argv[3], "mem") &&
 			  strcmp(argv[3], "tls") && strcmp(argv[3], "aead") &&
 			  strcmp(argv[3], "lossy"))) {
-		fprintf(stderr, "usage: tcplab-bench [-p] [-n NETNS] inet|tcplab ADDR bulk|rr|cps|mem|tls|aead|lossy\n");
+		usage(stderr);
 		return 2;
 	}
 	test = argv[3];

@@ -47,6 +47,7 @@ static void usage(FILE *f)
 "usage: tcplab-tls [OPTIONS] connect HOST:PORT\n"
 "       tcplab-tls [OPTIONS] serve PORT\n"
 "       tcplab-tls [-f FAMILY] probe     can the kernel do TLS (and rekey)?\n"
+"       tcplab-tls --help | --version\n"
 "\n"
 "connect bridges stdin and stdout to a TLS connection; serve answers each\n"
 "connection (one after another): echo by default.\n"
@@ -455,7 +456,8 @@ static int do_serve(const char *port)
 
 int main(int argc, char **argv)
 {
-	enum { O_CERT = 256, O_KEY, O_CRL, O_CIPHER, O_FILE, O_STDIO, O_REKEY };
+	enum { O_CERT = 256, O_KEY, O_CRL, O_CIPHER, O_FILE, O_STDIO, O_REKEY,
+	       O_VERSION };
 	static const struct option lo[] = {
 		{ "family", required_argument, NULL, 'f' },
 		{ "ca", required_argument, NULL, 'c' },
@@ -473,12 +475,14 @@ int main(int argc, char **argv)
 		{ "rekey-after", required_argument, NULL, O_REKEY },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, O_VERSION },
 		{ NULL, 0, NULL, 0 }
 	};
 	const char *family = NULL, *version = NULL;
 	int c;
 
 	signal(SIGPIPE, SIG_IGN);
+	tcplab_tls_config_init(&opt.tls);
 	while ((c = getopt_long(argc, argv, "f:c:n:mt:1b:vh", lo, NULL)) != -1) {
 		switch (c) {
 		case 'f': family = optarg; break;
@@ -497,6 +501,9 @@ int main(int argc, char **argv)
 		case O_REKEY: opt.rekey_after = atoll(optarg); break;
 		case 'v': opt.verbose = true; break;
 		case 'h': usage(stdout); return 0;
+		case O_VERSION:
+			printf("tcplab-tls %s\n", TCPLAB_VERSION);
+			return 0;
 		default: usage(stderr); return TCPLAB_TLS_E_USAGE;
 		}
 	}

@@ -14,11 +14,14 @@
  * -f reads another file (a saved copy).  Below the table: the counters
  * of /proc/net/tcplab_stats that changed since the last refresh.
  */
+#include <getopt.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+
+#include "tcplab_version.h"
 
 #define MAX_COLS	48
 #define MAX_ROWS	512
@@ -165,13 +168,15 @@ static void print_stats(const char *path, bool first)
 	fclose(f);
 }
 
-static void usage(void)
+/* --help: on stdout, status 0; a usage error: on stderr, status 2. */
+static void usage(FILE *f, int status)
 {
-	fprintf(stderr,
+	fprintf(f,
 		"usage: tcplab-watch [-n] [-i SECS] [-a] [-p PORT] [-f FILE]\n"
+		"       tcplab-watch --help | --version\n"
 		"Shows /proc/net/tcplab every SECS (default 1); -n once; -a all\n"
 		"columns; -p only sockets with PORT; -f another file.\n");
-	exit(2);
+	exit(status);
 }
 
 int main(int argc, char **argv)
@@ -182,8 +187,13 @@ int main(int argc, char **argv)
 	bool once = false, all = false, first = true;
 	double interval = 1;
 	int opt;
+	static const struct option lo[] = {
+		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
+		{ NULL, 0, NULL, 0 }
+	};
 
-	while ((opt = getopt(argc, argv, "ni:ap:f:h")) != -1) {
+	while ((opt = getopt_long(argc, argv, "ni:ap:f:h", lo, NULL)) != -1) {
 		switch (opt) {
 		case 'n':
 			once = true;
@@ -201,8 +211,14 @@ int main(int argc, char **argv)
 			path = optarg;
 			stats = NULL;
 			break;
+		case 'h':
+			usage(stdout, 0);
+			break;
+		case 'V':
+			printf("tcplab-watch %s\n", TCPLAB_VERSION);
+			return 0;
 		default:
-			usage();
+			usage(stderr, 2);
 		}
 	}
 	if (interval < 0.1)
