@@ -280,15 +280,16 @@ int main(int argc, char **argv)
 		perror(path);
 		return 1;
 	}
+	/* A signal from now on ends the capture cleanly. */
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_signal;
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
 	/* The header is on disk once the socket sees frames: see above. */
 	if (fwrite(&h, sizeof(h), 1, out) != 1 || fflush(out)) {
 		perror(path);
 		return 1;
 	}
-	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = on_signal;
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGTERM, &sa, NULL);
 
 	while (!count || frames < count) {
 		struct pollfd p = { .fd = fd, .events = POLLIN };
