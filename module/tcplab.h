@@ -71,7 +71,7 @@ enum tcplab_mib {
 	TCPLAB_MIB_TLS_RX_RECORDS,	/* kernel TLS records authenticated */
 	TCPLAB_MIB_TLS_DECRYPT_ERRORS,	/* records that failed authentication */
 	TCPLAB_MIB_TLS_REKEYS,		/* TLS 1.3 key updates installed */
-	/* Loss recovery (issue 4) */
+	/* Loss recovery */
 	TCPLAB_MIB_FAST_RETRANS,	/* fast retransmits (RFC 5681/6582) */
 	TCPLAB_MIB_SACK_RETRANS,	/* retransmissions in RFC 6675 recovery */
 	TCPLAB_MIB_RTO_RETRANS,		/* retransmissions after a timeout */
