@@ -167,14 +167,18 @@ static inline void api_close_rst(int fd)
 	close(fd);
 }
 
-/* Fill the send buffer (and the peer's window) without blocking. */
+/*
+ * Fill the send buffer (and the peer's window) without blocking.  Done
+ * when three sends 50 ms apart (times TCPLAB_TIME_FACTOR: a slow kernel
+ * takes longer to acknowledge what is in flight) found no room: ACKs
+ * free room for a while after the first EAGAIN.
+ */
 static inline long api_fill(int fd)
 {
 	static char buf[65536];
 	long total = 0;
 	int idle = 0;
 
-	/* A few rounds: ACKs may free room for a while after EAGAIN. */
 	while (idle < 3 && total < (256L << 20)) {
 		ssize_t n = send(fd, buf, sizeof(buf), MSG_DONTWAIT | MSG_NOSIGNAL);
 
@@ -186,7 +190,7 @@ static inline long api_fill(int fd)
 		if (n < 0 && errno != EAGAIN)
 			return -errno;
 		idle++;
-		usleep(50000);
+		usleep(50000 * tcplab_time_factor());
 	}
 	return total;
 }

@@ -144,6 +144,14 @@ static void bulk_rtx_check(struct __test_metadata *_metadata, const char *who,
 	       who, r->lab, r->fast, r->sack, r->rto, probes, r->timeouts,
 	       r->recoveries, r->inet, r->probes, r->inet_timeouts,
 	       r->inet_recoveries);
+	/*
+	 * On a kernel slowed down by its bug detectors (TCPLAB_TIME_FACTOR
+	 * above 1) an ACK can take longer than the minimum RTO to be sent
+	 * and processed, for Linux TCP as for tcplab: a clean link is then
+	 * not a reason for zero timeouts, and the counts are only reported.
+	 */
+	if (tcplab_time_factor() > 1)
+		return;
 	EXPECT_EQ(0, r->timeouts) TH_LOG("%s: tcplab", who);
 	EXPECT_EQ(0, r->rto) TH_LOG("%s: tcplab", who);
 	EXPECT_EQ(0, r->inet_timeouts) TH_LOG("%s: Linux", who);
