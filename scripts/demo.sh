@@ -58,6 +58,7 @@ for f in $files; do
 	*/cc.svg) what="congestion window and RTO over time (tcplab-ccplot)" ;;
 	*/certcheck.txt) what="the certificate checks of the TLS client" ;;
 	*/capture.pcap) what="the frames on the client's veth (wireshark FILE)" ;;
+	*/keylog.txt) what="the TLS secrets, for Wireshark (tls.keylog_file)" ;;
 	*) what= ;;
 	esac
 	printf '  %-44s %s\n' "${f#$TOP/}" "$what"
@@ -75,6 +76,9 @@ for f in $files; do
 	how=
 	[[ $f == */loss/* ]] && how=--lossy
 	[[ $f == */simopen/* ]] && how=--simopen
+	# The tls scenario: the records decrypt with the client's key log.
+	[[ $f == */tls/* ]] && [ -f "${f%/*}/keylog.txt" ] &&
+		how="--keylog ${f%/*}/keylog.txt"
 	"$TOP/scripts/pcap-check.sh" $how "$f" | sed "s#^$TOP/#  #" || status=1
 done
 echo

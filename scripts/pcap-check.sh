@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# pcap-check.sh [--lossy|--simopen] FILE.pcap: what Wireshark's TCP
-# analysis makes of a capture (tshark, the command-line Wireshark).
+# pcap-check.sh [--lossy|--simopen] [--keylog KEYLOG] FILE.pcap: what
+# Wireshark's TCP analysis makes of a capture (tshark, the command-line
+# Wireshark).
 # Prints one line: frames, TCP segments, connections, and what the
 # analysis flagged.  Fails when tshark cannot read the file, when it
 # holds no TCP segment, when a TCP checksum is wrong (checked: Wireshark
@@ -10,15 +11,22 @@
 # segments on purpose), when the analysis finds a retransmission, a lost
 # segment or a duplicate ACK.  --simopen: in a simultaneous open each
 # SYN,ACK repeats its end's SYN (RFC 9293 figure 7), which Wireshark
-# calls a retransmission; those are counted apart.
+# calls a retransmission; those are counted apart.  --keylog: the TLS
+# session's secrets (NSS key log, tcplab-tls --keylog); every TLS
+# application-data record must then decrypt, in both directions, and the
+# plaintext is printed.
 set -euo pipefail
 
-lossy=false simopen=false
-case "${1:-}" in
---lossy) lossy=true; shift ;;
---simopen) simopen=true; shift ;;
-esac
-[ $# = 1 ] || { echo "usage: pcap-check.sh [--lossy|--simopen] FILE.pcap" >&2; exit 2; }
+lossy=false simopen=false keylog=
+while [ $# -gt 1 ]; do
+	case "$1" in
+	--lossy) lossy=true; shift ;;
+	--simopen) simopen=true; shift ;;
+	--keylog) keylog=$2; shift 2 ;;
+	*) break ;;
+	esac
+done
+[ $# = 1 ] || { echo "usage: pcap-check.sh [--lossy|--simopen] [--keylog KEYLOG] FILE.pcap" >&2; exit 2; }
 f=$1
 command -v tshark >/dev/null || { echo "pcap-check: no tshark (apt-get install tshark)" >&2; exit 1; }
 
@@ -56,6 +64,34 @@ END {
 	}
 	if (lossy != "true" && (rtx || lost || dup)) {
 		print "pcap-check: retransmissions, lost segments or duplicate ACKs on a clean path"
+		exit 1
+	}
+}'
+
+[ -n "$keylog" ] || exit 0
+# TLS: with the key log, Wireshark decrypts the records the kernel wrote.
+# The server's port (where the first SYN went) is decoded as TLS whatever
+# its number.  Each application-data record, and the decrypted bytes it
+# carried.
+port=$(tshark -n -r "$f" -Y 'tcp.flags.syn == 1 && tcp.flags.ack == 0' \
+	-T fields -e tcp.dstport 2>/dev/null | head -n 1)
+[ -n "$port" ] || { echo "pcap-check: no SYN in $f" >&2; exit 1; }
+dec=$(tshark -n -r "$f" -d "tcp.port==$port,tls" -o "tls.keylog_file:$keylog" \
+	-o data.show_as_text:TRUE \
+	-Y 'tls.record.content_type == 23' -T fields -E separator=/t \
+	-e ip.src -e data.text 2>/dev/null) ||
+	{ echo "pcap-check: tshark cannot read $f with $keylog" >&2; exit 1; }
+echo "$dec" | awk -F'\t' -v f="$f" '
+NF < 1 || $1 == "" { next }
+{ recs++; if ($2 != "") { ok++; from[$1]++; text = text sprintf(" %s: \"%s\";", $1, $2) } }
+END {
+	n = 0
+	for (a in from)
+		n++
+	printf "%s: %d TLS application-data records, %d decrypted with the key log, from %d end%s;%s\n",
+	       f, recs, ok, n, n == 1 ? "" : "s", text
+	if (!recs || ok < recs || n < 2) {
+		print "pcap-check: TLS records that the key log does not decrypt, or one direction without any"
 		exit 1
 	}
 }'

@@ -8,8 +8,9 @@
 # merged code emits yet.  The ladders are checked against the traces by
 # ladder_check.sh (awk over the raw events), every SVG is parsed as XML.
 # test_man.sh checks the manual pages in doc/man/ against the code;
-# tcp_echo.pcap and simopen.pcap, captures of `make demo` (tcplab-pcap),
-# go through scripts/pcap-check.sh (tshark's TCP analysis).
+# tcp_echo.pcap, simopen.pcap and tls_echo.pcap (with its key log),
+# captures of `make demo` (tcplab-pcap, tcplab-tls --keylog), go through
+# scripts/pcap-check.sh (tshark's TCP analysis and TLS decryption).
 # TAP output; exit 0 pass, 1 fail.
 here=$(cd "$(dirname "$0")" && pwd)
 BUILD=${BUILD:-$here/../../build}
@@ -70,6 +71,12 @@ open(sys.argv[2], "wb").write(d)' "$tr/tcp_echo.pcap" "$w/bad.pcap" &&
 	grep -q 'wrong or unchecked TCP checksums' "$w/bad.out"
 }
 
+wrong_keylog() {	# every secret zeroed: nothing may decrypt
+	sed 's/ [0-9a-f]*$/ '"$(printf '0%.0s' $(seq 64))"'/' "$tr/tls_echo.keylog" > "$w/zero.keylog" &&
+	! "$pc" --keylog "$w/zero.keylog" "$tr/tls_echo.pcap" > "$w/zero.out" &&
+	grep -q 'does not decrypt' "$w/zero.out"
+}
+
 several() {
 	cat "$tr/tcp_echo.trace" "$tr/loss.trace" > "$w/both.trace"
 	"$bin/tcplab-ladder" -o "$w/both.svg" "$w/both.trace" > "$w/both.txt" &&
@@ -115,6 +122,8 @@ t pcap_tcp_clean "$pc" "$tr/tcp_echo.pcap"
 t pcap_simopen_synacks "$pc" --simopen "$tr/simopen.pcap"
 t pcap_simopen_counts_retransmissions not "$pc" "$tr/simopen.pcap"
 t pcap_bad_checksum_found bad_checksum
+t pcap_tls_decrypts_with_keylog "$pc" --keylog "$tr/tls_echo.keylog" "$tr/tls_echo.pcap"
+t pcap_tls_wrong_keylog_fails wrong_keylog
 echo "1..$num"
 echo "# Totals: pass:$pass fail:$fail xfail:0 xpass:0 skip:0 error:0"
 [ $fail -eq 0 ]

@@ -9,6 +9,7 @@
  * The exit status tells why a connection was refused (see --help).
  */
 #include <arpa/inet.h>
+#include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
@@ -66,6 +67,8 @@ static void usage(FILE *f)
 "  -1, --once                serve: exit after one connection\n"
 "  -b, --bind ADDR           serve: local address (default 0.0.0.0)\n"
 "      --rekey-after BYTES   TLS 1.3 KeyUpdate after sending BYTES\n"
+"      --keylog FILE         append the session secrets to FILE (NSS key\n"
+"                            log format, for Wireshark; as SSLKEYLOGFILE)\n"
 "  -v, --verbose             explain each step of the handshake\n"
 "\n"
 "exit status: 0 ok, 1 system error, 2 usage, 10 handshake failed,\n"
@@ -342,6 +345,29 @@ static void summary(struct tcplab_tls *t)
 		in.rekeys_tx, in.rekeys_rx);
 }
 
+/* A port number, 1 to 65535, or -1. */
+static int parse_port(const char *s)
+{
+	char *end;
+	long v;
+
+	errno = 0;
+	v = strtol(s, &end, 10);
+	if (errno || end == s || *end || v < 1 || v > 65535)
+		return -1;
+	return (int)v;
+}
+
+/* A byte count (0 or more) into *@v; 0 or -1. */
+static int parse_bytes(const char *s, long long *v)
+{
+	char *end;
+
+	errno = 0;
+	*v = strtoll(s, &end, 10);
+	return errno || end == s || *end || *v < 0 ? -1 : 0;
+}
+
 static int parse_hostport(const char *arg, struct sockaddr_in *sin,
 			  char *host, size_t hlen)
 {
@@ -353,6 +379,9 @@ static int parse_hostport(const char *arg, struct sockaddr_in *sin,
 		return -1;
 	memcpy(host, arg, colon - arg);
 	host[colon - arg] = 0;
+	/* A service name ("https") is fine; a number must be a port. */
+	if (isdigit((unsigned char)colon[1]) && parse_port(colon + 1) < 0)
+		return -1;
 	if (getaddrinfo(host, colon + 1, &hints, &ai))
 		return -1;
 	memcpy(sin, ai->ai_addr, sizeof(*sin));
@@ -400,9 +429,13 @@ static int do_connect(const char *arg)
 static int do_serve(const char *port)
 {
 	struct sockaddr_in sin = { .sin_family = AF_INET };
-	int l, one = 1, rc = 0;
+	int l, one = 1, rc = 0, p = parse_port(port);
 
-	sin.sin_port = htons(atoi(port));
+	if (p < 0) {
+		fprintf(stderr, "tcplab-tls: bad port '%s' (1 to 65535)\n", port);
+		return TCPLAB_TLS_E_USAGE;
+	}
+	sin.sin_port = htons(p);
 	if (inet_pton(AF_INET, opt.bind_addr, &sin.sin_addr) != 1) {
 		fprintf(stderr, "tcplab-tls: bad address %s\n", opt.bind_addr);
 		return TCPLAB_TLS_E_USAGE;
@@ -457,7 +490,7 @@ static int do_serve(const char *port)
 int main(int argc, char **argv)
 {
 	enum { O_CERT = 256, O_KEY, O_CRL, O_CIPHER, O_FILE, O_STDIO, O_REKEY,
-	       O_VERSION };
+	       O_VERSION, O_KEYLOG };
 	static const struct option lo[] = {
 		{ "family", required_argument, NULL, 'f' },
 		{ "ca", required_argument, NULL, 'c' },
@@ -473,6 +506,7 @@ int main(int argc, char **argv)
 		{ "once", no_argument, NULL, '1' },
 		{ "bind", required_argument, NULL, 'b' },
 		{ "rekey-after", required_argument, NULL, O_REKEY },
+		{ "keylog", required_argument, NULL, O_KEYLOG },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, O_VERSION },
@@ -498,7 +532,24 @@ int main(int argc, char **argv)
 		case O_STDIO: opt.stdio = true; break;
 		case '1': opt.once = true; break;
 		case 'b': opt.bind_addr = optarg; break;
-		case O_REKEY: opt.rekey_after = atoll(optarg); break;
+		case O_REKEY:
+			if (parse_bytes(optarg, &opt.rekey_after)) {
+				fprintf(stderr, "tcplab-tls: --rekey-after takes a number of bytes, not '%s'\n",
+					optarg);
+				return TCPLAB_TLS_E_USAGE;
+			}
+			break;
+		case O_KEYLOG:
+			/*
+			 * GnuTLS writes the NSS key log itself to the file
+			 * SSLKEYLOGFILE names, opened at its first secret:
+			 * setting it before the handshake is all it takes.
+			 */
+			if (setenv("SSLKEYLOGFILE", optarg, 1)) {
+				perror("tcplab-tls: setenv");
+				return TCPLAB_TLS_E_SYSTEM;
+			}
+			break;
 		case 'v': opt.verbose = true; break;
 		case 'h': usage(stdout); return 0;
 		case O_VERSION:
@@ -534,6 +585,7 @@ int main(int argc, char **argv)
 			}
 			opt.family = AF_INET;
 			opt.family_name = "Linux TCP (tcplab is not loaded)";
+			fprintf(stderr, "tcplab-tls: warning: the tcplab module is not loaded; using Linux TCP\n");
 		}
 	} else if (!strcmp(family, "inet")) {
 		opt.family = AF_INET;
