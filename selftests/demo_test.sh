@@ -11,7 +11,7 @@
 # crossing FINs and CLOSING; a lost segment and its retransmission).
 # The SVG is checked for well-formedness with awk (no XML parser in the
 # VM; the host's tests parse SVGs with python3), the capture for its
-# pcap header.  Also: tcplab-watch -n sees a listener.  TAP output; exit 0 pass, 1 fail.
+# pcap header.  Also: tcplab-watch -1 sees a listener.  TAP output; exit 0 pass, 1 fail.
 OUT=/tmp/demo_test
 export OUT
 num=0 pass=0 fail=0
@@ -82,13 +82,13 @@ else
 	result fail ccplot
 fi
 
-# tcplab-watch -n: the listener's line, columns found by name.
+# tcplab-watch -1: the listener's line, columns found by name.
 tcplab-demo-peer listen 8090 bye & srv=$!
 i=0
 until grep -q ':8090 .*LISTEN' /proc/net/tcplab || [ $i -ge 50 ]; do
 	sleep 0.1; i=$((i + 1))
 done
-if tcplab-watch -n -p 8090 > /tmp/watch.out &&
+if tcplab-watch -1 --port 8090 > /tmp/watch.out &&
    head -n 1 /tmp/watch.out | grep -q '^local_address .*state .*tx_queue .*rx_queue' &&
    grep -q '^0.0.0.0:8090 .*LISTEN' /tmp/watch.out &&
    [ "$(grep -c ':' /tmp/watch.out)" -ge 1 ]; then

@@ -77,6 +77,30 @@ wrong_keylog() {	# every secret zeroed: nothing may decrypt
 	grep -q 'does not decrypt' "$w/zero.out"
 }
 
+# ss's and watch's conventions: state filters, -l, JSON, bad numbers
+# refused, and no limit on the rows.
+watch_filters() {
+	"$bin/tcplab-watch" -1 -l --file "$tr/proc_net_tcplab.sample" > "$w/l.txt" &&
+	[ "$(wc -l < "$w/l.txt")" = 2 ] && grep -q ' LISTEN ' "$w/l.txt" &&
+	"$bin/tcplab-watch" -1 --state syn-sent --state ESTABLISHED \
+		--file "$tr/proc_net_tcplab.sample" > "$w/s.txt" &&
+	[ "$(wc -l < "$w/s.txt")" = 3 ] && ! grep -q ' LISTEN ' "$w/s.txt" &&
+	"$bin/tcplab-watch" -j --state ESTABLISHED --file "$tr/proc_net_tcplab.sample" > "$w/j.json" &&
+	python3 -c 'import json, sys
+d = json.load(open(sys.argv[1]))
+s = d["sockets"]
+assert len(s) == 1 and s[0]["state"] == "ESTABLISHED", s
+assert s[0]["cwnd"] == 14600 and s[0]["tls_tx"] == "TLS1.3", s[0]
+assert d["counters"] == {}' "$w/j.json" &&
+	! "$bin/tcplab-watch" -1 --port 70000 --file "$tr/proc_net_tcplab.sample" 2> /dev/null &&
+	! "$bin/tcplab-watch" -n 0 -1 --file "$tr/proc_net_tcplab.sample" 2> /dev/null &&
+	{ head -n 1 "$tr/proc_net_tcplab.sample"
+	  for i in $(seq 1000 1999); do
+		echo "192.0.2.1:$i 192.0.2.2:80 ESTABLISHED 0 0 0 $i 1 1 1 1 1 1 1 1 1 - -"
+	  done; } > "$w/many.sample" &&
+	[ "$("$bin/tcplab-watch" -1 --file "$w/many.sample" | wc -l)" = 1001 ]
+}
+
 several() {
 	cat "$tr/tcp_echo.trace" "$tr/loss.trace" > "$w/both.trace"
 	"$bin/tcplab-ladder" -o "$w/both.svg" "$w/both.trace" > "$w/both.txt" &&
@@ -100,12 +124,12 @@ ccplot() {
 }
 
 watch_once() {
-	"$bin/tcplab-watch" -n -f "$tr/proc_net_tcplab.sample" > "$w/watch.txt" &&
+	"$bin/tcplab-watch" -1 --file "$tr/proc_net_tcplab.sample" > "$w/watch.txt" &&
 	head -n 1 "$w/watch.txt" | grep -q 'state .*cwnd .*ssthresh .*srtt_us .*rto_us .*tls_tx .*tls_rx' &&
 	! head -n 1 "$w/watch.txt" | grep -qw inode &&
 	grep -q '^192.0.2.2:8080 .*ESTABLISHED .* 14600 .*TLS1.3' "$w/watch.txt" &&
 	[ "$(wc -l < "$w/watch.txt")" = 4 ] &&
-	"$bin/tcplab-watch" -n -a -p 9000 -f "$tr/proc_net_tcplab.sample" > "$w/w2.txt" &&
+	"$bin/tcplab-watch" -1 -e --port 9000 --file "$tr/proc_net_tcplab.sample" > "$w/w2.txt" &&
 	head -n 1 "$w/w2.txt" | grep -qw inode && [ "$(wc -l < "$w/w2.txt")" = 2 ] &&
 	grep -q SYN-SENT "$w/w2.txt"
 }
@@ -117,6 +141,7 @@ t ladder_tls_phases_records tls_phases
 t ladder_several_connections several
 t ccplot_loss ccplot
 t watch_columns_by_name watch_once
+t watch_filters_json_rows watch_filters
 t man_pages bash "$here/test_man.sh"
 t pcap_tcp_clean "$pc" "$tr/tcp_echo.pcap"
 t pcap_simopen_synacks "$pc" --simopen "$tr/simopen.pcap"
