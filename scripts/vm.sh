@@ -13,7 +13,8 @@
 # machines we know) or kvm; MEM (MiB, default 1024); SMP (default 2);
 # TESTS (comma list for the guest); ROUNDS (bench samples per row); PIN=1
 # (bench: pin the two ends); VM_TIMEOUT (seconds, default 2400: the netem
-# fault matrix alone takes ~12 min on 6.12).
+# fault matrix alone takes ~12 min on 6.12; 7200 in the full tier, 21600
+# on the debug kernel).
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
@@ -72,6 +73,8 @@ cmdline="$cmdline TCPLAB_MODE=$mode"
 # A whole run on the debug kernel takes hours under TCG; its programs have
 # their own (scaled) limits, so the outer one only catches a hung guest.
 vm_timeout=${VM_TIMEOUT:-2400}
+# The full tier's soaks and matrices outlast 2400 s on one kernel.
+[ "${TIER:-}" = full ] && vm_timeout=${VM_TIMEOUT:-7200}
 $debug && vm_timeout=${VM_TIMEOUT:-21600}
 
 set +e
