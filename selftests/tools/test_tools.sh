@@ -120,7 +120,18 @@ ccplot() {
 	grep -q 'retransmit *seq=1001 len=1000 (rto)' "$w/cc.txt" &&
 	grep -Eq '^ +[0-9.]+ init +10000 +inf ' "$w/cc.txt" &&
 	grep -q 'class="cwnd"' "$w/cc.svg" &&
-	! "$bin/tcplab-ccplot" "$tr/tcp_echo.trace" > /dev/null 2>&1
+	! "$bin/tcplab-ccplot" "$tr/tcp_echo.trace" > /dev/null 2>&1 &&
+	! "$bin/tcplab-ccplot" -p 0 "$tr/loss.trace" > /dev/null 2>&1 &&
+	# -j: the same timeout row and retransmission, as JSON.
+	"$bin/tcplab-ccplot" -j "$tr/loss.trace" > "$w/cc.json" &&
+	python3 -c 'import json, sys
+d = json.load(open(sys.argv[1]))
+ev = d["senders"][0]["events"]
+assert ev[0]["event"] == "init" and ev[0]["ssthresh"] is None, ev[0]
+rto = [e for e in ev if e["event"] == "rto"]
+assert rto and rto[0]["cwnd"] == 1000 and rto[0]["ssthresh"] == 5500 and rto[0]["rto_us"] == 2000000, rto
+rx = [e for e in ev if e["event"] == "retransmit"]
+assert rx and rx[0]["seq"] == 1001 and rx[0]["kind"] == "rto", rx' "$w/cc.json"
 }
 
 watch_once() {

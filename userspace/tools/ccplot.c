@@ -3,7 +3,7 @@
  * tcplab-ccplot: congestion window and retransmission timeout over
  * time, from the tcplab_cc and tcplab_retransmit tracepoints.
  *
- *   tcplab-ccplot [-p PORT] [-o FILE.svg] [-q] [TRACEFILE|-]
+ *   tcplab-ccplot [-p PORT] [-o FILE.svg] [-q] [-j] [TRACEFILE|-]
  *
  * For every sending end that has tcplab_cc events (-p: with PORT at
  * either end) it prints the events as a table (-q: not) and, with -o,
@@ -13,7 +13,8 @@
  * recovery are marked with vertical lines, retransmissions as red ticks,
  * so slow start, the ssthresh cut of fast recovery (RFC 5681 3.2) and the
  * collapse to one segment after a timeout (RFC 5681 3.1, RFC 6298 5.5)
- * can be seen.  An "infinite" initial ssthresh is not drawn.
+ * can be seen.  An "infinite" initial ssthresh is not drawn.  -j prints
+ * the same events as JSON instead of the table, for programs.
  */
 #include <getopt.h>
 #include <stdlib.h>
@@ -88,7 +89,6 @@ static int find_senders(struct tl_ev *ev, int n, struct sender *s,
 	return ns;
 }
 
-
 static void table(const struct sender *s, struct tl_ev *ev, int n)
 {
 	int i;
@@ -118,6 +118,51 @@ static void table(const struct sender *s, struct tl_ev *ev, int n)
 		       e->ts - s->t0, e->event, e->cwnd, ss, e->mss,
 		       e->srtt / 1000.0, e->rto / 1000.0, e->inflight);
 	}
+}
+
+/*
+ * -j: one JSON object, {"senders": [...]}, each sender with its
+ * addresses and its events in order: the cc events with every value
+ * (ssthresh null while infinite; times in seconds since the sender's
+ * first event, SRTT and RTO in microseconds) and the retransmissions.
+ */
+static void json(const struct sender *s, int ns, struct tl_ev *ev, int n)
+{
+	bool sep;
+	int i, k;
+
+	printf("{\"version\":\"%s\",\"senders\":[", TCPLAB_VERSION);
+	for (k = 0; k < ns; k++) {
+		printf("%s{\"local\":\"%s\",\"remote\":\"%s\",\"events\":[",
+		       k ? "," : "", s[k].local, s[k].remote);
+		sep = false;
+		for (i = 0; i < n; i++) {
+			const struct tl_ev *e = &ev[i];
+
+			if (!mine(&s[k], e))
+				continue;
+			if (e->kind == TL_EV_RETRANS) {
+				printf("%s{\"t\":%.6f,\"event\":\"retransmit\",\"seq\":%u,\"len\":%u,\"kind\":\"%s\"}",
+				       sep ? "," : "", e->ts - s[k].t0,
+				       e->seq - e->iss, e->len, e->kind_name);
+			} else if (e->kind == TL_EV_CC) {
+				printf("%s{\"t\":%.6f,\"event\":\"%s\",\"ca\":\"%s\",\"cwnd\":%u,",
+				       sep ? "," : "", e->ts - s[k].t0, e->event,
+				       e->ca, e->cwnd);
+				if (ssthresh_finite(e))
+					printf("\"ssthresh\":%u,", e->ssthresh);
+				else
+					printf("\"ssthresh\":null,");
+				printf("\"mss\":%u,\"srtt_us\":%u,\"rttvar_us\":%u,\"rto_us\":%u,\"inflight\":%u}",
+				       e->mss, e->srtt, e->rttvar, e->rto, e->inflight);
+			} else {
+				continue;
+			}
+			sep = true;
+		}
+		printf("]}");
+	}
+	printf("]}\n");
 }
 
 /* One panel: series drawn as steps (values hold until the next event). */
@@ -282,7 +327,7 @@ static int svg(const char *path, struct sender *s, int ns, struct tl_ev *ev,
 static void usage(FILE *f, int status)
 {
 	fprintf(f,
-		"usage: tcplab-ccplot [-p PORT] [-o FILE.svg] [-q] [TRACEFILE|-]\n"
+		"usage: tcplab-ccplot [-p PORT] [-o FILE.svg] [-q] [-j] [TRACEFILE|-]\n"
 		"       tcplab-ccplot --help | --version\n");
 	exit(status);
 }
@@ -292,20 +337,32 @@ int main(int argc, char **argv)
 	struct sender s[MAX_SENDERS];
 	const char *path = "/sys/kernel/tracing/trace", *out = NULL;
 	unsigned int port = 0;
-	bool quiet = false;
+	bool quiet = false, as_json = false;
 	struct tl_ev *ev;
+	char *end;
+	long v;
 	int opt, n, ns, k;
 	FILE *f;
 	static const struct option lo[] = {
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
+		{ "json", no_argument, NULL, 'j' },
 		{ NULL, 0, NULL, 0 }
 	};
 
-	while ((opt = getopt_long(argc, argv, "p:o:qh", lo, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, "p:o:qjh", lo, NULL)) != -1) {
 		switch (opt) {
 		case 'p':
-			port = (unsigned int)atoi(optarg);
+			v = strtol(optarg, &end, 10);
+			if (end == optarg || *end || v < 1 || v > 65535) {
+				fprintf(stderr, "tcplab-ccplot: -p takes a port, 1 to 65535, not '%s'\n",
+					optarg);
+				usage(stderr, 2);
+			}
+			port = (unsigned int)v;
+			break;
+		case 'j':
+			as_json = true;
 			break;
 		case 'o':
 			out = optarg;
@@ -341,7 +398,9 @@ int main(int argc, char **argv)
 			path);
 		return 1;
 	}
-	for (k = 0; k < ns && !quiet; k++)
+	if (as_json)
+		json(s, ns, ev, n);
+	for (k = 0; k < ns && !quiet && !as_json; k++)
 		table(&s[k], ev, n);
 	if (out && svg(out, s, ns, ev, n))
 		return 1;
