@@ -155,9 +155,8 @@ static void fill_csum(uint8_t *f, size_t len)
 
 /*
  * One frame from @fd into @out: 1 written, 2 skipped, 0 nothing waiting,
- * -1 error.  On a loopback device every frame passes
- * twice, out and back in: only the incoming copy is kept, as tcpdump
- * does.
+ * -1 error.  On a loopback device every frame passes twice, out and back
+ * in: only the incoming copy is kept, as tcpdump does.
  */
 static int one_frame(int fd, FILE *out, uint32_t snaplen, bool loopback)
 {
