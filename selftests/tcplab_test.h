@@ -161,6 +161,20 @@ static inline void tcplab_trace_restore(struct tcplab_trace *t)
 	}
 }
 
+/* A fixture that only holds the tracepoints a test turns on. */
+#define TCPLAB_TRACE_FIXTURE(name)					\
+	FIXTURE(name) {							\
+		struct tcplab_trace t;					\
+	};								\
+	FIXTURE_SETUP(name)						\
+	{								\
+		self->t.n = 0;						\
+	}								\
+	FIXTURE_TEARDOWN(name)						\
+	{								\
+		tcplab_trace_restore(&self->t);				\
+	}
+
 /*
  * A module parameter, /sys/module/tcplab/parameters/@name: read into
  * @val (@len bytes, without the newline) or written.  0 or -errno.  A

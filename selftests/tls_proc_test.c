@@ -158,19 +158,7 @@ TEST(proc_columns_and_counters)
 	close(b);
 }
 
-FIXTURE(trace) {
-	struct tcplab_trace t;
-};
-
-FIXTURE_SETUP(trace)
-{
-	self->t.n = 0;
-}
-
-FIXTURE_TEARDOWN(trace)
-{
-	tcplab_trace_restore(&self->t);
-}
+TCPLAB_TRACE_FIXTURE(trace);
 
 TEST_F(trace, tracepoints)
 {

@@ -90,19 +90,7 @@ static int count_out(const char *trace, unsigned int port, const char *flags)
 	return count;
 }
 
-FIXTURE(trace) {
-	struct tcplab_trace t;
-};
-
-FIXTURE_SETUP(trace)
-{
-	self->t.n = 0;
-}
-
-FIXTURE_TEARDOWN(trace)
-{
-	tcplab_trace_restore(&self->t);
-}
+TCPLAB_TRACE_FIXTURE(trace);
 
 TEST_F(trace, connection_story)
 {
