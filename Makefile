@@ -16,6 +16,8 @@
 #                   pkg-config files under PREFIX (/usr/local), the module's
 #                   source for DKMS in /usr/src/tcplab-VERSION; DESTDIR=
 #                   stages it elsewhere (no root needed then)
+#   make uninstall  removes what make install put there (same PREFIX,
+#                   DESTDIR)
 #
 # Variables: KERNELS="6.12 6.1" (series or full versions, "debug", "host";
 # default: all under build/kernels/), KDIR=/path (build for one tree),
@@ -86,6 +88,12 @@ DKMS_DIR := $(DESTDIR)$(DKMS_SRCDIR)/tcplab-$(VERSION)
 install: dkms-source
 	@$(MAKE) -s -C userspace install
 
+# The source DKMS was given goes too; a module DKMS built from it is
+# DKMS's to remove (dkms remove tcplab/VERSION --all).
+uninstall:
+	@$(MAKE) -s -C userspace uninstall
+	rm -rf $(DKMS_DIR)
+
 # What DKMS builds from: the Kbuild files and sources the module build
 # mirrors (scripts/build-modules.sh), VERSION, the license texts, and
 # dkms.conf with the version filled in.
@@ -103,4 +111,4 @@ clean:
 	$(MAKE) -s -C selftests/core clean 2>/dev/null || true
 
 .PHONY: all deps modules userspace selftests guest-tools check check-full check-debug vm demo \
-	bench lint install dkms-source clean
+	bench lint install uninstall dkms-source clean

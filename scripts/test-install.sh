@@ -8,9 +8,10 @@
 #      the functions its installed header declares; pkg-config finds it;
 #   3. a TLS example builds against the installed header and shared
 #      library alone, and runs with it;
-#   4. DKMS builds tcplab.ko from the installed source for a kernel the
-#      project knows, with the version of VERSION, writing only into
-#      trees under the scratch directory.
+#   4. DKMS builds tcplab.ko from the installed source for every kernel
+#      the project has unpacked, with the version of VERSION, writing
+#      only into trees under the scratch directory;
+#   5. make uninstall removes all of it and nothing else.
 # Each check prints what it checked; the first failure exits 1.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
@@ -169,38 +170,58 @@ grep -qx "PACKAGE_VERSION=\"$VERSION\"" "$src/dkms.conf" ||
 	fail "the installed dkms.conf's PACKAGE_VERSION is not \"$VERSION\""
 ok "dkms.conf in /usr/src/tcplab-$VERSION says PACKAGE_VERSION=\"$VERSION\""
 # scripts/deps.sh installs dkms and unpacks the kernels the project
-# builds for; make check has run it already.
-kver=$(kernels_selected 6.12 | awk 'NR == 1 { print $2 }')
-if ! command -v dkms > /dev/null || [ -z "$kver" ]; then
+# builds for; make check has run it already.  DKMS builds for each of
+# them (6.12 and 6.1: two kernel generations, two sets of Kbuild rules).
+kvers=$(kernels_selected | awk '{ print $2 }')
+if ! command -v dkms > /dev/null || [ -z "$kvers" ]; then
 	"$TOP/scripts/deps.sh" > /dev/null
-	kver=$(kernels_selected 6.12 | awk 'NR == 1 { print $2 }')
+	kvers=$(kernels_selected | awk '{ print $2 }')
 fi
 command -v dkms > /dev/null || fail "no dkms, and scripts/deps.sh did not install it"
-[ -n "$kver" ] || fail "no 6.12 kernel with headers to build for (scripts/deps.sh)"
-kdir=$(kdir_for "$kver")
+[ -n "$kvers" ] || fail "no unpacked kernel with headers to build for (scripts/deps.sh)"
 # DKMS signs what it builds, with a key it creates where the environment
 # (or /etc/dkms/framework.conf) says: here, not /var/lib/dkms.
 mkdir -p "$tmp/dkms" "$tmp/inst" "$tmp/dkms-tmp"
 touch "$tmp/stamp"
-if ! mok_signing_key=$tmp/mok.key mok_certificate=$tmp/mok.pub TMPDIR=$tmp/dkms-tmp \
-	dkms build -j 1 -m tcplab -v "$VERSION" -k "$kver" --kernelsourcedir "$kdir" \
-	--dkmstree "$tmp/dkms" --sourcetree "$usr/src" --installtree "$tmp/inst" \
-	> "$tmp/dkms.log" 2>&1; then
-	show "$tmp/dkms.log"
-	find "$tmp/dkms" -name make.log -exec tail -n 20 {} \;
-	fail "dkms build for $kver"
+for kver in $kvers; do
+	kdir=$(kdir_for "$kver")
+	if ! mok_signing_key=$tmp/mok.key mok_certificate=$tmp/mok.pub TMPDIR=$tmp/dkms-tmp \
+		dkms build -j 1 -m tcplab -v "$VERSION" -k "$kver" --kernelsourcedir "$kdir" \
+		--dkmstree "$tmp/dkms" --sourcetree "$usr/src" --installtree "$tmp/inst" \
+		> "$tmp/dkms.log" 2>&1; then
+		show "$tmp/dkms.log"
+		find "$tmp/dkms" -name make.log -exec tail -n 20 {} \;
+		fail "dkms build for $kver"
+	fi
+	ko=$(find "$tmp/dkms/tcplab/$VERSION/$kver" -path '*/module/tcplab.ko*' -print -quit)
+	[ -n "$ko" ] || { show "$tmp/dkms.log"; fail "dkms build for $kver made no tcplab.ko"; }
+	v=$(modinfo -F version "$ko")
+	[ "$v" = "$VERSION" ] || fail "modinfo -F version of ${ko##*/} is '$v', not $VERSION"
+	vm=$(modinfo -F vermagic "$ko")
+	[ "${vm%% *}" = "$kver" ] || fail "${ko##*/} is built for '${vm%% *}', not $kver"
+	# Nothing outside the scratch trees: no key in /var/lib/dkms, no
+	# module in the kernel's module tree (the host's, or the unpacked
+	# kernel's).
+	out=$(find /var/lib/dkms "/lib/modules/$kver" "$(kmodroot_for "$kver")/lib/modules/$kver" \
+		-newer "$tmp/stamp" -print -quit 2>/dev/null || true)
+	[ -z "$out" ] || fail "dkms build wrote outside its trees: $out"
+	ok "dkms build -k $kver (headers $kdir): ${ko##*/}, modinfo version $v, vermagic $kver; nothing written to /var/lib/dkms or /lib/modules"
+done
+
+# ---- 5. make uninstall: back to an empty tree (directories aside)
+touch "$root/usr/bin/not-ours"
+if ! make -s -C "$TOP" uninstall BUILD="$BUILD" DESTDIR="$root" PREFIX=/usr \
+	> "$tmp/uninstall.log" 2>&1; then
+	show "$tmp/uninstall.log"
+	fail "make uninstall DESTDIR=$root PREFIX=/usr"
 fi
-ko=$(find "$tmp/dkms/tcplab/$VERSION/$kver" -path '*/module/tcplab.ko*' -print -quit)
-[ -n "$ko" ] || { show "$tmp/dkms.log"; fail "dkms build made no tcplab.ko"; }
-v=$(modinfo -F version "$ko")
-[ "$v" = "$VERSION" ] || fail "modinfo -F version of ${ko##*/} is '$v', not $VERSION"
-vm=$(modinfo -F vermagic "$ko")
-[ "${vm%% *}" = "$kver" ] || fail "${ko##*/} is built for '${vm%% *}', not $kver"
-# Nothing outside the scratch trees: no key in /var/lib/dkms, no module in
-# the kernel's module tree (the host's, or the unpacked kernel's).
-out=$(find /var/lib/dkms "/lib/modules/$kver" "$(kmodroot_for "$kver")/lib/modules/$kver" \
-	-newer "$tmp/stamp" -print -quit 2>/dev/null || true)
-[ -z "$out" ] || fail "dkms build wrote outside its trees: $out"
-ok "dkms build -k $kver (headers $kdir): ${ko##*/}, modinfo version $v, vermagic $kver; nothing written to /var/lib/dkms or /lib/modules"
+[ -e "$root/usr/bin/not-ours" ] || fail "make uninstall removed a file it did not install"
+rm "$root/usr/bin/not-ours"
+out=$(find "$root" ! -type d | head -n 5)
+[ -z "$out" ] || fail "make uninstall left files behind: $(echo $out)"
+for d in "$inc" "$lib/tcplab" "$src"; do
+	[ ! -e "$d" ] || fail "make uninstall left ${d#"$root"}"
+done
+ok "make uninstall removes every file install wrote (and only those), with /usr/include/tcplab, /usr/lib/tcplab and /usr/src/tcplab-$VERSION"
 
 echo "install: all checks passed"
