@@ -11,7 +11,8 @@
 # crossing FINs and CLOSING; a lost segment and its retransmission).
 # The SVG is checked for well-formedness with awk (no XML parser in the
 # VM; the host's tests parse SVGs with python3), the capture for its
-# pcap header.  Also: tcplab-watch -1 sees a listener.  TAP output; exit 0 pass, 1 fail.
+# pcap header.  Also: tcplab-watch -1 sees a listener, tcplab-bench -j
+# prints its JSON.  TAP output; exit 0 pass, 1 fail.
 OUT=/tmp/demo_test
 export OUT
 num=0 pass=0 fail=0
@@ -99,6 +100,28 @@ else
 fi
 kill $srv 2>/dev/null
 wait $srv 2>/dev/null
+
+# tcplab-bench -j: one rr measurement per TCP as one JSON object whose
+# fields say what ran, and a positive rate (awk: no JSON parser here).
+bench_json() {	# bench_json FAMILY
+	tcplab-bench -j "$1" 127.0.0.1 rr > /tmp/bench.json 2> /tmp/bench.err &&
+	[ "$(wc -l < /tmp/bench.json)" -eq 1 ] &&
+	grep -q '^{"tool":"tcplab-bench","version":"[0-9.]*","test":"rr","family":"'"$1"'",' /tmp/bench.json &&
+	grep -q '"address":"127.0.0.1","pinned":false,' /tmp/bench.json &&
+	grep -q '"unit":"round-trips/s"}$' /tmp/bench.json &&
+	awk 'match($0, /"value":[0-9.]+/) {
+		v = substr($0, RSTART + 8, RLENGTH - 8); ok = v > 0
+	} END { exit !ok }' /tmp/bench.json
+}
+for fam in inet tcplab; do
+	if bench_json $fam; then
+		sed 's/^/# /' /tmp/bench.json
+		result ok bench_json_$fam
+	else
+		cat /tmp/bench.json /tmp/bench.err | sed 's/^/# /'
+		result fail bench_json_$fam
+	fi
+done
 
 echo "1..$num"
 echo "# Totals: pass:$pass fail:$fail xfail:0 xpass:0 skip:0 error:0"

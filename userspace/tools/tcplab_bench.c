@@ -2,7 +2,7 @@
 /*
  * tcplab-bench: one measurement of one TCP, to compare tcplab with Linux.
  *
- *   tcplab-bench [-p] [-n NETNS] FAMILY ADDR TEST
+ *   tcplab-bench [-p] [-j] [-n NETNS] FAMILY ADDR TEST
  *
  * FAMILY is "inet" (Linux TCP) or "tcplab" (the loaded module's family);
  * both ends use it.  The server is a child process, moved into the network
@@ -28,13 +28,17 @@
  * places both, and a kTLS result then depends on whether they shared a
  * vCPU for the whole run.  rr and cps are never pinned.
  *
- * Output: one line "TEST VALUE UNIT" ("tls VALUE MiB/s DRIVER").  Exit
- * status 1 on any error.
+ * Output: one line "TEST VALUE UNIT" ("tls VALUE MiB/s DRIVER", "lossy
+ * VALUE MiB/s RETRANSMISSIONS"); with -j/--json one JSON object instead,
+ * with the family, address and pinning as well.  It is printed once the
+ * server has finished too.  Exit status 1 on any error, 2 on a usage
+ * error.
  */
 #define _GNU_SOURCE
 #include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <getopt.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <sched.h>
@@ -72,6 +76,16 @@
 
 static int family;
 static bool pinned;		/* -p */
+static bool json;		/* -j */
+
+/* The measurement, printed by report() once both ends are done. */
+static struct {
+	const char *test, *unit;
+	double value;
+	int decimals;
+	const char *driver;	/* tls: the crypto driver, else NULL */
+	long retrans;		/* lossy: the sender's, else -1 */
+} res = { .retrans = -1 };
 static struct sockaddr_in addr = { .sin_family = AF_INET };
 static char buf[CHUNK];
 
@@ -87,6 +101,55 @@ static double now(void)
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+static void result(const char *test, double value, int decimals, const char *unit)
+{
+	res.test = test;
+	res.value = value;
+	res.decimals = decimals;
+	res.unit = unit;
+}
+
+/* A JSON string: the driver names come from /proc/crypto. */
+static void json_string(const char *s)
+{
+	putchar('"');
+	for (; *s; s++) {
+		if (*s == '"' || *s == '\\')
+			printf("\\%c", *s);
+		else if ((unsigned char)*s < 0x20)
+			printf("\\u%04x", *s);
+		else
+			putchar(*s);
+	}
+	putchar('"');
+}
+
+static void report(const char *family_name, const char *address)
+{
+	if (!json) {
+		printf("%s %.*f %s", res.test, res.decimals, res.value, res.unit);
+		if (res.driver)
+			printf(" %s", res.driver);
+		if (res.retrans >= 0)
+			printf(" %ld", res.retrans);
+		putchar('\n');
+		return;
+	}
+	printf("{\"tool\":\"tcplab-bench\",\"version\":\"%s\",\"test\":\"%s\","
+	       "\"family\":\"%s\",", TCPLAB_VERSION, res.test, family_name);
+	if (address)
+		printf("\"address\":\"%s\",\"pinned\":%s,", address,
+		       pinned ? "true" : "false");
+	printf("\"value\":%.*f,\"unit\":\"%s\"", res.decimals, res.value, res.unit);
+	if (res.driver) {
+		printf(",\"driver\":");
+		json_string(res.driver);
+	}
+	if (res.retrans >= 0)
+		printf(",\"retransmissions\":%ld", res.retrans);
+	printf("}\n");
 }
 
 static void send_all(int fd, const char *p, size_t len)
@@ -253,7 +316,7 @@ static void aead_bench(void)
 		if (read(op, out, sizeof(out)) != (ssize_t)sizeof(out))
 			die("AF_ALG read");
 	}
-	printf("aead %.1f MiB/s\n", (BULK_BYTES >> 20) / (now() - t0));
+	result("aead", (BULK_BYTES >> 20) / (now() - t0), 1, "MiB/s");
 	close(op);
 	close(tfm);
 }
@@ -398,8 +461,9 @@ static void client(const char *test, int sync)
 		drain(fd);
 		t = now() - t0;
 		close(fd);
-		printf("%s %.1f MiB/s%s%s\n", test, (BULK_BYTES >> 20) / t,
-		       *drv ? " " : "", drv);
+		result(test, (BULK_BYTES >> 20) / t, 1, "MiB/s");
+		if (*drv)
+			res.driver = drv;
 	} else if (!strcmp(test, "lossy")) {
 		struct tcp_info ti;
 		socklen_t tl = sizeof(ti);
@@ -418,8 +482,8 @@ static void client(const char *test, int sync)
 		memset(&ti, 0, sizeof(ti));
 		getsockopt(fd, SOL_TCP, TCP_INFO, &ti, &tl);
 		close(fd);
-		printf("lossy %.2f MiB/s %u\n", (BULK_BYTES >> 20) / t,
-		       ti.tcpi_total_retrans);
+		result("lossy", (BULK_BYTES >> 20) / t, 2, "MiB/s");
+		res.retrans = ti.tcpi_total_retrans;
 	} else if (!strcmp(test, "rr")) {
 		fd = connect_server();
 		nodelay(fd);
@@ -431,14 +495,14 @@ static void client(const char *test, int sync)
 		}
 		t = now() - t0;
 		close(fd);
-		printf("rr %.0f round-trips/s\n", RR_COUNT / t);
+		result("rr", RR_COUNT / t, 0, "round-trips/s");
 	} else if (!strcmp(test, "cps")) {
 		for (i = 0; i < CPS_COUNT; i++) {
 			fd = connect_server();
 			drain(fd);
 			close(fd);
 		}
-		printf("cps %.0f connections/s\n", CPS_COUNT / (now() - t0));
+		result("cps", CPS_COUNT / (now() - t0), 0, "connections/s");
 	} else {
 		long before = slab_kb(), after;
 
@@ -452,49 +516,75 @@ static void client(const char *test, int sync)
 			die("sync");
 		for (i = 0; i < MEM_CONNS; i++)
 			close(held[i]);
-		printf("mem %.0f bytes/connection\n", (after - before) * 1024.0 / MEM_CONNS);
+		result("mem", (after - before) * 1024.0 / MEM_CONNS, 0, "bytes/connection");
 	}
 }
 
 static void usage(FILE *f)
 {
-	fprintf(f, "usage: tcplab-bench [-p] [-n NETNS] inet|tcplab ADDR bulk|rr|cps|mem|tls|aead|lossy\n"
-		"       tcplab-bench --help | --version\n");
+	fprintf(f, "usage: tcplab-bench [-p] [-j] [-n NETNS] inet|tcplab ADDR bulk|rr|cps|mem|tls|aead|lossy\n"
+		"       tcplab-bench --help | --version\n"
+		"  -p, --pin         the server of bulk, tls and lossy on CPU 1, the client on CPU 0\n"
+		"  -j, --json        one JSON object instead of the line \"TEST VALUE UNIT\"\n"
+		"  -n, --netns PATH  the server's network namespace (/var/run/netns/NAME)\n");
 }
 
 int main(int argc, char **argv)
 {
-	const char *netns = NULL, *test;
+	static const struct option opts[] = {
+		{ "pin", no_argument, NULL, 'p' },
+		{ "json", no_argument, NULL, 'j' },
+		{ "netns", required_argument, NULL, 'n' },
+		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
+		{ NULL, 0, NULL, 0 }
+	};
+	static const char * const tests[] = {
+		"bulk", "rr", "cps", "mem", "tls", "aead", "lossy"
+	};
+	const char *netns = NULL, *test = NULL;
 	struct rlimit rl;
-	int sync, status;
+	int sync, status, opt;
+	unsigned int i;
 	pid_t pid;
 
-	if (argc == 2 && !strcmp(argv[1], "--version")) {
-		printf("tcplab-bench %s\n", TCPLAB_VERSION);
-		return 0;
+	while ((opt = getopt_long(argc, argv, "pjn:", opts, NULL)) != -1) {
+		switch (opt) {
+		case 'p':
+			pinned = true;
+			break;
+		case 'j':
+			json = true;
+			break;
+		case 'n':
+			netns = optarg;
+			break;
+		case 'h':
+			usage(stdout);
+			return 0;
+		case 'V':
+			printf("tcplab-bench %s\n", TCPLAB_VERSION);
+			return 0;
+		default:
+			usage(stderr);
+			return 2;
+		}
 	}
-	if (argc == 2 && !strcmp(argv[1], "--help")) {
-		usage(stdout);
-		return 0;
-	}
-	if (argc > 1 && !strcmp(argv[1], "-p")) {
-		pinned = true;
-		argv++;
-		argc--;
-	}
-	if (argc > 2 && !strcmp(argv[1], "-n")) {
-		netns = argv[2];
-		argv += 2;
-		argc -= 2;
-	}
-	if (argc != 4 || (strcmp(argv[3], "bulk") && strcmp(argv[3], "rr") &&
-			  strcmp(argv[3], "cps") && strcmp(argv[3], "mem") &&
-			  strcmp(argv[3], "tls") && strcmp(argv[3], "aead") &&
-			  strcmp(argv[3], "lossy"))) {
+	argv += optind - 1;
+	argc -= optind - 1;
+	for (i = 0; argc == 4 && i < sizeof(tests) / sizeof(tests[0]); i++)
+		if (!strcmp(argv[3], tests[i]))
+			test = tests[i];
+	if (!test) {
+		if (argc == 4)
+			fprintf(stderr, "tcplab-bench: unknown test %s\n", argv[3]);
 		usage(stderr);
 		return 2;
 	}
-	test = argv[3];
+	if (strcmp(argv[1], "inet") && strcmp(argv[1], "tcplab")) {
+		fprintf(stderr, "tcplab-bench: the family is inet or tcplab, not %s\n", argv[1]);
+		return 2;
+	}
 	family = strcmp(argv[1], "inet") ? tcplab_family() : AF_INET;
 	if (family < 0)
 		die("tcplab family (module not loaded?)");
@@ -512,6 +602,7 @@ int main(int argc, char **argv)
 	memset(buf, 'b', sizeof(buf));
 	if (!strcmp(test, "aead")) {
 		aead_bench();
+		report(argv[1], argv[2]);
 		return 0;
 	}
 
@@ -523,5 +614,6 @@ int main(int argc, char **argv)
 		fprintf(stderr, "tcplab-bench: %s server failed\n", test);
 		return 1;
 	}
+	report(argv[1], argv[2]);
 	return 0;
 }
