@@ -16,7 +16,7 @@ PKGS=(
 	linux-source-6.12
 	python3
 	mandoc man-db
-	tshark
+	tshark tcpdump
 	dkms
 )
 

@@ -29,10 +29,15 @@ mdir=$kmroot/lib/modules/$ver
 # one by one, so it is not built.
 KMODS="veth sch_netem tls"
 KMOD_DIRS="kernel/crypto kernel/arch/x86/crypto kernel/lib/crypto"
+# For make vm's shared folder (a FAT view of build/share on a virtio
+# disk): wanted, not required; built in on some kernels.
+SHARE_KMODS="virtio_blk vfat nls_cp437 nls_iso8859-1 nls_utf8"
 # Host programs copied into the guest with their shared libraries.
 # nc.openbsd and curl: dynamically linked, for the LD_PRELOAD shim tests
 # (busybox is static, so LD_PRELOAD cannot reach it).
-HOST_PROGS="/usr/sbin/ip /usr/sbin/tc /bin/kmod /bin/nc.openbsd /usr/bin/curl"
+HOST_PROGS="/usr/sbin/ip /usr/sbin/tc /usr/bin/ss /bin/kmod /bin/nc.openbsd /usr/bin/curl"
+# For people at make vm's shell: the capture tool they know.
+HOST_PROGS="$HOST_PROGS /usr/bin/tcpdump"
 # TLS peers nobody here wrote, and certtool for the test PKI (tcplab-tls).
 HOST_PROGS="$HOST_PROGS /usr/bin/openssl /usr/bin/gnutls-cli /usr/bin/gnutls-serv /usr/bin/certtool"
 # Data files those programs read: OpenSSL's config, the system trust store.
@@ -109,11 +114,19 @@ build_base() {
 			copy_module "$root" "$f"
 		done
 	done
+	for m in $SHARE_KMODS; do
+		/sbin/modprobe ${kmroot:+-d "$kmroot"} -S "$ver" --show-depends "$m" 2>/dev/null |
+			{ grep -oE '/[^ ]+\.ko[^ ]*' || true; } | while read -r f; do
+			copy_module "$root" "$f"
+		done
+	done
 	/sbin/depmod -b "$root" "$ver"
 
 	echo "tcplab" > "$root/etc/hostname"
-	echo "root:x:0:0:root:/root:/bin/sh" > "$root/etc/passwd"
-	echo "root:x:0:" > "$root/etc/group"
+	# Debian's tcpdump drops to the user tcpdump once it has its socket.
+	printf '%s\n' "root:x:0:0:root:/root:/bin/sh" \
+		"tcpdump:x:100:100:tcpdump:/nonexistent:/bin/false" > "$root/etc/passwd"
+	printf '%s\n' "root:x:0:" "tcpdump:x:100:" > "$root/etc/group"
 	(cd "$root" && find . | cpio -o -H newc --quiet) > "$base_cpio.tmp"
 	mv "$base_cpio.tmp" "$base_cpio"
 }

@@ -11,7 +11,8 @@
 #
 # Environment: ACCEL=tcg (default; nested KVM hangs at boot on the
 # machines we know) or kvm; MEM (MiB, default 1024); SMP (default 2);
-# TESTS (comma list for the guest); ROUNDS (bench samples per row); PIN=1
+# TESTS (comma list for the guest); VM_SHARE (shell: the host directory
+# the guest sees as /mnt/share, default build/share); ROUNDS (bench samples per row); PIN=1
 # (bench: pin the two ends); VM_TIMEOUT (seconds, default 2400: the netem
 # fault matrix alone takes ~12 min on 6.12; 7200 in the full tier, 21600
 # on the debug kernel).
@@ -51,7 +52,14 @@ cmdline="console=ttyS0 loglevel=7 panic=-1 slub_debug=FZPU,TCPLAB,kmalloc-*,skbu
 $debug && cmdline="console=ttyS0 loglevel=7 panic=-1"
 
 if [ "$mode" = shell ]; then
+	# build/share/ is the guest's /mnt/share: QEMU shows the directory
+	# as a FAT disk (vvfat), which every kernel here can mount, needs no
+	# daemon and no root; what the guest writes there is written back.
+	share=${VM_SHARE:-$BUILD/share}
+	mkdir -p "$share"
 	exec "${qemu[@]}" -serial mon:stdio \
+		-drive "if=none,id=share,format=raw,file=fat:rw:$share" \
+		-device virtio-blk-pci,drive=share \
 		-append "$cmdline quiet TCPLAB_MODE=shell"
 fi
 
