@@ -238,9 +238,14 @@ TEST_F_TIMEOUT(bulk, duplex_64mib_hash, 300)
 	       cx.total_retrans, sx.total_retrans, drops);
 	/* Nothing was lost on the way... */
 	EXPECT_EQ(0, drops);
-	/* ... so hardly anything was sent again. */
-	EXPECT_GE(BULK_RESENT_MAX, cx.total_retrans);
-	EXPECT_GE(BULK_RESENT_MAX, sx.total_retrans);
+	/*
+	 * ... so hardly anything was sent again, on a kernel that keeps
+	 * time (see bulk_rtx_check() for the slowed-down ones).
+	 */
+	if (tcplab_time_factor() == 1) {
+		EXPECT_GE(BULK_RESENT_MAX, cx.total_retrans);
+		EXPECT_GE(BULK_RESENT_MAX, sx.total_retrans);
+	}
 	bulk_rtx_check(_metadata, "client", &cr);
 	if (sns != cns)
 		bulk_rtx_check(_metadata, "server", &sr);
