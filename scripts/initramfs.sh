@@ -31,7 +31,7 @@ KMODS="veth sch_netem tls"
 KMOD_DIRS="kernel/crypto kernel/arch/x86/crypto kernel/lib/crypto"
 # For make vm's shared folder (a FAT view of build/share on a virtio
 # disk): wanted, not required; built in on some kernels.
-SHARE_KMODS="virtio_blk vfat nls_cp437 nls_iso8859-1 nls_utf8"
+SHARE_KMODS="virtio_pci virtio_blk vfat nls_cp437 nls_iso8859-1 nls_utf8"
 # Host programs copied into the guest with their shared libraries.
 # nc.openbsd and curl: dynamically linked, for the LD_PRELOAD shim tests
 # (busybox is static, so LD_PRELOAD cannot reach it).

@@ -31,7 +31,11 @@ bad() {
 }
 
 TOOLS="tcplab-demo tcplab-watch tcplab-ladder tcplab-pcap tcplab-echo-server tcplab-echo-client tcpdump ss ip"
+# The shell may lose the start of what was typed before it ran: the
+# first two lines are there to be lost.
 cat > "$tmp/input" <<CMDS
+: the start of the input, before the shell reads it
+: the start of the input, before the shell reads it
 echo "R\$((40 + 2)) \$(cat /mnt/share/in.txt)"
 for p in $TOOLS; do command -v \$p > /dev/null && echo "H\$((0 + 1)) \$p"; done
 tcpdump -ni lo -c 3 -w /mnt/share/lo.pcap 'tcp port 7' 2> /tmp/td.err & sleep 2
@@ -44,7 +48,7 @@ echo "vmshell: booting $ver with make vm's shell, 6 commands on its console"
 if ! VM_SHARE=$share timeout 600 "$TOP/scripts/vm.sh" shell "$ver" \
 	< "$tmp/input" > "$tmp/out" 2>&1; then
 	tail -n 40 "$tmp/out" | sed 's/^/  | /'
-	echo "vmshell: FAIL: the VM did not end well (or after 600 s)"
+	echo "vmshell: FAIL: make vm's VM did not exit with status 0 (or ran for 600 s)"
 	exit 1
 fi
 out=$(tr -d '\r' < "$tmp/out")

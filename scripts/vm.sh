@@ -57,10 +57,16 @@ if [ "$mode" = shell ]; then
 	# daemon and no root; what the guest writes there is written back.
 	share=${VM_SHARE:-$BUILD/share}
 	mkdir -p "$share"
-	exec "${qemu[@]}" -serial mon:stdio \
+	set +e
+	"${qemu[@]}" -serial mon:stdio \
 		-drive "if=none,id=share,format=raw,file=fat:rw:$share" \
 		-device virtio-blk-pci,drive=share \
 		-append "$cmdline quiet TCPLAB_MODE=shell"
+	qrc=$?
+	# The guest leaves through isa-debug-exit: (status << 1) | 1.
+	[ $qrc -eq 1 ] && exit 0
+	[ $((qrc & 1)) -eq 1 ] && exit $((qrc >> 1))
+	exit $qrc
 fi
 
 case "$mode" in check|demo|bench) ;; *) die "unknown mode $mode" ;; esac
