@@ -75,8 +75,8 @@ static void tcplab_cfg_flow(struct sock *sk, struct tl_cfg *cfg)
 	struct net *net = sock_net(sk);
 	u32 v;
 
-	cfg->delack_min_us = min_t(u32, READ_ONCE(tcplab_delack_min_ms), 200) *
-			     USEC_PER_MSEC;
+	cfg->delack_min_us = min_t(u32, tcplab_knob(net, TCPLAB_KNOB_DELACK_MIN_MS),
+				   200) * USEC_PER_MSEC;
 	cfg->nodelay = READ_ONCE(tsk->nodelay);
 	cfg->cork = READ_ONCE(tsk->cork);
 	cfg->keepalive = sock_flag(sk, SOCK_KEEPOPEN);
@@ -115,22 +115,24 @@ void tcplab_keepalive(struct sock *sk, int on)
 }
 
 /*
- * RFC 6298 bounds, retry limits (module parameters, else the namespace's
- * sysctls as Linux uses them), the limits on orphans (the namespace's
- * sysctls) and the congestion control algorithm.
+ * RFC 6298 bounds, retry limits (tcplab's sysctls or module parameters,
+ * else the namespace's net.ipv4 sysctls as Linux uses them), the limits
+ * on orphans (the namespace's net.ipv4 sysctls) and the congestion
+ * control algorithm.
  */
 static void tcplab_cfg_recovery(struct sock *sk, struct tl_cfg *cfg)
 {
-	int syn = READ_ONCE(tcplab_syn_retries);
-	int data = READ_ONCE(tcplab_data_retries);
+	struct net *net = sock_net(sk);
+	int syn = tcplab_knob(net, TCPLAB_KNOB_SYN_RETRIES);
+	int data = tcplab_knob(net, TCPLAB_KNOB_DATA_RETRIES);
 	int orphan, fin;
-	u32 lo = max_t(u32, READ_ONCE(tcplab_rto_min_ms), 1);
-	u32 hi = max_t(u32, READ_ONCE(tcplab_rto_max_ms), lo);
+	u32 lo = max(tcplab_knob(net, TCPLAB_KNOB_RTO_MIN_MS), 1);
+	u32 hi = max_t(u32, tcplab_knob(net, TCPLAB_KNOB_RTO_MAX_MS), lo);
+	u32 init = max(tcplab_knob(net, TCPLAB_KNOB_RTO_INITIAL_MS), 0);
 
 	cfg->rto_min_us = min_t(u32, lo, 3600000) * USEC_PER_MSEC;
 	cfg->rto_max_us = min_t(u32, hi, 3600000) * USEC_PER_MSEC;
-	cfg->rto_initial_us = min_t(u32, READ_ONCE(tcplab_rto_initial_ms),
-				    3600000) * USEC_PER_MSEC;
+	cfg->rto_initial_us = min_t(u32, init, 3600000) * USEC_PER_MSEC;
 	if (syn >= 0)
 		cfg->syn_retries = min(syn, 255);
 	if (data >= 0)
@@ -144,7 +146,7 @@ static void tcplab_cfg_recovery(struct sock *sk, struct tl_cfg *cfg)
 	fin = READ_ONCE(sock_net(sk)->ipv4.sysctl_tcp_fin_timeout);
 	cfg->fin_timeout_us = min_t(u64, (u64)jiffies_to_msecs(max(fin, 1)) *
 				    USEC_PER_MSEC, U32_MAX);
-	cfg->cc = READ_ONCE(tcplab_sk(sk)->cc_ops) ?: tcplab_cc_default();
+	cfg->cc = READ_ONCE(tcplab_sk(sk)->cc_ops) ?: tcplab_cc_for(net);
 }
 
 /*
@@ -176,7 +178,8 @@ void tcplab_rcv_read(struct sock *sk, u32 len)
 static void tcplab_cfg(struct sock *sk, struct tl_cfg *cfg)
 {
 	tl_cfg_default(cfg);
-	cfg->msl_us = tcplab_msl_ms * USEC_PER_MSEC;
+	cfg->msl_us = min_t(u32, tcplab_knob(sock_net(sk), TCPLAB_KNOB_MSL_MS),
+			    3600000) * USEC_PER_MSEC;
 	/*
 	 * Like Linux, half of SO_RCVBUF is offered as window: the rest pays
 	 * for skb overhead.

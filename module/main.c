@@ -104,9 +104,12 @@ static int __net_init tcplab_net_init(struct net *net)
 	INIT_HLIST_HEAD(&tn->all_socks);
 	atomic_set(&tn->nr_socks, 0);
 
-	err = tcplab_table_net_init(net);
+	err = tcplab_sysctl_net_init(net);
 	if (err)
 		return err;
+	err = tcplab_table_net_init(net);
+	if (err)
+		goto out_sysctl;
 	err = tcplab_proc_net_init(net);
 	if (err)
 		goto out_table;
@@ -120,6 +123,8 @@ out_proc:
 	tcplab_proc_net_exit(net);
 out_table:
 	tcplab_table_net_exit(net);
+out_sysctl:
+	tcplab_sysctl_net_exit(net);
 	return err;
 }
 
@@ -130,6 +135,7 @@ static void __net_exit tcplab_net_exit(struct net *net)
 	tcplab_input_net_exit(net);
 	tcplab_proc_net_exit(net);
 	tcplab_table_net_exit(net);
+	tcplab_sysctl_net_exit(net);
 	/*
 	 * A socket pins its namespace (sk_alloc takes a reference), so a
 	 * namespace cannot die while one of our sockets lives in it.

@@ -30,8 +30,8 @@
  * captures on lo and veth show valid checksums: tcplab is for looking at
  * segments.  Segments with payload leave the sum to the device
  * (CHECKSUM_PARTIAL) as Linux TCP does - a capture on lo or veth then
- * shows a checksum of the pseudo-header only - unless the module
- * parameter csum_offload is 0.
+ * shows a checksum of the pseudo-header only - unless csum_offload
+ * (the namespace's sysctl, else the module parameter) is 0.
  *
  * Our socket is not an inet socket, and much of the IPv4 output path
  * interprets skb->sk / the sk argument as one (inet_sk(sk)->pmtudisc in
@@ -138,7 +138,8 @@ static int tcplab_ip_send(struct net *net, struct sk_buff *skb,
 
 	th->check = 0;
 	if (skb_is_gso(skb) ||
-	    (READ_ONCE(tcplab_csum_offload) && len > (unsigned int)th->doff * 4)) {
+	    (tcplab_knob(net, TCPLAB_KNOB_CSUM_OFFLOAD) &&
+	     len > (unsigned int)th->doff * 4)) {
 		/*
 		 * Segments with payload: the device (or, if it cannot,
 		 * validate_xmit_skb()) sums the payload, as for Linux TCP;
@@ -414,7 +415,7 @@ static struct sk_buff *tcplab_gso_candidate(struct sock *sk,
 	 * of one MSS then exceeds the MTU (tcplab_build_header() trims them
 	 * for single segments).
 	 */
-	if (!READ_ONCE(tcplab_csum_offload) || !seg->data_len ||
+	if (!tcplab_knob(sock_net(sk), TCPLAB_KNOB_CSUM_OFFLOAD) || !seg->data_len ||
 	    (seg->opts.present & TL_OPTF_SACK) ||
 	    (seg->th.flags & (TL_TCP_SYN | TL_TCP_FIN | TL_TCP_RST |
 			      TL_TCP_URG)))

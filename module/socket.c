@@ -1054,7 +1054,6 @@ static int tcplab_set_flowopt(struct sock *sk, int optname, int val)
 	return err;
 }
 
-#define TCPLAB_CA_NAME_MAX	16	/* Linux's TCP_CA_NAME_MAX */
 
 /*
  * TCP_CONGESTION, as do_tcp_setsockopt(): a name of at most 15 bytes,
@@ -1095,7 +1094,7 @@ static int tcplab_get_congestion(struct sock *sk, char __user *optval,
 				 int __user *optlen, int len)
 {
 	const struct tl_cc_ops *ops = READ_ONCE(tcplab_sk(sk)->cc_ops) ?:
-				      tcplab_cc_default();
+				      tcplab_cc_for(sock_net(sk));
 	char name[TCPLAB_CA_NAME_MAX] = {};
 
 	strscpy(name, ops->name, sizeof(name));

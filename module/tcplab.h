@@ -48,6 +48,35 @@ extern unsigned int tcplab_delack_min_ms;	/* 0: no delayed ACKs */
 extern unsigned int tcplab_rto_min_ms, tcplab_rto_max_ms, tcplab_rto_initial_ms;
 extern int tcplab_syn_retries, tcplab_data_retries;	/* -1: the netns sysctl */
 const struct tl_cc_ops *tcplab_cc_default(void);
+#define TCPLAB_CA_NAME_MAX	16	/* Linux's TCP_CA_NAME_MAX */
+
+/*
+ * sysctl.c: the same settings per network namespace, in
+ * /proc/sys/net/tcplab/; each follows its module parameter until set.
+ */
+enum tcplab_knob {
+	TCPLAB_KNOB_MSL_MS,
+	TCPLAB_KNOB_DELACK_MIN_MS,
+	TCPLAB_KNOB_CSUM_OFFLOAD,
+	TCPLAB_KNOB_RTO_MIN_MS,
+	TCPLAB_KNOB_RTO_MAX_MS,
+	TCPLAB_KNOB_RTO_INITIAL_MS,
+	TCPLAB_KNOB_SYN_RETRIES,
+	TCPLAB_KNOB_DATA_RETRIES,
+	TCPLAB_KNOB_NR
+};
+
+struct tcplab_knobs {
+	int			val[TCPLAB_KNOB_NR];	/* INT_MIN: follow */
+	const struct tl_cc_ops	*cc;			/* NULL: follow */
+	struct ctl_table_header	*hdr;
+	struct ctl_table	*table;
+};
+
+int tcplab_knob(const struct net *net, enum tcplab_knob k);
+const struct tl_cc_ops *tcplab_cc_for(const struct net *net);
+int tcplab_sysctl_net_init(struct net *net);
+void tcplab_sysctl_net_exit(struct net *net);
 
 /* Counters in /proc/net/tcplab_stats, per network namespace. */
 enum tcplab_mib {
@@ -121,6 +150,8 @@ struct tcplab_net {
 	struct hlist_head	phash[1 << TCPLAB_PHASH_BITS];	/* ports */
 
 	atomic_long_t		mib[TCPLAB_MIB_MAX];
+
+	struct tcplab_knobs	knobs;		/* sysctl.c */
 };
 
 extern unsigned int tcplab_net_id;

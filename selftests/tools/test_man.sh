@@ -106,6 +106,12 @@ sysctls() {
 		sed -E 's/.*\.sysctl_//; s/^max_syn_backlog$/tcp_max_syn_backlog/'
 }
 
+# tcplab's own sysctls: the procnames of module/sysctl.c.
+own_sysctls() {
+	grep -ohE '(TCPLAB_KNOB_ENTRY\(|\.procname[[:space:]]*= )"[a-z_]+"' "$mod/sysctl.c" |
+		sed -E 's/.*"([a-z_]+)"/\1/'
+}
+
 # The TCP_/TLS_/SO_ names that tcplab.7 lists as items under "Socket options".
 documented_sockopts() {
 	awk '
@@ -200,18 +206,20 @@ for p in "$mandir"/*.[1-8]; do
 		O=$(names "socket options" $(sockopts)) &&
 		C=$(names counters $(counters)) &&
 		T=$(names tracepoints $(tracepoints)) &&
-		S=$(names sysctls $(sysctls)) || { ok=1; P='' O='' C='' T='' S=''; }
+		S=$(names sysctls $(sysctls)) &&
+		N=$(names "tcplab sysctls" $(own_sysctls)) || { ok=1; P='' O='' C='' T='' S='' N=''; }
 		check "$page" "module parameters" "$P" || ok=1
 		check "$page" "socket options" "$O" || ok=1
 		check "$page" "counters" "$C" || ok=1
 		check "$page" "tracepoints" "$T" || ok=1
 		check "$page" "sysctls" "$S" || ok=1
+		check "$page" "tcplab sysctls" "$N" || ok=1
 		extra=$(comm -13 <(echo "$O") <(documented_sockopts | sort -u))
 		if [ -n "$extra" ]; then
 			echo "  $page: listed under Socket options but not handled by the module: $(tr '\n' ' ' <<< "$extra")"
 			ok=1
 		fi
-		what="$what, $(wc -w <<< "$P") parameters, $(wc -w <<< "$O") options, $(wc -w <<< "$C") counters, $(wc -w <<< "$T") tracepoints, $(wc -w <<< "$S") sysctls"
+		what="$what, $(wc -w <<< "$P") parameters, $(wc -w <<< "$O") options, $(wc -w <<< "$C") counters, $(wc -w <<< "$T") tracepoints, $(wc -w <<< "$S") sysctls, $(wc -w <<< "$N") of tcplab's own"
 		;;
 	libtcplab-tls.3)
 		L=$(names "library names" $(lib_words "$top/userspace/tls/tcplab_tls.h")) || ok=1
