@@ -3,7 +3,8 @@
 #
 # Install (from Debian's packages) everything tcplab needs to build, lint
 # and test, and extract the few files we borrow from the kernel source
-# (kselftest harness, checkpatch) into build/ksft/.  Idempotent: when all
+# (kselftest harness, checkpatch, the list of Linux's TCP sysctls that
+# doc/knobs.md maps) into build/ksft/.  Idempotent: when all
 # is present it only runs dpkg-query and returns in well under a second.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
@@ -53,21 +54,24 @@ stamp=$ksft/.from
 # child takes itself for the parent).  "volatile" keeps the value in
 # memory; the selftests' "harness" check proves the teardown runs.
 harness_fix='s/^\(\t\t\)pid_t child = 1; \\$/\1volatile pid_t child = 1; \\/'
-if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$src $harness_fix" ]; then
-	echo "tcplab deps: extracting kselftest harness and checkpatch from $src"
+extracted="harness checkpatch ip-sysctl"
+if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$src $harness_fix $extracted" ]; then
+	echo "tcplab deps: extracting kselftest harness, checkpatch and ip-sysctl.rst from $src"
 	rm -rf "$ksft"
 	mkdir -p "$ksft/tmp"
 	tar -xJf "$src" -C "$ksft/tmp" --wildcards \
 		'*/tools/testing/selftests/kselftest_harness.h' \
 		'*/tools/testing/selftests/kselftest.h' \
 		'*/scripts/checkpatch.pl' '*/scripts/spelling.txt' \
-		'*/scripts/const_structs.checkpatch'
+		'*/scripts/const_structs.checkpatch' \
+		'*/Documentation/networking/ip-sysctl.rst'
 	d=$(echo "$ksft"/tmp/*)
 	sed "$harness_fix" "$d"/tools/testing/selftests/kselftest_harness.h > "$ksft/kselftest_harness.h"
 	cp "$d"/tools/testing/selftests/kselftest.h "$ksft/"
 	cp "$d"/scripts/checkpatch.pl "$d"/scripts/spelling.txt "$d"/scripts/const_structs.checkpatch "$ksft/"
+	cp "$d"/Documentation/networking/ip-sysctl.rst "$ksft/"
 	rm -rf "$ksft/tmp"
-	echo "$src $harness_fix" > "$stamp"
+	echo "$src $harness_fix $extracted" > "$stamp"
 fi
 
 # The guest kernels, unpacked under build/kernels/ (never installed).
