@@ -31,6 +31,10 @@ SHELL := /bin/bash
 TOP := $(CURDIR)
 BUILD ?= $(TOP)/build
 export BUILD
+# Scratch files of the compilers, the tests and QEMU (vvfat's overlay)
+# stay in the build tree too: nothing is written outside it.
+export TMPDIR := $(BUILD)/tmp
+$(shell mkdir -p $(TMPDIR))
 
 all: modules userspace selftests guest-tools
 
