@@ -145,11 +145,15 @@ static void tcplab_rcv(struct net *net, struct sk_buff *skb, struct sock *sk,
 	struct tl_tcphdr th;
 	unsigned int ihl, hlen;
 	const struct tcphdr *tcph;
+	int dif, sdif;
 	u32 len;
 
 	skb = skb_share_check(skb, GFP_ATOMIC);
 	if (!skb)
 		goto out_put;
+	/* For a second lookup below, once skb->cb has been cleared. */
+	dif = inet_iif(skb);
+	sdif = inet_sdif(skb);
 
 	/* Exactly the datagram: no link-layer padding behind it. */
 	ihl = ip_hdrlen(skb);
@@ -226,7 +230,8 @@ static void tcplab_rcv(struct net *net, struct sk_buff *skb, struct sock *sk,
 
 		sock_put(sk);
 		sk = tcplab_lookup(net, ip_hdr(skb)->saddr, htons(th.sport),
-				   ip_hdr(skb)->daddr, htons(th.dport), &owned);
+				   ip_hdr(skb)->daddr, htons(th.dport), dif, sdif,
+				   &owned);
 		if (!sk) {
 			kfree_skb(skb);
 			return;
@@ -267,7 +272,8 @@ static unsigned int tcplab_nf_local_in(void *priv, struct sk_buff *skb,
 		return NF_ACCEPT;	/* too short: Linux TCP drops it */
 
 	sk = tcplab_lookup(state->net, iph->saddr, ports[0],
-			   iph->daddr, ports[1], &owned);
+			   iph->daddr, ports[1], inet_iif(skb), inet_sdif(skb),
+			   &owned);
 	if (!sk && !owned)
 		return NF_ACCEPT;
 

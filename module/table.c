@@ -602,15 +602,30 @@ void tcplab_unhash_conn(struct sock *sk)
 }
 
 /*
- * The socket a segment from @saddr:@sport to @daddr:@dport belongs to:
- * the connection with exactly that 4-tuple, else the listener on @dport
- * (bound to INADDR_ANY or to @daddr).  Returns it with a reference held,
- * or NULL.  *@port_owned tells whether tcplab holds @dport on an address
- * matching @daddr, i.e. whether a segment nobody takes must be answered
- * with a RST by tcplab rather than left to Linux TCP.  Any context.
+ * SO_BINDTODEVICE on input, as Linux's lookups have it: a socket bound
+ * to a device takes only segments that arrived on it (@dif), or on the
+ * L3 master device (VRF) it is enslaved to (@sdif).
+ */
+static bool tcplab_dev_match(const struct sock *sk, int dif, int sdif)
+{
+	int bound = READ_ONCE(sk->sk_bound_dev_if);
+
+	return !bound || bound == dif || bound == sdif;
+}
+
+/*
+ * The socket a segment from @saddr:@sport to @daddr:@dport, received on
+ * device @dif (@sdif), belongs to: the connection with exactly that
+ * 4-tuple, else the listener on @dport (bound to INADDR_ANY or to
+ * @daddr), if the socket's device binding lets it take the segment.
+ * Returns it with a reference held, or NULL.  *@port_owned tells whether
+ * tcplab holds @dport on an address matching @daddr, i.e. whether a
+ * segment nobody takes must be answered with a RST by tcplab rather than
+ * left to Linux TCP.  Any context.
  */
 struct sock *tcplab_lookup(struct net *net, __be32 saddr, __be16 sport,
-			   __be32 daddr, __be16 dport, bool *port_owned)
+			   __be32 daddr, __be16 dport, int dif, int sdif,
+			   bool *port_owned)
 {
 	struct tcplab_net *tn = tcplab_pernet(net);
 	struct hlist_head *head;
@@ -624,7 +639,8 @@ struct sock *tcplab_lookup(struct net *net, __be32 saddr, __be16 sport,
 	spin_lock_bh(&tn->table_lock);
 	hlist_for_each_entry(tsk, head, ehash_node) {
 		if (tsk->saddr == daddr && tsk->sport == dport &&
-		    tsk->daddr == saddr && tsk->dport == sport) {
+		    tsk->daddr == saddr && tsk->dport == sport &&
+		    tcplab_dev_match(&tsk->sk, dif, sdif)) {
 			sk = &tsk->sk;
 			sock_hold(sk);
 			*port_owned = true;
@@ -634,7 +650,7 @@ struct sock *tcplab_lookup(struct net *net, __be32 saddr, __be16 sport,
 	p = tcplab_port_find(tn, dport);
 	if (p && (!p->addr || p->addr == daddr)) {
 		*port_owned = true;
-		if (p->listener) {
+		if (p->listener && tcplab_dev_match(p->listener, dif, sdif)) {
 			sk = p->listener;
 			sock_hold(sk);
 		}

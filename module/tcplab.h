@@ -359,7 +359,8 @@ void tcplab_unhash_listen(struct sock *sk);
 int tcplab_hash_conn(struct sock *sk);
 void tcplab_unhash_conn(struct sock *sk);
 struct sock *tcplab_lookup(struct net *net, __be32 saddr, __be16 sport,
-			   __be32 daddr, __be16 dport, bool *port_owned);
+			   __be32 daddr, __be16 dport, int dif, int sdif,
+			   bool *port_owned);
 int tcplab_table_net_init(struct net *net);
 void tcplab_table_net_exit(struct net *net);
 int tcplab_table_init(void);
