@@ -3,9 +3,9 @@
 #
 # test_tools.sh: host tests of the teaching instruments (tcplab-ladder,
 # tcplab-ccplot, tcplab-watch) on recorded traces: traces/tcp_echo.trace
-# is a real `make demo` run; tls_echo.trace and loss.trace are written by
-# traces/gen.py in the formats of module/trace.h for the events that no
-# merged code emits yet.  The ladders are checked against the traces by
+# is a real `make demo` run; tls_echo.trace, keyupdate.trace and
+# loss.trace are written by traces/gen.py in the formats of
+# module/trace.h for the events that no merged code emits yet.  The ladders are checked against the traces by
 # ladder_check.sh (awk over the raw events), every SVG is parsed as XML.
 # test_man.sh checks the manual pages in doc/man/ against the code;
 # tcp_echo.pcap, simopen.pcap and tls_echo.pcap (with its key log),
@@ -145,11 +145,20 @@ watch_once() {
 	grep -q SYN-SENT "$w/w2.txt"
 }
 
+# The trace names a handshake record KeyUpdate when a rekey follows it.
+trace_keyupdate() {
+	"$bin/tcplab-ladder" "$tr/keyupdate.trace" > "$w/ku.txt" &&
+	grep -A1 'seq=582 ack=1201 len=27' "$w/ku.txt" | grep -q '\[TLS KeyUpdate 5\]' &&
+	grep -A1 'seq=1201 ack=609 len=82' "$w/ku.txt" | grep -q '\[TLS handshake 60\]' &&
+	[ "$(grep -c KeyUpdate "$w/ku.txt")" = 3 ]
+}
+
 t ladder_tcp_echo ladder_case tcp_echo 8080 tcp
 t ladder_loss ladder_case loss 9000 loss
 t ladder_tls ladder_case tls_echo 8443 tcp
 t ladder_tls_phases_records tls_phases
 t ladder_several_connections several
+t ladder_keyupdate_named trace_keyupdate
 t ccplot_loss ccplot
 t watch_columns_by_name watch_once
 t watch_filters_json_rows watch_filters

@@ -206,7 +206,31 @@ static const char *retrans_reason(struct tl_ev *ev, int n, int i)
 	return NULL;
 }
 
-static void attach_records(struct ladder_conn *c, struct tl_ev *ev,
+/*
+ * The trace gives a record's type, not its handshake message; but a
+ * handshake record after which the same socket replaces that
+ * direction's key (tcplab_tls_key event=rekey, before any other record
+ * that way) is a KeyUpdate (RFC 8446 §4.6.3).
+ */
+static bool key_update(const struct tl_ev *ev, int n, int j)
+{
+	const struct tl_ev *rec = &ev[j];
+	int k;
+
+	if (rec->type != 22)
+		return false;
+	for (k = j + 1; k < n; k++) {
+		const struct tl_ev *e = &ev[k];
+
+		if ((e->kind != TL_EV_TLS_REC && e->kind != TL_EV_TLS_KEY) ||
+		    strcmp(e->sk, rec->sk) || e->tx != rec->tx)
+			continue;
+		return e->kind == TL_EV_TLS_KEY && e->rekey;
+	}
+	return false;
+}
+
+static void attach_records(struct ladder_conn *c, struct tl_ev *ev, int n,
 			   int i, int from, struct ladder_row *r, char *used)
 {
 	const struct tl_ev *s = &ev[i];
@@ -236,6 +260,7 @@ static void attach_records(struct ladder_conn *c, struct tl_ev *ev,
 
 			used[j] = 1;
 			snprintf(one, sizeof(one), "%sTLS %s %u", r->tls[0] ? "; " : "",
+				 key_update(ev, n, j) ? "KeyUpdate" :
 				 tl_tls_type_name(e->type), e->len);
 			strncat(r->tls, one, sizeof(r->tls) - strlen(r->tls) - 1);
 		} else if ((int)(s->seq - e->tcp_seq) > 0 &&
@@ -390,7 +415,7 @@ static void build_rows(struct ladder_conn *c, struct tl_ev *ev, int n,
 			    !arrived(ev, n, i, from ? c->left : c->right, used_in))
 				r->lost = true;
 			if (e->len && c->nrecs)
-				attach_records(c, ev, i, from, r, used_rec);
+				attach_records(c, ev, n, i, from, r, used_rec);
 			break;
 		default:
 			break;
