@@ -11,7 +11,8 @@
 #include <stdbool.h>
 #include <stdio.h>
 
-#define TL_ADDR_LEN	48
+/* "a.b.c.d:port" or "[v6]:port" */
+#define TL_ADDR_LEN	64
 
 enum tl_ev_kind {
 	TL_EV_STATE,		/* tcplab_state */
@@ -44,6 +45,8 @@ struct tl_ev {
 	unsigned int type, tcp_seq, version, cipher;
 	unsigned long long rec_seq;
 	bool rekey;
+	/* From a capture: the TLS records the segment starts, or NULL. */
+	const char *tls;
 };
 
 /* Parse one trace line; false when it is not a tcplab event. */
