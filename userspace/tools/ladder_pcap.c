@@ -950,7 +950,7 @@ int ladder_read_pcap(FILE *f, const char *name, unsigned int want_port,
 		     struct tl_ev **out)
 {
 	static const char *const label_cont = "TLS record continues";
-	unsigned char gh[24], rh[16], *pkt = NULL;
+	unsigned char gh[24], rh[16], *pkt = NULL, *p;
 	struct reader r = { .want_port = want_port };
 	struct out o = { 0 };
 	unsigned long count = 0;
@@ -982,9 +982,8 @@ int ladder_read_pcap(FILE *f, const char *name, unsigned int want_port,
 			name, linktype);
 		return -1;
 	}
-	pkt = malloc(PCAP_MAX_CAPLEN);
 	r.conns = malloc(PCAP_MAX_CONNS * sizeof(*r.conns));
-	if (!pkt || !r.conns)
+	if (!r.conns)
 		goto nomem;
 	for (;;) {
 		size_t got = fread(rh, 1, sizeof(rh), f);
@@ -1007,6 +1006,14 @@ int ladder_read_pcap(FILE *f, const char *name, unsigned int want_port,
 				name, PCAP_MAX_PACKETS);
 			goto out;
 		}
+		/*
+		 * Each packet in a buffer of its own size, so that a read
+		 * past its end is one past an allocation (AddressSanitizer).
+		 */
+		p = realloc(pkt, caplen ? caplen : 1);
+		if (!p)
+			goto nomem;
+		pkt = p;
 		if (fread(pkt, 1, caplen, f) != caplen) {
 			truncated = true;
 			break;

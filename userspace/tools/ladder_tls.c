@@ -274,14 +274,11 @@ void tlsd_data(struct tlsd *t, int dir, const unsigned char *p, size_t n,
 		return;
 	if (d->mode == TLSD_UNSEEN)
 		d->mode = where == TLSD_STREAM_START ? TLSD_ON : TLSD_RESYNC;
-	if (d->mode == TLSD_RESYNC || (where == TLSD_STREAM_START &&
-				       d->hdr_have == 0)) {
+	if (d->mode == TLSD_RESYNC) {
 		if (where == TLSD_MIDDLE || n < 5)
 			return;
 		if (!plausible(p)) {
-			/* A stream that does not start as TLS is not TLS. */
-			if (where == TLSD_STREAM_START ||
-			    ++d->resync_tries >= RESYNC_TRIES)
+			if (++d->resync_tries >= RESYNC_TRIES)
 				d->mode = TLSD_OFF;
 			return;
 		}
@@ -303,7 +300,11 @@ void tlsd_data(struct tlsd *t, int dir, const unsigned char *p, size_t n,
 				break;
 			if (!plausible(d->hdr)) {
 				d->hdr_have = 0;
-				tlsd_gap(t, dir);
+				/* A stream that does not start as TLS is not. */
+				if (!d->nrec)
+					d->mode = TLSD_OFF;
+				else
+					tlsd_gap(t, dir);
 				return;
 			}
 			d->body_len = (unsigned int)d->hdr[3] << 8 | d->hdr[4];
@@ -330,6 +331,7 @@ void tlsd_data(struct tlsd *t, int dir, const unsigned char *p, size_t n,
 			n -= take;
 		}
 		if (d->hdr_have == 5 && d->body_have == d->body_len) {
+			d->nrec++;
 			record_done(t, dir, d->body_have);
 			d->hdr_have = 0;
 		}

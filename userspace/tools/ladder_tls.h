@@ -34,6 +34,7 @@ struct tlsd_dir {
 	unsigned char hs_hdr[4];	/* a message header split by records */
 	unsigned int hs_hdr_have;
 	unsigned int resync_tries;
+	unsigned int nrec;		/* records read whole */
 	int flight_ev;			/* TLS 1.3: the client's encrypted flight */
 	unsigned int nenc;		/* type 23 records after the ServerHello */
 };
