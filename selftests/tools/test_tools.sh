@@ -3,15 +3,20 @@
 #
 # test_tools.sh: host tests of the teaching instruments (tcplab-ladder,
 # tcplab-ccplot, tcplab-watch) on recorded traces: traces/tcp_echo.trace
-# is a real `make demo` run; tls_echo.trace and loss.trace are written by
-# traces/gen.py in the formats of module/trace.h for the events that no
-# merged code emits yet.  The ladders are checked against the traces by
+# is a real `make demo` run; tls_echo.trace, keyupdate.trace and
+# loss.trace are written by traces/gen.py in the formats of
+# module/trace.h for the events that no merged code emits yet.  The ladders are checked against the traces by
 # ladder_check.sh (awk over the raw events), every SVG is parsed as XML.
 # test_man.sh checks the manual pages in doc/man/ against the code,
 # test_knobs.sh doc/knobs.md against Linux's list of TCP sysctls and the code;
 # tcp_echo.pcap, simopen.pcap and tls_echo.pcap (with its key log),
 # captures of `make demo` (tcplab-pcap, tcplab-tls --keylog), go through
-# scripts/pcap-check.sh (tshark's TCP analysis and TLS decryption).
+# scripts/pcap-check.sh (tshark's TCP analysis and TLS decryption) and
+# are drawn by tcplab-ladder --pcap, each arrow checked against tshark's
+# reading of the same packet; pcapgen.py writes synthetic captures (TLS
+# 1.2 records split and reordered, every link type the tool reads, IPv6)
+# and hostile ones, which a build with AddressSanitizer and UBSan must
+# refuse or skip without a fault.
 # TAP output; exit 0 pass, 1 fail.
 here=$(cd "$(dirname "$0")" && pwd)
 BUILD=${BUILD:-$here/../../build}
@@ -146,11 +151,219 @@ watch_once() {
 	grep -q SYN-SENT "$w/w2.txt"
 }
 
+# ---- tcplab-ladder --pcap ----
+
+# arrows TEXT: one line per arrow of a text ladder, "> FLAGS seq=.." for
+# left to right, "< ..." for right to left, then its note if any.
+arrows() {
+	python3 -c 'import re, sys
+lines = open(sys.argv[1]).read().split("\n")
+for i, l in enumerate(lines):
+	m = re.search(r"([A-Z][A-Z,()a-z ]*|\(no flags\)) (seq=\d+( ack=\d+)?( len=\d+)?) ", l)
+	if not m or not re.search(r"(-[-X ]*|lost|[<>])\s*$", l):
+		continue
+	note = lines[i + 1].strip() if i + 1 < len(lines) and lines[i + 1].strip().startswith("[") else ""
+	print("<" if l.strip().startswith("<") else ">", m.group(1), m.group(2), note)' "$1"
+}
+
+# states TEXT: the left column's states, then the right column's.
+states() {
+	awk '/^[A-Z][A-Z0-9-]+$/ { l = l " " $1 }
+	     /^ +[A-Z][A-Z0-9-]+$/ { r = r " " $1 }
+	     END { print "L" l; print "R" r }' "$1"
+}
+
+# tshark_agrees PCAP PORT TEXT: every segment of PORT that tshark reads,
+# in order, with its direction, flags and relative numbers, is an arrow
+# of TEXT and there is no other.  Skipped (passes) without tshark.
+tshark_agrees() {
+	command -v tshark > /dev/null || { echo "no tshark: not cross-checked"; return 0; }
+	tshark -n -r "$1" -Y "tcp.port == $2" -o tcp.relative_sequence_numbers:TRUE \
+		-T fields -E separator=, -e tcp.srcport -e tcp.flags -e tcp.seq \
+		-e tcp.ack -e tcp.len 2> /dev/null > "$w/tshark.csv" || return 1
+	arrows "$3" > "$w/arrows.txt"
+	python3 -c 'import re, sys
+rows = [r.split(",") for r in open(sys.argv[1]).read().split("\n") if r]
+arrows = [a for a in open(sys.argv[2]).read().split("\n") if a]
+head = open(sys.argv[3]).readline().split()
+left = int(head[0].rsplit(":", 1)[1])
+names = [("SYN", 2), ("FIN", 1), ("RST", 4), ("PSH", 8), ("ACK", 16),
+         ("URG", 32), ("ECE", 64), ("CWR", 128)]
+want = []
+for sport, fl, seq, ack, ln in rows:
+	f = int(fl, 16)
+	s = ",".join(n for n, b in names if f & b) or "(no flags)"
+	lab = "%s %s seq=%s" % (">" if int(sport) == left else "<", s, seq)
+	if f & 16:
+		lab += " ack=" + ack
+	if int(ln):
+		lab += " len=" + ln
+	want.append(lab)
+got = [re.sub(r" \[.*$", "", a).strip() for a in arrows]
+if got != want:
+	print("tshark:", *want, sep="\n  ")
+	print("ladder:", *got, sep="\n  ")
+	sys.exit(1)
+print(len(want), "segments agree with tshark")' "$w/tshark.csv" "$w/arrows.txt" "$3"
+}
+
+pcap_tcp() {
+	f=$w/tcp_echo_pcap.txt
+	"$bin/tcplab-ladder" --pcap "$tr/tcp_echo.pcap" -p 8080 -o "$w/tp.svg" > "$f" &&
+	grep -qx '(states inferred from the capture)' "$f" &&
+	arrows "$f" > "$w/a.txt" &&
+	# The three-way handshake, relative to each ISN.
+	head -n 3 "$w/a.txt" | tr '\n' '|' | grep -qx '> SYN seq=0 |< SYN,ACK seq=0 ack=1 |> ACK seq=1 ack=1 |' &&
+	grep -qx '> PSH,ACK seq=1 ack=1 len=13 ' "$w/a.txt" &&
+	grep -qx '< PSH,ACK seq=1 ack=14 len=13 ' "$w/a.txt" &&
+	# The four-way close.
+	tail -n 4 "$w/a.txt" | tr '\n' '|' | grep -qx '> FIN,ACK seq=14 ack=14 |< ACK seq=14 ack=15 |< FIN,ACK seq=14 ack=15 |> ACK seq=15 ack=15 |' &&
+	! grep -q -e RETRANSMISSION -e lost -e TLS "$f" &&
+	states "$f" > "$w/st.txt" &&
+	grep -qx 'L SYN-SENT ESTABLISHED FIN-WAIT-1 FIN-WAIT-2 TIME-WAIT' "$w/st.txt" &&
+	grep -qx 'R LISTEN SYN-RECEIVED ESTABLISHED CLOSE-WAIT LAST-ACK CLOSED' "$w/st.txt" &&
+	# Each state right after the segment that caused it.
+	grep -A1 'FIN,ACK seq=14 ack=14 ---' "$f" | grep -q ' CLOSE-WAIT$' &&
+	grep -A1 'ACK seq=15 ack=15 ---' "$f" | grep -q ' CLOSED$' &&
+	tshark_agrees "$tr/tcp_echo.pcap" 8080 "$f" &&
+	xml_ok "$w/tp.svg" && grep -q 'states inferred from the capture' "$w/tp.svg" &&
+	[ "$(grep -c 'class="seg' "$w/tp.svg")" = "$(wc -l < "$w/a.txt")" ] &&
+	# Found by its first bytes too, from a file or a pipe (not seekable).
+	"$bin/tcplab-ladder" -p 8080 "$tr/tcp_echo.pcap" | cmp -s - "$f" &&
+	tail -c +1 "$tr/tcp_echo.pcap" | "$bin/tcplab-ladder" -p 8080 - | cmp -s - "$f" &&
+	! "$bin/tcplab-ladder" --pcap "$tr/tcp_echo.pcap" -p 9 > /dev/null 2>&1 &&
+	! "$bin/tcplab-ladder" --pcap "$tr/tcp_echo.trace" > /dev/null 2>&1
+}
+
+pcap_simopen() {
+	f=$w/simopen_pcap.txt
+	"$bin/tcplab-ladder" "$tr/simopen.pcap" > "$f" &&
+	grep -q '(client too: simultaneous open)' "$f" &&
+	states "$f" > "$w/st.txt" &&
+	grep -qx 'L SYN-SENT SYN-RECEIVED ESTABLISHED FIN-WAIT-1 CLOSING TIME-WAIT' "$w/st.txt" &&
+	grep -qx 'R SYN-SENT SYN-RECEIVED ESTABLISHED FIN-WAIT-1 CLOSING TIME-WAIT' "$w/st.txt" &&
+	# Each SYN,ACK repeats its end's SYN: not a retransmission.
+	! grep -q RETRANSMISSION "$f" &&
+	tshark_agrees "$tr/simopen.pcap" 8080 "$f"
+}
+
+pcap_tls13() {
+	f=$w/tls_pcap.txt
+	"$bin/tcplab-ladder" -o "$w/tls.svg" "$tr/tls_echo.pcap" > "$f" &&
+	arrows "$f" > "$w/a.txt" &&
+	grep -qx '> PSH,ACK seq=1 ack=1 len=304 \[TLS ClientHello 299\]' "$w/a.txt" &&
+	grep -qx '< PSH,ACK seq=1 ack=305 len=166 \[TLS ServerHello (TLS 1.3) 155; TLS ChangeCipherSpec 1\]' "$w/a.txt" &&
+	grep -qx '< PSH,ACK seq=167 ack=305 len=1130 \[TLS encrypted handshake 29, 932, 96, 53\]' "$w/a.txt" &&
+	grep -qx '> PSH,ACK seq=305 ack=1297 len=6 \[TLS ChangeCipherSpec 1\]' "$w/a.txt" &&
+	grep -qx '> PSH,ACK seq=311 ack=1297 len=58 \[TLS encrypted handshake 53\]' "$w/a.txt" &&
+	grep -qx '> PSH,ACK seq=369 ack=1297 len=36 \[TLS appdata 31\]' "$w/a.txt" &&
+	grep -qx '< PSH,ACK seq=1297 ack=405 len=36 \[TLS appdata 31\]' "$w/a.txt" &&
+	# TLS 1.3 encrypts its close_notify: only its outer type shows.
+	grep -qx '> PSH,ACK seq=405 ack=1333 len=24 \[TLS appdata 19\]' "$w/a.txt" &&
+	[ "$(grep -c TLS "$w/a.txt")" = 8 ] &&
+	grep -q 'TLS ClientHello 299' "$w/tls.svg" && xml_ok "$w/tls.svg" &&
+	tshark_agrees "$tr/tls_echo.pcap" 8080 "$f"
+}
+
+# The synthetic captures: one drawing whatever the link type or format.
+pcap_tls12() {
+	python3 "$here/pcapgen.py" "$w/gen" 100 &&
+	"$bin/tcplab-ladder" --pcap "$w/gen/tls12.eth.pcap" > "$w/t12.txt" &&
+	arrows "$w/t12.txt" | sed -n '/TLS/s/^\([<>]\).*\(\[.*\]\)$/\1 \2/p' > "$w/notes.txt" &&
+	cat > "$w/want.txt" <<-'EOF' &&
+	> [TLS ClientHello 104]
+	< [TLS ServerHello (TLS 1.2)+Certificate 244]
+	< [TLS record continues]
+	< [RETRANSMISSION (resent)  TLS Certificate continued+ServerHelloDone 320]
+	> [TLS ClientKeyExchange 70; TLS ChangeCipherSpec 1; TLS encrypted Finished 40]
+	< [TLS ChangeCipherSpec 1; TLS encrypted Finished 40]
+	> [TLS appdata 50]
+	< [TLS appdata 50, 50]
+	> [TLS encrypted alert 26]
+	> [TLS ClientHello 64]
+	< [TLS ServerHello (TLS 1.2)+Certificate+ServerHelloDone 352]
+	> [TLS alert fatal bad_certificate]
+	EOF
+	diff "$w/want.txt" "$w/notes.txt" &&
+	# The RST closes both ends.
+	grep -A1 'RST,ACK' "$w/t12.txt" | tail -n 1 | grep -qx CLOSED &&
+	grep -v ':8443$' "$w/t12.txt" > "$w/t12.body" &&
+	for v in vlan ns be-ns raw sll sll2 null v6; do
+		"$bin/tcplab-ladder" "$w/gen/tls12.$v.pcap" > "$w/t12.$v.txt" &&
+		grep -v ':8443$' "$w/t12.$v.txt" > "$w/t12.$v.body" &&
+		diff "$w/t12.body" "$w/t12.$v.body" ||
+			{ echo "tls12.$v.pcap draws differently"; return 1; }
+	done &&
+	grep -q '^\[2001:db8::1\]:40000 .*\[2001:db8::2\]:8443$' "$w/t12.v6.txt"
+}
+
+# Hostile captures through a build with AddressSanitizer and UBSan: each
+# refused (status 1, saying why) or its bad packets skipped, never a
+# fault; then the mutated captures.
+asan_run() {	# asan_run FILE: status 0 or 1 and no sanitizer report
+	ASAN_OPTIONS=detect_leaks=0 "$w/asan/tools/tcplab-ladder" -o "$w/asan.svg" "$1" \
+		> "$w/asan.out" 2> "$w/asan.err"
+	rc=$?
+	if [ $rc -gt 1 ] || grep -q -e Sanitizer -e 'runtime error' "$w/asan.err"; then
+		echo "$1: status $rc"
+		head -n 30 "$w/asan.err"
+		return 2
+	fi
+	return $rc
+}
+
+refused() {	# refused NAME MESSAGE: hostile-NAME.pcap refused, saying MESSAGE
+	asan_run "$g/hostile-$1.pcap"
+	if [ $? != 1 ] || ! grep -q "$2" "$w/asan.err"; then
+		echo "hostile-$1.pcap: not refused with '$2'"
+		return 1
+	fi
+}
+
+pcap_hostile() {
+	[ -d "$w/gen" ] || python3 "$here/pcapgen.py" "$w/gen" 100 || return 1
+	CFLAGS="-O1 -g -fsanitize=address,undefined -fno-sanitize-recover=all" \
+		make -s -C "$here/../../userspace" O="$w/asan" "$w/asan/tools/tcplab-ladder" || return 1
+	g=$w/gen
+	refused short 'too short for a pcap file' &&
+	refused garbage 'the file is damaged' &&
+	refused huge 'claims 300000 bytes' &&
+	refused pcapng 'pcapng: convert it' &&
+	# Bad headers skipped: the connection drawn as without them.
+	asan_run "$g/hostile-headers.pcap" &&
+	[ "$(arrows "$w/asan.out" | wc -l)" = 19 ] &&
+	asan_run "$g/hostile-snaplen.pcap" && grep -q '4 packets longer than the snap length' "$w/asan.err" &&
+	asan_run "$g/hostile-truncated.pcap" && grep -q 'cut short' "$w/asan.err" &&
+	[ "$(arrows "$w/asan.out" | wc -l)" = 18 ] &&
+	asan_run "$g/hostile-tls.pcap" && grep -q 'TLS alert 9 255' "$w/asan.out" &&
+	grep -q 'TLS ClientHello 24' "$w/asan.out" &&
+	! "$bin/tcplab-ladder" "$g/many.pcap" > /dev/null 2> "$w/many.err" &&
+	grep -q 'more than 1000000 packets' "$w/many.err" || return 1
+	for f in "$g"/fuzz-*.pcap "$g"/tls12.*.pcap; do
+		asan_run "$f"
+		[ $? -le 1 ] || return 1
+	done
+}
+
+# The trace names a handshake record KeyUpdate when a rekey follows it.
+trace_keyupdate() {
+	"$bin/tcplab-ladder" "$tr/keyupdate.trace" > "$w/ku.txt" &&
+	grep -A1 'seq=582 ack=1201 len=27' "$w/ku.txt" | grep -q '\[TLS KeyUpdate 5\]' &&
+	grep -A1 'seq=1201 ack=609 len=82' "$w/ku.txt" | grep -q '\[TLS handshake 60\]' &&
+	[ "$(grep -c KeyUpdate "$w/ku.txt")" = 3 ]
+}
+
 t ladder_tcp_echo ladder_case tcp_echo 8080 tcp
 t ladder_loss ladder_case loss 9000 loss
 t ladder_tls ladder_case tls_echo 8443 tcp
 t ladder_tls_phases_records tls_phases
 t ladder_several_connections several
+t ladder_keyupdate_named trace_keyupdate
+t ladder_pcap_tcp_echo pcap_tcp
+t ladder_pcap_simopen_states pcap_simopen
+t ladder_pcap_tls13_names pcap_tls13
+t ladder_pcap_tls12_every_link_type pcap_tls12
+t ladder_pcap_hostile_asan pcap_hostile
 t ccplot_loss ccplot
 t watch_columns_by_name watch_once
 t watch_filters_json_rows watch_filters

@@ -1,15 +1,18 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * tcplab-ladder: draw tcplab connections as ladder diagrams (the way
- * textbooks draw TCP), from the tcplab tracepoints (module/trace.h).
+ * tcplab-ladder: draw TCP connections as ladder diagrams (the way
+ * textbooks draw TCP), from the tcplab tracepoints (module/trace.h) or
+ * from a pcap capture of any TCP (ladder_pcap.c).
  *
- *   tcplab-ladder [-p PORT] [-o FILE.svg] [-q] [TRACEFILE|-]
+ *   tcplab-ladder [-p PORT] [-o FILE.svg] [-q] [TRACEFILE|CAPTURE|-]
+ *   tcplab-ladder --pcap CAPTURE [-p PORT] [-o FILE.svg] [-q]
  *   tcplab-ladder -r TRACEOUT [-w SECS] [-p PORT] [-o FILE.svg] -- CMD...
  *
- * TRACEFILE defaults to the tracefs "trace" file.  With -r the tool
- * enables tcplab's events, runs CMD, waits SECS more (to see TIME-WAIT
- * end), saves the trace in TRACEOUT and draws it.  Every connection in
- * the trace is drawn (-p keeps those with PORT at either end), one
+ * TRACEFILE defaults to the tracefs "trace" file; a file that starts
+ * with a pcap magic number is read as a capture, as with --pcap.  With
+ * -r the tool enables tcplab's events, runs CMD, waits SECS more (to see
+ * TIME-WAIT end), saves the trace in TRACEOUT and draws it.  Every
+ * connection is drawn (-p keeps those with PORT at either end), one
  * ladder each: the end that sent the first SYN on the left, the other
  * on the right.  Each arrow is a real segment: flags, sequence and
  * acknowledgment numbers relative to each side's ISN, payload length;
@@ -17,11 +20,16 @@
  * reason when a tcplab_retransmit event says it), as are segments one
  * traced end sent and the other traced end never received (lost).  The
  * RFC 9293 state changes are written in the column of the end that
- * changed, right after the segment that caused them.  With kernel TLS,
- * each TLS record (type and length, from tcplab_tls_record) is written
- * on the segment that carries its header, and the phases are marked:
- * the handshake the helper runs in user space (plain TCP payload), the
- * key hand-off to the kernel (tcplab_tls_key), encrypted records.
+ * changed, right after the segment that caused them; a capture has none,
+ * so they are inferred from the segments and the ladder says so.
+ *
+ * TLS records are written on the segment that carries their header.  A
+ * trace gives the type and plaintext length of each kernel TLS record
+ * (tcplab_tls_record), and the phases are marked: the handshake the
+ * helper runs in user space (plain TCP payload), the key hand-off to the
+ * kernel (tcplab_tls_key), encrypted records.  A capture has the bytes:
+ * ladder_tls.c names the handshake messages, alerts and ChangeCipherSpec
+ * as far as they are plaintext, and what is encrypted as such.
  *
  * -o writes the same diagrams as SVG (ladder_svg.c); -q skips the text.
  */
@@ -206,7 +214,31 @@ static const char *retrans_reason(struct tl_ev *ev, int n, int i)
 	return NULL;
 }
 
-static void attach_records(struct ladder_conn *c, struct tl_ev *ev,
+/*
+ * The trace gives a record's type, not its handshake message; but a
+ * handshake record after which the same socket replaces that
+ * direction's key (tcplab_tls_key event=rekey, before any other record
+ * that way) is a KeyUpdate (RFC 8446 §4.6.3).
+ */
+static bool key_update(const struct tl_ev *ev, int n, int j)
+{
+	const struct tl_ev *rec = &ev[j];
+	int k;
+
+	if (rec->type != 22)
+		return false;
+	for (k = j + 1; k < n; k++) {
+		const struct tl_ev *e = &ev[k];
+
+		if ((e->kind != TL_EV_TLS_REC && e->kind != TL_EV_TLS_KEY) ||
+		    strcmp(e->sk, rec->sk) || e->tx != rec->tx)
+			continue;
+		return e->kind == TL_EV_TLS_KEY && e->rekey;
+	}
+	return false;
+}
+
+static void attach_records(struct ladder_conn *c, struct tl_ev *ev, int n,
 			   int i, int from, struct ladder_row *r, char *used)
 {
 	const struct tl_ev *s = &ev[i];
@@ -236,6 +268,7 @@ static void attach_records(struct ladder_conn *c, struct tl_ev *ev,
 
 			used[j] = 1;
 			snprintf(one, sizeof(one), "%sTLS %s %u", r->tls[0] ? "; " : "",
+				 key_update(ev, n, j) ? "KeyUpdate" :
 				 tl_tls_type_name(e->type), e->len);
 			strncat(r->tls, one, sizeof(r->tls) - strlen(r->tls) - 1);
 		} else if ((int)(s->seq - e->tcp_seq) > 0 &&
@@ -290,13 +323,20 @@ static void build_rows(struct ladder_conn *c, struct tl_ev *ev, int n,
 			c->recs[c->nrecs++] = i;
 		}
 	}
-	/* The ISN of an end that tcplab did not trace: its peer's IRS. */
+	/*
+	 * The ISN of an end that sent nothing seen: its peer's IRS (a
+	 * capture of one direction gives it with every segment).
+	 */
 	for (i = c->first; i < n; i++) {
 		struct tl_ev *e = &ev[i];
 
 		s = side_of(c, e);
-		if (s >= 0 && e->kind == TL_EV_IN && e->irs && !traced_out[!s])
+		if (s >= 0 && (e->kind == TL_EV_IN || e->kind == TL_EV_OUT) &&
+		    e->irs && !traced_out[!s])
 			iss[!s] = e->irs;
+		if (s >= 0 && (e->kind == TL_EV_IN || e->kind == TL_EV_OUT) &&
+		    pure_syn(e))
+			c->syn_seen = true;
 	}
 	c->traced[0] = traced_out[0] || traced_in[0];
 	c->traced[1] = traced_out[1] || traced_in[1];
@@ -390,7 +430,10 @@ static void build_rows(struct ladder_conn *c, struct tl_ev *ev, int n,
 			    !arrived(ev, n, i, from ? c->left : c->right, used_in))
 				r->lost = true;
 			if (e->len && c->nrecs)
-				attach_records(c, ev, i, from, r, used_rec);
+				attach_records(c, ev, n, i, from, r, used_rec);
+			/* From a capture: named by ladder_pcap.c. */
+			if (e->tls)
+				snprintf(r->tls, sizeof(r->tls), "%s", e->tls);
 			break;
 		default:
 			break;
@@ -531,16 +574,63 @@ static int record(const char *out, double wait_s, char **argv)
 static void usage(FILE *f, int status)
 {
 	fprintf(f,
-		"usage: tcplab-ladder [-p PORT] [-o FILE.svg] [-q] [TRACEFILE|-]\n"
+		"usage: tcplab-ladder [-p PORT] [-o FILE.svg] [-q] [TRACEFILE|CAPTURE.pcap|-]\n"
+		"       tcplab-ladder --pcap CAPTURE.pcap [-p PORT] [-o FILE.svg] [-q]\n"
 		"       tcplab-ladder -r TRACEOUT [-w SECS] [-p PORT] [-o FILE.svg] -- COMMAND [ARGS...]\n"
-		"Draws tcplab connections from the module's tracepoints: every connection\n"
-		"in the trace (-p: those with PORT at either end) as a text ladder on\n"
-		"stdout (-q: none) and, with -o, as SVG.  -r records while COMMAND runs\n"
-		"(and SECS seconds more), saving the raw trace in TRACEOUT; it\n"
-		"leaves tracing_on at 0.\n"
+		"Draws TCP connections as ladder diagrams, from a tcplab trace or from a\n"
+		"pcap capture of any TCP (--pcap, or a file that starts like one; its\n"
+		"states are inferred from the segments): every connection (-p: those with\n"
+		"PORT at either end) as a text ladder on stdout (-q: none) and, with -o,\n"
+		"as SVG.  TLS records are named as far as their bytes are plaintext.\n"
+		"-r records while COMMAND runs (and SECS seconds more), saving the raw\n"
+		"trace in TRACEOUT; it leaves tracing_on at 0.\n"
 		"       tcplab-ladder --help | --version\n");
 	exit(status);
 }
+
+/* @f as a file that can be read twice (a pipe is copied first). */
+static FILE *rewindable(FILE *f)
+{
+	char buf[65536];
+	size_t got;
+	FILE *t;
+
+	if (fseek(f, 0, SEEK_CUR) == 0)
+		return f;
+	t = tmpfile();
+	if (!t)
+		return NULL;
+	while ((got = fread(buf, 1, sizeof(buf), f)) > 0)
+		if (fwrite(buf, 1, got, t) != got) {
+			fclose(t);
+			return NULL;
+		}
+	if (ferror(f) || fseek(t, 0, SEEK_SET)) {
+		fclose(t);
+		return NULL;
+	}
+	return t;
+}
+
+/*
+ * Does @f start like a pcap file (or a pcapng one, which the pcap
+ * reader then refuses by name)?  Leaves it where it was.
+ */
+static bool starts_as_pcap(FILE *f)
+{
+	static const unsigned char ng[4] = { 0x0a, 0x0d, 0x0d, 0x0a };
+	unsigned char m[4];
+	long at = ftell(f);
+	bool yes;
+
+	yes = fread(m, 1, sizeof(m), f) == sizeof(m) &&
+	      (ladder_is_pcap(m) || !memcmp(m, ng, sizeof(ng)));
+	if (at < 0 || fseek(f, at, SEEK_SET))
+		return false;
+	return yes;
+}
+
+enum { OPT_PCAP = 256 };
 
 int main(int argc, char **argv)
 {
@@ -548,14 +638,15 @@ int main(int argc, char **argv)
 	struct ladder_conn conns[LADDER_MAX_CONNS];
 	unsigned int want_port = 0;
 	int opt, n, nc, k, cmd_status = 0;
-	bool quiet = false;
+	bool quiet = false, pcap = false;
 	char *used_in, *used_rec;
 	struct tl_ev *ev;
 	double wait_s = 0;
-	FILE *f;
+	FILE *f, *in;
 	static const struct option lo[] = {
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
+		{ "pcap", required_argument, NULL, OPT_PCAP },
 		{ NULL, 0, NULL, 0 }
 	};
 
@@ -576,6 +667,10 @@ int main(int argc, char **argv)
 		case 'w':
 			wait_s = atof(optarg);
 			break;
+		case OPT_PCAP:
+			path = optarg;
+			pcap = true;
+			break;
 		case 'h':
 			usage(stdout, 0);
 			break;
@@ -587,12 +682,15 @@ int main(int argc, char **argv)
 		}
 	}
 	if (rec) {
-		if (optind >= argc)
+		if (optind >= argc || pcap)
 			usage(stderr, 2);
 		cmd_status = record(rec, wait_s, argv + optind);
 		if (cmd_status < 0)
 			return 1;
 		path = rec;
+	} else if (pcap) {
+		if (optind < argc)
+			usage(stderr, 2);
 	} else {
 		path = optind < argc ? argv[optind] : NULL;
 	}
@@ -604,30 +702,47 @@ int main(int argc, char **argv)
 			 dir ? dir : "/sys/kernel/tracing");
 		path = p;
 	}
-	f = strcmp(path, "-") ? fopen(path, "r") : stdin;
+	in = strcmp(path, "-") ? fopen(path, "r") : stdin;
+	if (!in) {
+		perror(path);
+		return 1;
+	}
+	/* Trace or capture: the file's first bytes tell. */
+	f = rec ? in : rewindable(in);
 	if (!f) {
 		perror(path);
 		return 1;
 	}
-	n = tl_read_events(f, &ev);
+	if (!rec && starts_as_pcap(f))
+		pcap = true;
+	if (pcap)
+		n = ladder_read_pcap(f, path, want_port, &ev);
+	else
+		n = tl_read_events(f, &ev);
 	if (f != stdin)
 		fclose(f);
+	if (in != f && in != stdin)
+		fclose(in);
 	if (n < 0) {
-		perror("tcplab-ladder");
+		if (!pcap)
+			perror("tcplab-ladder");
 		return 1;
 	}
 	nc = find_conns(ev, n, conns, LADDER_MAX_CONNS, want_port);
 	if (!nc) {
-		fprintf(stderr, "tcplab-ladder: no tcplab connection in %s%s\n",
-			path, want_port ? " with that port" : "");
+		fprintf(stderr, "tcplab-ladder: no %s connection in %s%s\n",
+			pcap ? "TCP" : "tcplab", path,
+			want_port ? " with that port" : "");
 		return 1;
 	}
 	used_in = calloc((size_t)n + 1, 1);
 	used_rec = calloc((size_t)n + 1, 1);
 	if (!used_in || !used_rec)
 		return 1;
-	for (k = 0; k < nc; k++)
+	for (k = 0; k < nc; k++) {
+		conns[k].capture = pcap;
 		build_rows(&conns[k], ev, n, used_in, used_rec);
+	}
 	if (!quiet)
 		for (k = 0; k < nc; k++)
 			ladder_text(stdout, &conns[k], k, nc);

@@ -97,6 +97,9 @@ static int draw_conn(FILE *o, const struct ladder_conn *c, int y0, int idx,
 	ladder_role(c, 1, role, sizeof(role));
 	text(o, XR, y0 + 54, "middle", "role", role);
 	text(o, 40, y0 + 54, "middle", "role", "time (s)");
+	if (c->capture)
+		text(o, W - 10, y0 + 16, "end", "role",
+		     "states inferred from the capture");
 	fprintf(o, "<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" class=\"life\"/>\n",
 		XL, y - 8, XL, y0 + h - 10);
 	fprintf(o, "<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" class=\"life\"/>\n",

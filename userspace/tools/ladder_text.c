@@ -15,10 +15,16 @@
 
 void ladder_role(const struct ladder_conn *c, int side, char *out, size_t n)
 {
+	/* Who opened is not in a capture that starts after the SYNs. */
+	if (c->capture && !c->syn_seen) {
+		snprintf(out, n, "%s", side == 0 ? "first to send" :
+			 "no SYN captured");
+		return;
+	}
 	snprintf(out, n, "%s%s", side == 0 ? "client" :
 		 c->listener || !c->right_syn ? "server" :
 		 "client too: simultaneous open",
-		 c->traced[side] ? "" : ", not tcplab");
+		 c->traced[side] || c->capture ? "" : ", not tcplab");
 }
 
 void ladder_seg_label(const struct ladder_row *r, char *out, size_t n)
@@ -105,6 +111,8 @@ void ladder_text(FILE *out, const struct ladder_conn *c, int idx, int total)
 	ladder_role(c, 1, role[1], sizeof(role[1]));
 	fprintf(out, "(%-*s (%s)\n", LEFT_W + ARROW_W, strcat(role[0], ")"),
 		role[1]);
+	if (c->capture)
+		fprintf(out, "(states inferred from the capture)\n");
 	fputc('\n', out);
 	for (i = 0; i < c->nrows; i++) {
 		const struct ladder_row *r = &c->rows[i];

@@ -34,7 +34,7 @@ static const char *parse_tuple(const char *p, struct tl_ev *e)
 {
 	int n = 0;
 
-	if (sscanf(p, " sk=%23s %47s %47s %n", e->sk, e->local, e->remote,
+	if (sscanf(p, " sk=%23s %63s %63s %n", e->sk, e->local, e->remote,
 		   &n) != 3 || !n)
 		return NULL;
 	return p + n;
@@ -155,48 +155,6 @@ unsigned int tl_port(const char *addr)
 	const char *c = strrchr(addr, ':');
 
 	return c ? (unsigned int)atoi(c + 1) : 0;
-}
-
-const char *tl_tls_type_name(unsigned int type)
-{
-	switch (type) {
-	case 20:
-		return "change_cipher_spec";
-	case 21:
-		return "alert";
-	case 22:
-		return "handshake";
-	case 23:
-		return "appdata";
-	}
-	return "type?";
-}
-
-const char *tl_tls_version_name(unsigned int version)
-{
-	switch (version) {
-	case 0x0303:
-		return "TLS 1.2";
-	case 0x0304:
-		return "TLS 1.3";
-	}
-	return "TLS ?";
-}
-
-/* The kTLS cipher numbers of <linux/tls.h>. */
-const char *tl_tls_cipher_name(unsigned int cipher)
-{
-	switch (cipher) {
-	case 51:
-		return "AES-128-GCM";
-	case 52:
-		return "AES-256-GCM";
-	case 53:
-		return "AES-128-CCM";
-	case 54:
-		return "CHACHA20-POLY1305";
-	}
-	return "cipher?";
 }
 
 void tl_flag_names(const char *f, char *out, size_t n)

@@ -11,7 +11,8 @@
 #include <stdbool.h>
 #include <stdio.h>
 
-#define TL_ADDR_LEN	48
+/* "a.b.c.d:port" or "[v6]:port" */
+#define TL_ADDR_LEN	64
 
 enum tl_ev_kind {
 	TL_EV_STATE,		/* tcplab_state */
@@ -44,6 +45,8 @@ struct tl_ev {
 	unsigned int type, tcp_seq, version, cipher;
 	unsigned long long rec_seq;
 	bool rekey;
+	/* From a capture: the TLS records the segment starts, or NULL. */
+	const char *tls;
 };
 
 /* Parse one trace line; false when it is not a tcplab event. */
@@ -58,10 +61,20 @@ int tl_read_events(FILE *f, struct tl_ev **out);
 /* The port of "a.b.c.d:port". */
 unsigned int tl_port(const char *addr);
 
-/* Names a reader knows: 23 -> "appdata", 0x0304 -> "TLS 1.3", ... */
+/*
+ * Names a reader knows (tls_names.c): 23 -> "appdata", 0x0304 ->
+ * "TLS 1.3", handshake type 2 -> "ServerHello", alert 42 ->
+ * "bad_certificate", level 2 -> "fatal".  The handshake and alert
+ * lookups return NULL for a number they do not know.
+ */
 const char *tl_tls_type_name(unsigned int type);
 const char *tl_tls_version_name(unsigned int version);
 const char *tl_tls_cipher_name(unsigned int cipher);
+const char *tl_tls_handshake_name(unsigned int type);
+const char *tl_tls_alert_name(unsigned int desc);
+const char *tl_tls_alert_level_name(unsigned int level);
+/* Is this ServerHello random the one of a HelloRetryRequest? */
+bool tl_tls_is_hrr(const unsigned char random[32]);
 
 /* "S." -> "SYN,ACK" */
 void tl_flag_names(const char *flags, char *out, size_t n);

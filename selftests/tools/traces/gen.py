@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # gen.py: writes the synthesized traces of this directory (tls_echo.trace,
-# loss.trace) in exactly the TP_printk formats of module/trace.h, for the
+# keyupdate.trace, loss.trace) in exactly the TP_printk formats of module/trace.h, for the
 # events no branch emits yet (tcplab_retransmit, tcplab_cc,
 # tcplab_tls_record, tcplab_tls_key).  tcp_echo.trace is a real trace
 # from `make demo`.  Run it from this directory after a format change.
@@ -138,6 +138,46 @@ def tls():
     t.close(c, s)
 
 
+def keyupdate():
+    t = Trace("keyupdate.trace", 40002, 8443, 3000, 6000)
+    t.handshake()
+    c, s = 3001, 6001
+    t.send("c", "P.", c, s, 517)            # ClientHello
+    c += 517
+    t.send("s", "P.", s, c, 1200)           # ServerHello .. Finished
+    s += 1200
+    t.send("c", "P.", c, s, 64)             # client Finished
+    c += 64
+    for who in ("c", "s"):
+        for d in ("tx", "rx"):
+            t.line(who, "tcplab_tls_key",
+                   f"dir={d} version=0x0304 cipher=51 event=install")
+    # The client's KeyUpdate (RFC 8446 4.6.3): a 5-byte handshake record
+    # under the old key, then each end replaces that direction's key.
+    rec = 5 + 5 + 1 + 16
+    t.line("c", "tcplab_tls_record",
+           f"dir=tx type=22 len=5 rec_seq=0 tcp_seq={c}")
+    t.send("c", "P.", c, s, rec)
+    t.line("s", "tcplab_tls_record",
+           f"dir=rx type=22 len=5 rec_seq=0 tcp_seq={c}")
+    c += rec
+    t.line("c", "tcplab_tls_key",
+           "dir=tx version=0x0304 cipher=51 event=rekey")
+    t.line("s", "tcplab_tls_key",
+           "dir=rx version=0x0304 cipher=51 event=rekey")
+    t.send("s", ".", s, c, 0)
+    # A NewSessionTicket-sized handshake record: no rekey follows it.
+    rec = 5 + 60 + 1 + 16
+    t.line("s", "tcplab_tls_record",
+           f"dir=tx type=22 len=60 rec_seq=0 tcp_seq={s}")
+    t.send("s", "P.", s, c, rec)
+    t.line("c", "tcplab_tls_record",
+           f"dir=rx type=22 len=60 rec_seq=0 tcp_seq={s}")
+    s += rec
+    t.send("c", ".", c, s, 0)
+    t.close(c, s)
+
+
 def loss():
     t = Trace("loss.trace", 40001, 9000, 7000, 9000)
     t.handshake()
@@ -162,4 +202,5 @@ def loss():
 
 
 tls()
+keyupdate()
 loss()

@@ -1,0 +1,1069 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * ladder_pcap.c - tcplab-ladder's second source: a libpcap capture file
+ * (any TCP, tcplab's or not) read into the same events a trace gives.
+ *
+ * Each TCP segment becomes a TL_EV_OUT event of its sender, with the
+ * ISNs of both ends (the SYN's sequence number, or one less than the
+ * first byte seen) so that the ladder shows relative numbers as it does
+ * for a trace.  A capture sees the wire from one place only, so a
+ * segment is taken to be received when it is captured; nothing is ever
+ * drawn as lost, and retransmissions are recognized, as for a trace,
+ * from the sequence numbers.
+ *
+ * A capture holds no state changes; they are inferred from the segments
+ * (RFC 9293 §3.3.2 and §3.10.7) and added as TL_EV_STATE events: what an
+ * end sends changes its state before the segment (SYN: SYN-SENT, FIN:
+ * FIN-WAIT-1 or LAST-ACK), what it receives after it (SYN: SYN-RECEIVED,
+ * the ACK of its SYN: ESTABLISHED, a FIN: CLOSE-WAIT, CLOSING or
+ * TIME-WAIT, the ACK of its FIN: FIN-WAIT-2, TIME-WAIT or CLOSED).  When
+ * an end's next segment does not acknowledge a SYN or FIN that the
+ * capture saw first, the two crossed on the wire (a simultaneous open or
+ * close): that end received it only after sending its own segment.  An
+ * end that answers a SYN with a SYN,ACK was in LISTEN.  TIME-WAIT's end
+ * is never seen.
+ *
+ * The TCP payload of each end is put back in order by sequence number
+ * (held back while a gap may still be filled, up to PEND_MAX segments or
+ * PEND_BYTES, then the gap is skipped) for ladder_tls.c, which names the
+ * TLS records in it; the names go on the segment that carries each
+ * record's header.
+ *
+ * The file format: the classic libpcap one (both byte orders, micro- or
+ * nanosecond timestamps), link types Ethernet (with VLAN tags), raw IP,
+ * Linux cooked v1 and v2, BSD loopback; IPv4 without fragments, IPv6
+ * after hop-by-hop, routing, destination and authentication headers.
+ * Every length is checked against what was captured; a record longer
+ * than PCAP_MAX_CAPLEN ends the reading, and a packet that is cut short
+ * or malformed is skipped.
+ */
+#include <arpa/inet.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "ladder.h"
+#include "ladder_tls.h"
+
+#define PCAP_MAX_PACKETS	1000000
+#define PCAP_MAX_CAPLEN		262144
+#define PCAP_MAX_CONNS		4096
+#define HASH_SIZE		8192		/* a power of two > 2 * MAX_CONNS */
+#define PEND_MAX		64
+#define PEND_BYTES		(1 << 20)
+#define LABEL_LEN		160
+
+#define LINKTYPE_NULL		0
+#define LINKTYPE_ETHERNET	1
+#define LINKTYPE_RAW		101
+#define LINKTYPE_LOOP		108
+#define LINKTYPE_LINUX_SLL	113
+#define LINKTYPE_IPV4		228
+#define LINKTYPE_IPV6		229
+#define LINKTYPE_LINUX_SLL2	276
+
+#define TH_FIN	0x01
+#define TH_SYN	0x02
+#define TH_RST	0x04
+#define TH_PSH	0x08
+#define TH_ACK	0x10
+#define TH_URG	0x20
+#define TH_ECE	0x40
+#define TH_CWR	0x80
+
+struct pend {
+	uint32_t seq, len, caplen;
+	int ev;
+	unsigned char *data;
+};
+
+struct stream {
+	bool syn, have_isn, ws;
+	uint32_t isn;
+	unsigned int wscale;
+	bool have_next;
+	uint32_t next;			/* the next byte to hand on */
+	struct pend pend[PEND_MAX];	/* out of order, held back */
+	int npend;
+	size_t pend_bytes;
+};
+
+struct conn {
+	int family;
+	unsigned char ip[2][16];
+	uint16_t port[2];
+	char addr[2][TL_ADDR_LEN];	/* end 0 sent the first packet seen */
+	struct stream s[2];
+	struct tlsd tls;
+};
+
+/* A TLS label being built for one segment. */
+struct seglab {
+	char text[LABEL_LEN];
+	char last[64];			/* the name the text ends with */
+	bool cont, full;
+};
+
+struct reader {
+	struct tl_ev *ev;
+	int *ev_conn;			/* per event: its connection ... */
+	unsigned char *ev_side;		/* ... and the end that sent it */
+	struct seglab **lab;
+	int n, cap;
+	struct conn *conns;
+	int nconns;
+	int hash[HASH_SIZE];
+	unsigned int want_port;
+	unsigned long skipped, too_many_conns;
+};
+
+struct packet {
+	int family;
+	const unsigned char *src, *dst;	/* 4 or 16 bytes */
+	const unsigned char *tcp;	/* the TCP header */
+	size_t tcp_cap;			/* bytes of it and after captured */
+	size_t tcp_len;			/* bytes of it and after on the wire */
+};
+
+static uint16_t get16(const unsigned char *p)
+{
+	return (uint16_t)(p[0] << 8 | p[1]);
+}
+
+static uint32_t get32(const unsigned char *p)
+{
+	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 |
+	       (uint32_t)p[2] << 8 | p[3];
+}
+
+static uint32_t file32(const unsigned char *p, bool swap)
+{
+	uint32_t v;
+
+	memcpy(&v, p, 4);
+	return swap ? __builtin_bswap32(v) : v;
+}
+
+bool ladder_is_pcap(const unsigned char m[4])
+{
+	uint32_t v;
+
+	memcpy(&v, m, 4);
+	return v == 0xa1b2c3d4 || v == 0xa1b23c4d ||
+	       v == 0xd4c3b2a1 || v == 0x4d3cb2a1;
+}
+
+/* ---- link, network and transport headers ---- */
+
+/*
+ * @cap bytes of the IP packet are in the file, @lost more were on the
+ * wire but not captured (the snap length); a length field that claims
+ * more than both is a lie.
+ */
+static bool ipv4(const unsigned char *p, size_t cap, size_t lost,
+		 struct packet *pk)
+{
+	size_t ihl, total;
+	uint16_t frag;
+
+	if (cap < 20 || p[0] >> 4 != 4)
+		return false;
+	ihl = (size_t)(p[0] & 15) * 4;
+	total = get16(p + 2);
+	frag = get16(p + 6);
+	/* Fragments carry no TCP header we could read whole. */
+	if (ihl < 20 || ihl > cap || total < ihl || total > cap + lost ||
+	    p[9] != 6 || (frag & 0x3fff))
+		return false;
+	pk->family = 4;
+	pk->src = p + 12;
+	pk->dst = p + 16;
+	pk->tcp = p + ihl;
+	pk->tcp_len = total - ihl;
+	pk->tcp_cap = cap - ihl < pk->tcp_len ? cap - ihl : pk->tcp_len;
+	return true;
+}
+
+static bool ipv6(const unsigned char *p, size_t cap, size_t lost,
+		 struct packet *pk)
+{
+	size_t off = 40, len, hl;
+	unsigned int next, hops;
+
+	if (cap < 40 || p[0] >> 4 != 6)
+		return false;
+	len = get16(p + 4);		/* 0: a jumbogram, not read */
+	next = p[6];
+	for (hops = 0; next != 6; hops++) {
+		if (hops == 8 || off + 8 > cap)
+			return false;
+		switch (next) {
+		case 0:		/* hop-by-hop options */
+		case 43:	/* routing */
+		case 60:	/* destination options */
+			hl = ((size_t)p[off + 1] + 1) * 8;
+			break;
+		case 51:	/* authentication header */
+			hl = ((size_t)p[off + 1] + 2) * 4;
+			break;
+		default:	/* a fragment, no next header, not TCP */
+			return false;
+		}
+		next = p[off];
+		off += hl;
+	}
+	if (off > cap || off - 40 > len || 40 + len > cap + lost)
+		return false;
+	pk->family = 6;
+	pk->src = p + 8;
+	pk->dst = p + 24;
+	pk->tcp = p + off;
+	pk->tcp_len = len - (off - 40);
+	pk->tcp_cap = cap - off < pk->tcp_len ? cap - off : pk->tcp_len;
+	return true;
+}
+
+static bool ip(const unsigned char *p, size_t cap, size_t lost,
+	       struct packet *pk)
+{
+	if (!cap)
+		return false;
+	return p[0] >> 4 == 4 ? ipv4(p, cap, lost, pk) :
+				ipv6(p, cap, lost, pk);
+}
+
+/* The IP packet inside a frame of @linktype. */
+static bool link(unsigned int linktype, const unsigned char *p, size_t cap,
+		 size_t lost, struct packet *pk)
+{
+	size_t off;
+	uint16_t proto;
+	int tags;
+
+	switch (linktype) {
+	case LINKTYPE_ETHERNET:
+		if (cap < 14)
+			return false;
+		proto = get16(p + 12);
+		off = 14;
+		/* 802.1Q and 802.1ad tags, up to two. */
+		for (tags = 0; (proto == 0x8100 || proto == 0x88a8) && tags < 2;
+		     tags++) {
+			if (cap < off + 4)
+				return false;
+			proto = get16(p + off + 2);
+			off += 4;
+		}
+		break;
+	case LINKTYPE_LINUX_SLL:
+		if (cap < 16)
+			return false;
+		proto = get16(p + 14);
+		off = 16;
+		break;
+	case LINKTYPE_LINUX_SLL2:
+		if (cap < 20)
+			return false;
+		proto = get16(p);
+		off = 20;
+		break;
+	case LINKTYPE_NULL:
+	case LINKTYPE_LOOP:
+		/* The address family, in an order that varies: read the IP
+		 * version instead.
+		 */
+		if (cap < 4)
+			return false;
+		return ip(p + 4, cap - 4, lost, pk);
+	case LINKTYPE_RAW:
+	case LINKTYPE_IPV4:
+	case LINKTYPE_IPV6:
+		return ip(p, cap, lost, pk);
+	default:
+		return false;
+	}
+	if (proto == 0x0800)
+		return ipv4(p + off, cap - off, lost, pk);
+	if (proto == 0x86dd)
+		return ipv6(p + off, cap - off, lost, pk);
+	return false;
+}
+
+static bool link_known(unsigned int linktype)
+{
+	switch (linktype) {
+	case LINKTYPE_NULL:
+	case LINKTYPE_ETHERNET:
+	case LINKTYPE_RAW:
+	case LINKTYPE_LOOP:
+	case LINKTYPE_LINUX_SLL:
+	case LINKTYPE_IPV4:
+	case LINKTYPE_IPV6:
+	case LINKTYPE_LINUX_SLL2:
+		return true;
+	}
+	return false;
+}
+
+static void addr_text(const struct packet *pk, const unsigned char *a,
+		      uint16_t port, char *out, size_t n)
+{
+	char buf[INET6_ADDRSTRLEN];
+
+	if (!inet_ntop(pk->family == 4 ? AF_INET : AF_INET6, a, buf,
+		       sizeof(buf)))
+		snprintf(buf, sizeof(buf), "?");
+	if (pk->family == 4)
+		snprintf(out, n, "%s:%u", buf, port);
+	else
+		snprintf(out, n, "[%s]:%u", buf, port);
+}
+
+/* "S.", "FP." ...: the letters and order of module/trace.h. */
+static void flag_letters(unsigned int f, char *out)
+{
+	static const struct { unsigned int bit; char c; } l[] = {
+		{ TH_SYN, 'S' }, { TH_FIN, 'F' }, { TH_RST, 'R' },
+		{ TH_PSH, 'P' }, { TH_ACK, '.' }, { TH_URG, 'U' },
+		{ TH_ECE, 'E' }, { TH_CWR, 'W' },
+	};
+	size_t i, k = 0;
+
+	for (i = 0; i < sizeof(l) / sizeof(l[0]); i++)
+		if (f & l[i].bit)
+			out[k++] = l[i].c;
+	out[k] = 0;
+}
+
+/* The window scale a SYN offers (RFC 7323 §2.2), or -1. */
+static int syn_wscale(const unsigned char *opt, size_t n)
+{
+	size_t i = 0;
+
+	while (i < n) {
+		if (opt[i] == 0)
+			break;
+		if (opt[i] == 1) {
+			i++;
+			continue;
+		}
+		if (i + 1 >= n || opt[i + 1] < 2 || i + opt[i + 1] > n)
+			break;
+		if (opt[i] == 3 && opt[i + 1] == 3)
+			return opt[i + 2] > 14 ? 14 : opt[i + 2];
+		i += opt[i + 1];
+	}
+	return -1;
+}
+
+/* ---- events and their TLS labels ---- */
+
+static int grow(struct reader *r)
+{
+	int cap = r->cap ? r->cap * 2 : 1024;
+	void *p;
+
+	p = realloc(r->ev, (size_t)cap * sizeof(*r->ev));
+	if (!p)
+		return -1;
+	r->ev = p;
+	p = realloc(r->ev_conn, (size_t)cap * sizeof(*r->ev_conn));
+	if (!p)
+		return -1;
+	r->ev_conn = p;
+	p = realloc(r->ev_side, (size_t)cap);
+	if (!p)
+		return -1;
+	r->ev_side = p;
+	p = realloc(r->lab, (size_t)cap * sizeof(*r->lab));
+	if (!p)
+		return -1;
+	r->lab = p;
+	memset(r->lab + r->cap, 0, (size_t)(cap - r->cap) * sizeof(*r->lab));
+	r->cap = cap;
+	return 0;
+}
+
+/*
+ * Called by ladder_tls.c: record @name of @len bytes starts in segment
+ * @ev.  Consecutive records of one name share it:
+ * "TLS encrypted handshake 29, 932, 96, 53".
+ */
+static void tls_name(void *ctx, int ev, const char *name, unsigned int len,
+		     bool show_len)
+{
+	struct reader *r = ctx;
+	struct seglab *l = r->lab[ev];
+	char one[128];
+	size_t have;
+
+	if (!l) {
+		l = calloc(1, sizeof(*l));
+		if (!l)
+			return;
+		r->lab[ev] = l;
+	}
+	if (!name) {
+		l->cont = true;
+		return;
+	}
+	if (l->full)
+		return;
+	if (show_len && l->last[0] && !strcmp(l->last, name))
+		snprintf(one, sizeof(one), ", %u", len);
+	else if (show_len)
+		snprintf(one, sizeof(one), "%sTLS %s %u", l->text[0] ? "; " : "",
+			 name, len);
+	else
+		snprintf(one, sizeof(one), "%sTLS %s", l->text[0] ? "; " : "",
+			 name);
+	have = strlen(l->text);
+	if (have + strlen(one) + 5 > sizeof(l->text)) {
+		snprintf(l->text + have, sizeof(l->text) - have, " ...");
+		l->full = true;
+		return;
+	}
+	memcpy(l->text + have, one, strlen(one) + 1);
+	snprintf(l->last, sizeof(l->last), "%s", show_len ? name : "");
+}
+
+/* ---- putting each end's bytes back in order ---- */
+
+/* Hand on what @seq.. adds beyond the bytes handed on already. */
+static void deliver(struct conn *c, int side, uint32_t seq,
+		    const unsigned char *p, uint32_t caplen, uint32_t len,
+		    int ev)
+{
+	struct stream *s = &c->s[side];
+	uint32_t off = s->next - seq;
+	enum tlsd_where where = TLSD_SEG_START;
+
+	if ((int32_t)(seq + len - s->next) <= 0)
+		return;			/* all of it was handed on before */
+	if (off)
+		where = TLSD_MIDDLE;
+	else if (s->syn && seq == s->isn + 1)
+		where = TLSD_STREAM_START;
+	if (off < caplen)
+		tlsd_data(&c->tls, side, p + off, caplen - off, ev, where);
+	if (caplen < len)
+		tlsd_gap(&c->tls, side);	/* cut by the snap length */
+	s->next = seq + len;
+}
+
+static void drop_pend(struct stream *s, int i)
+{
+	s->pend_bytes -= s->pend[i].caplen;
+	free(s->pend[i].data);
+	s->pend[i] = s->pend[--s->npend];
+}
+
+/* Hand on what was held back and now follows in order. */
+static void drain(struct conn *c, int side)
+{
+	struct stream *s = &c->s[side];
+	bool more = true;
+	int i;
+
+	while (more) {
+		more = false;
+		for (i = 0; i < s->npend; i++) {
+			struct pend *p = &s->pend[i];
+
+			if ((int32_t)(p->seq - s->next) > 0)
+				continue;
+			deliver(c, side, p->seq, p->data, p->caplen, p->len,
+				p->ev);
+			drop_pend(s, i);
+			more = true;
+			break;
+		}
+	}
+}
+
+/* Skip the gap before the lowest held-back segment. */
+static void skip_gap(struct conn *c, int side)
+{
+	struct stream *s = &c->s[side];
+	int i, lo = 0;
+
+	for (i = 1; i < s->npend; i++)
+		if ((int32_t)(s->pend[i].seq - s->pend[lo].seq) < 0)
+			lo = i;
+	tlsd_gap(&c->tls, side);
+	s->next = s->pend[lo].seq;
+	drain(c, side);
+}
+
+static void stream_seg(struct conn *c, int side, uint32_t seq,
+		       const unsigned char *p, uint32_t caplen, uint32_t len,
+		       int ev)
+{
+	struct stream *s = &c->s[side];
+	struct pend *q;
+
+	if (!len || tlsd_off(&c->tls, side))
+		return;
+	if (!s->have_next) {
+		s->have_next = true;
+		s->next = seq;
+	}
+	if ((int32_t)(seq - s->next) > 0) {
+		/* A gap before it: hold it back while there is room. */
+		if (s->npend == PEND_MAX || s->pend_bytes + caplen > PEND_BYTES) {
+			if (s->npend)
+				skip_gap(c, side);
+			if ((int32_t)(seq - s->next) > 0) {
+				tlsd_gap(&c->tls, side);
+				s->next = seq;
+			}
+		} else {
+			q = &s->pend[s->npend];
+			q->data = malloc(caplen ? caplen : 1);
+			if (!q->data) {
+				tlsd_gap(&c->tls, side);
+				s->next = seq;
+			} else {
+				memcpy(q->data, p, caplen);
+				q->seq = seq;
+				q->len = len;
+				q->caplen = caplen;
+				q->ev = ev;
+				s->npend++;
+				s->pend_bytes += caplen;
+				return;
+			}
+		}
+	}
+	deliver(c, side, seq, p, caplen, len, ev);
+	drain(c, side);
+}
+
+static void streams_end(struct reader *r)
+{
+	int k, side;
+
+	for (k = 0; k < r->nconns; k++) {
+		struct conn *c = &r->conns[k];
+
+		for (side = 0; side < 2; side++)
+			while (c->s[side].npend)
+				skip_gap(c, side);
+		tlsd_end(&c->tls);
+	}
+}
+
+/* ---- connections ---- */
+
+static unsigned int hash_of(const struct packet *pk, uint16_t sp, uint16_t dp)
+{
+	size_t alen = pk->family == 4 ? 4 : 16, i;
+	unsigned int h = 2166136261u, a = 0, b = 0;
+
+	/* The same for both directions: sum the ends' hashes. */
+	for (i = 0; i < alen; i++) {
+		a = (a ^ pk->src[i]) * 16777619u;
+		b = (b ^ pk->dst[i]) * 16777619u;
+	}
+	a = (a ^ sp) * 16777619u;
+	b = (b ^ dp) * 16777619u;
+	h ^= a + b;
+	return (h * 16777619u) & (HASH_SIZE - 1);
+}
+
+static bool is_end(const struct conn *c, int e, const struct packet *pk,
+		   const unsigned char *a, uint16_t port)
+{
+	return c->family == pk->family && c->port[e] == port &&
+	       !memcmp(c->ip[e], a, pk->family == 4 ? 4 : 16);
+}
+
+/* The connection of @pk and the end that sent it; -1 when full. */
+static int find_conn(struct reader *r, const struct packet *pk, uint16_t sp,
+		     uint16_t dp, int *side)
+{
+	unsigned int h = hash_of(pk, sp, dp);
+	struct conn *c;
+	int k;
+
+	for (;; h = (h + 1) & (HASH_SIZE - 1)) {
+		k = r->hash[h];
+		if (k < 0)
+			break;
+		c = &r->conns[k];
+		if (is_end(c, 0, pk, pk->src, sp) && is_end(c, 1, pk, pk->dst, dp)) {
+			*side = 0;
+			return k;
+		}
+		if (is_end(c, 1, pk, pk->src, sp) && is_end(c, 0, pk, pk->dst, dp)) {
+			*side = 1;
+			return k;
+		}
+	}
+	if (r->nconns == PCAP_MAX_CONNS)
+		return -1;
+	k = r->nconns++;
+	r->hash[h] = k;
+	c = &r->conns[k];
+	memset(c, 0, sizeof(*c));
+	c->family = pk->family;
+	memcpy(c->ip[0], pk->src, pk->family == 4 ? 4 : 16);
+	memcpy(c->ip[1], pk->dst, pk->family == 4 ? 4 : 16);
+	c->port[0] = sp;
+	c->port[1] = dp;
+	addr_text(pk, pk->src, sp, c->addr[0], sizeof(c->addr[0]));
+	addr_text(pk, pk->dst, dp, c->addr[1], sizeof(c->addr[1]));
+	tlsd_init(&c->tls, tls_name, r);
+	*side = 0;
+	return k;
+}
+
+/* One captured TCP segment: an event, and its payload to the stream. */
+static int segment(struct reader *r, const struct packet *pk, double ts)
+{
+	const unsigned char *t = pk->tcp;
+	uint16_t sp, dp;
+	size_t doff;
+	unsigned int fl;
+	uint32_t seq, ack, len, caplen;
+	struct tl_ev *e;
+	struct stream *s;
+	struct conn *c;
+	int k, side, ws;
+
+	if (pk->tcp_cap < 20)
+		return 0;
+	doff = (size_t)(t[12] >> 4) * 4;
+	if (doff < 20 || doff > pk->tcp_cap)
+		return 0;
+	sp = get16(t);
+	dp = get16(t + 2);
+	if (r->want_port && sp != r->want_port && dp != r->want_port)
+		return 0;
+	k = find_conn(r, pk, sp, dp, &side);
+	if (k < 0) {
+		r->too_many_conns++;
+		return 0;
+	}
+	c = &r->conns[k];
+	s = &c->s[side];
+	seq = get32(t + 4);
+	ack = get32(t + 8);
+	fl = t[13];
+	len = (uint32_t)(pk->tcp_len - doff);
+	caplen = (uint32_t)(pk->tcp_cap - doff);
+	if (r->n == r->cap && grow(r))
+		return -1;
+	e = &r->ev[r->n];
+	memset(e, 0, sizeof(*e));
+	e->kind = TL_EV_OUT;
+	e->ts = ts;
+	snprintf(e->sk, sizeof(e->sk), "capture");
+	snprintf(e->local, sizeof(e->local), "%s", c->addr[side]);
+	snprintf(e->remote, sizeof(e->remote), "%s", c->addr[!side]);
+	flag_letters(fl, e->flags);
+	e->seq = seq;
+	e->ack = ack;
+	e->len = len;
+	e->win = get16(t + 14);
+	snprintf(e->state, sizeof(e->state), "-");
+	r->ev_conn[r->n] = k;
+	r->ev_side[r->n] = (unsigned char)side;
+
+	if (fl & TH_SYN) {
+		s->syn = true;
+		s->have_isn = true;
+		s->isn = seq;
+		if (!s->have_next) {
+			s->have_next = true;
+			s->next = seq + 1;
+		}
+		ws = syn_wscale(t + 20, doff - 20);
+		s->ws = ws >= 0;
+		s->wscale = ws >= 0 ? (unsigned int)ws : 0;
+	} else {
+		/* RFC 7323 §2.2: scaled once both SYNs offered it. */
+		if (c->s[0].ws && c->s[1].ws)
+			e->win <<= s->wscale;
+		if (!s->have_isn) {
+			s->have_isn = true;
+			s->isn = seq - 1;
+		}
+	}
+	if ((fl & TH_ACK) && !c->s[!side].have_isn) {
+		c->s[!side].have_isn = true;
+		c->s[!side].isn = ack - 1;
+	}
+	stream_seg(c, side, seq + !!(fl & TH_SYN), t + doff, caplen, len, r->n);
+	r->n++;
+	return 0;
+}
+
+/* ---- inferred states ---- */
+
+enum st {
+	ST_NONE, ST_LISTEN, ST_SYN_SENT, ST_SYN_RECEIVED, ST_ESTABLISHED,
+	ST_FIN_WAIT_1, ST_FIN_WAIT_2, ST_CLOSE_WAIT, ST_CLOSING, ST_LAST_ACK,
+	ST_TIME_WAIT, ST_CLOSED,
+};
+
+static const char *const st_names[] = {
+	"-", "LISTEN", "SYN-SENT", "SYN-RECEIVED", "ESTABLISHED",
+	"FIN-WAIT-1", "FIN-WAIT-2", "CLOSE-WAIT", "CLOSING", "LAST-ACK",
+	"TIME-WAIT", "CLOSED",
+};
+
+#define DEFER_MAX	4
+
+struct end {
+	enum st st;
+	bool passive;
+	bool syn_sent, fin_sent;
+	uint32_t iss, fin_seq;
+	int defer[DEFER_MAX];		/* segments it receives later */
+	int ndefer;
+};
+
+struct out {
+	struct tl_ev *ev;
+	int n, cap;
+};
+
+static int put(struct out *o, const struct tl_ev *e)
+{
+	if (o->n == o->cap) {
+		int cap = o->cap ? o->cap * 2 : 1024;
+		struct tl_ev *p = realloc(o->ev, (size_t)cap * sizeof(*p));
+
+		if (!p)
+			return -1;
+		o->ev = p;
+		o->cap = cap;
+	}
+	o->ev[o->n++] = *e;
+	return 0;
+}
+
+static int set_state(struct out *o, const struct conn *c, int side,
+		     struct end *e, enum st to, double ts)
+{
+	struct tl_ev s;
+
+	if (e->st == to)
+		return 0;
+	memset(&s, 0, sizeof(s));
+	s.kind = TL_EV_STATE;
+	s.ts = ts;
+	snprintf(s.sk, sizeof(s.sk), "capture");
+	snprintf(s.local, sizeof(s.local), "%s", c->addr[side]);
+	snprintf(s.remote, sizeof(s.remote), "%s", c->addr[!side]);
+	snprintf(s.from, sizeof(s.from), "%s", st_names[e->st]);
+	snprintf(s.to, sizeof(s.to), "%s", st_names[to]);
+	e->st = to;
+	return put(o, &s);
+}
+
+static bool has(const struct tl_ev *e, char f)
+{
+	return strchr(e->flags, f) != NULL;
+}
+
+/* The sequence number after @e: payload, SYN and FIN each count. */
+static uint32_t seg_end(const struct tl_ev *e)
+{
+	return e->seq + e->len + has(e, 'S') + has(e, 'F');
+}
+
+/* Does @e (with ACK) acknowledge everything up to @end? */
+static bool acks(const struct tl_ev *e, uint32_t end)
+{
+	return has(e, '.') && (int32_t)(e->ack - end) >= 0;
+}
+
+/* What sending @e does to its sender's state (before it goes). */
+static int on_send(struct out *o, const struct conn *c, int side,
+		   struct end *me, const struct tl_ev *e)
+{
+	enum st to = me->st;
+
+	if (has(e, 'R')) {
+		if (me->st != ST_NONE)
+			to = ST_CLOSED;
+		return set_state(o, c, side, me, to, e->ts);
+	}
+	if (has(e, 'S')) {
+		me->syn_sent = true;
+		me->iss = e->seq;
+		if (!has(e, '.') && (me->st == ST_NONE || me->st == ST_CLOSED))
+			to = ST_SYN_SENT;
+		/* A SYN,ACK answers a SYN it received. */
+		if (has(e, '.') && (me->st == ST_NONE || me->st == ST_SYN_SENT))
+			to = ST_SYN_RECEIVED;
+	} else if (me->st == ST_NONE && has(e, '.')) {
+		/* Seen only once synchronized: taken as ESTABLISHED, unsaid. */
+		me->st = ST_ESTABLISHED;
+		to = me->st;
+	}
+	if (has(e, 'F')) {
+		me->fin_seq = e->seq + e->len + has(e, 'S');
+		me->fin_sent = true;
+		if (to == ST_ESTABLISHED || to == ST_SYN_RECEIVED)
+			to = ST_FIN_WAIT_1;
+		else if (to == ST_CLOSE_WAIT)
+			to = ST_LAST_ACK;
+	}
+	return set_state(o, c, side, me, to, e->ts);
+}
+
+/* What receiving @e does to the receiver's state (after it came). */
+static int on_receive(struct out *o, const struct conn *c, int side,
+		      struct end *me, const struct tl_ev *e, double ts)
+{
+	bool syn_acked = me->syn_sent && acks(e, me->iss + 1);
+	bool fin_acked = me->fin_sent && acks(e, me->fin_seq + 1);
+	int err;
+
+	if (me->st == ST_NONE || me->st == ST_CLOSED)
+		return 0;
+	if (has(e, 'R')) {
+		if (me->st == ST_LISTEN)
+			return 0;
+		return set_state(o, c, side, me, me->st == ST_SYN_RECEIVED &&
+				 me->passive ? ST_LISTEN : ST_CLOSED, ts);
+	}
+	if (has(e, 'S') && !has(e, '.')) {
+		if (me->st == ST_LISTEN || me->st == ST_SYN_SENT)
+			return set_state(o, c, side, me, ST_SYN_RECEIVED, ts);
+		return 0;
+	}
+	/* RFC 9293 §3.10.7.4: the ACK first, then the FIN. */
+	if ((me->st == ST_SYN_SENT && has(e, 'S') && syn_acked) ||
+	    (me->st == ST_SYN_RECEIVED && syn_acked))
+		err = set_state(o, c, side, me, ST_ESTABLISHED, ts);
+	else if (me->st == ST_FIN_WAIT_1 && fin_acked)
+		err = set_state(o, c, side, me, ST_FIN_WAIT_2, ts);
+	else if (me->st == ST_CLOSING && fin_acked)
+		err = set_state(o, c, side, me, ST_TIME_WAIT, ts);
+	else if (me->st == ST_LAST_ACK && fin_acked)
+		err = set_state(o, c, side, me, ST_CLOSED, ts);
+	else
+		err = 0;
+	if (err || !has(e, 'F'))
+		return err;
+	switch (me->st) {
+	case ST_SYN_RECEIVED:
+	case ST_ESTABLISHED:
+		return set_state(o, c, side, me, ST_CLOSE_WAIT, ts);
+	case ST_FIN_WAIT_1:
+		return set_state(o, c, side, me, ST_CLOSING, ts);
+	case ST_FIN_WAIT_2:
+		return set_state(o, c, side, me, ST_TIME_WAIT, ts);
+	default:
+		return 0;
+	}
+}
+
+/*
+ * Copy the segments to @o with the states they cause, and with each
+ * end's ISN (known now that the capture was read) in iss and irs.
+ */
+static int infer_states(struct reader *r, struct out *o)
+{
+	int *next_other, (*last)[2], i, k, err = -1;
+	struct end (*ends)[2];
+
+	next_other = malloc((size_t)(r->n ? r->n : 1) * sizeof(*next_other));
+	last = malloc((size_t)(r->nconns ? r->nconns : 1) * sizeof(*last));
+	ends = calloc((size_t)(r->nconns ? r->nconns : 1), sizeof(*ends));
+	if (!next_other || !last || !ends)
+		goto out;
+	/* For each segment: the next one its receiver sends. */
+	for (k = 0; k < r->nconns; k++)
+		last[k][0] = last[k][1] = -1;
+	for (i = r->n - 1; i >= 0; i--) {
+		k = r->ev_conn[i];
+		next_other[i] = last[k][!r->ev_side[i]];
+		last[k][r->ev_side[i]] = i;
+	}
+	for (i = 0; i < r->n; i++) {
+		struct tl_ev *e = &r->ev[i];
+		int side = r->ev_side[i], j = next_other[i], d;
+		struct conn *c = &r->conns[r->ev_conn[i]];
+		struct end *me = &ends[r->ev_conn[i]][side];
+		struct end *peer = &ends[r->ev_conn[i]][!side];
+		bool defer = false;
+
+		e->iss = c->s[side].isn;
+		e->irs = c->s[!side].isn;
+		/* A SYN answered by a SYN,ACK: its receiver listened. */
+		if (has(e, 'S') && !has(e, '.') && peer->st == ST_NONE &&
+		    j >= 0 && has(&r->ev[j], 'S') && acks(&r->ev[j], seg_end(e))) {
+			peer->passive = true;
+			if (set_state(o, c, !side, peer, ST_LISTEN, e->ts))
+				goto out;
+		}
+		if (on_send(o, c, side, me, e) || put(o, e))
+			goto out;
+		/* What this end received before, but after sending @e. */
+		for (d = 0; d < me->ndefer; d++)
+			if (on_receive(o, c, side, me, &r->ev[me->defer[d]],
+				       e->ts))
+				goto out;
+		me->ndefer = 0;
+		/*
+		 * A SYN or FIN that the receiver's next segment does not
+		 * acknowledge crossed that segment on the wire.
+		 */
+		if ((has(e, 'S') || has(e, 'F')) && !has(e, 'R') && j >= 0 &&
+		    !has(&r->ev[j], 'R') && !acks(&r->ev[j], seg_end(e)) &&
+		    peer->ndefer < DEFER_MAX)
+			defer = true;
+		if (defer)
+			peer->defer[peer->ndefer++] = i;
+		else if (on_receive(o, c, !side, peer, e, e->ts))
+			goto out;
+	}
+	err = 0;
+out:
+	free(next_other);
+	free(last);
+	free(ends);
+	return err;
+}
+
+/* ---- the file ---- */
+
+static void free_reader(struct reader *r)
+{
+	int i;
+
+	for (i = 0; i < r->n; i++)
+		free(r->lab[i]);
+	free(r->lab);
+	free(r->ev);
+	free(r->ev_conn);
+	free(r->ev_side);
+	free(r->conns);
+}
+
+int ladder_read_pcap(FILE *f, const char *name, unsigned int want_port,
+		     struct tl_ev **out)
+{
+	static const char *const label_cont = "TLS record continues";
+	unsigned char gh[24], rh[16], *pkt = NULL, *p;
+	struct reader r = { .want_port = want_port };
+	struct out o = { 0 };
+	unsigned long count = 0;
+	uint32_t magic, snaplen, linktype, caplen, wirelen;
+	bool swap, nsec, truncated = false;
+	struct packet pk;
+	int i;
+
+	memset(r.hash, 0xff, sizeof(r.hash));
+	if (fread(gh, 1, sizeof(gh), f) != sizeof(gh)) {
+		fprintf(stderr, "tcplab-ladder: %s: too short for a pcap file\n",
+			name);
+		return -1;
+	}
+	memcpy(&magic, gh, 4);
+	swap = magic == 0xd4c3b2a1 || magic == 0x4d3cb2a1;
+	nsec = magic == 0xa1b23c4d || magic == 0x4d3cb2a1;
+	if (!ladder_is_pcap(gh)) {
+		fprintf(stderr, "tcplab-ladder: %s: not a pcap file%s\n", name,
+			magic == 0x0a0d0d0a ?
+			" (pcapng: convert it with editcap -F pcap)" : "");
+		return -1;
+	}
+	snaplen = file32(gh + 16, swap);
+	/* The low 16 bits; the rest may say whether frames end in an FCS. */
+	linktype = file32(gh + 20, swap) & 0xffff;
+	if (!link_known(linktype)) {
+		fprintf(stderr, "tcplab-ladder: %s: link type %u is not read (Ethernet, raw IP, Linux cooked, loopback are)\n",
+			name, linktype);
+		return -1;
+	}
+	r.conns = malloc(PCAP_MAX_CONNS * sizeof(*r.conns));
+	if (!r.conns)
+		goto nomem;
+	for (;;) {
+		size_t got = fread(rh, 1, sizeof(rh), f);
+
+		if (got == 0)
+			break;
+		if (got != sizeof(rh)) {
+			truncated = true;
+			break;
+		}
+		caplen = file32(rh + 8, swap);
+		wirelen = file32(rh + 12, swap);
+		if (caplen > PCAP_MAX_CAPLEN) {
+			fprintf(stderr, "tcplab-ladder: %s: packet %lu claims %u bytes (more than %u): the file is damaged\n",
+				name, count + 1, caplen, PCAP_MAX_CAPLEN);
+			goto out;
+		}
+		if (++count > PCAP_MAX_PACKETS) {
+			fprintf(stderr, "tcplab-ladder: %s: more than %u packets; cut the capture down (editcap -r, or -p PORT when capturing)\n",
+				name, PCAP_MAX_PACKETS);
+			goto out;
+		}
+		/*
+		 * Each packet in a buffer of its own size, so that a read
+		 * past its end is one past an allocation (AddressSanitizer).
+		 */
+		p = realloc(pkt, caplen ? caplen : 1);
+		if (!p)
+			goto nomem;
+		pkt = p;
+		if (fread(pkt, 1, caplen, f) != caplen) {
+			truncated = true;
+			break;
+		}
+		/* More than the file's own limit: not to be trusted. */
+		if (snaplen && caplen > snaplen) {
+			r.skipped++;
+			continue;
+		}
+		memset(&pk, 0, sizeof(pk));
+		if (wirelen < caplen ||
+		    !link(linktype, pkt, caplen, wirelen - caplen, &pk))
+			continue;
+		if (segment(&r, &pk, file32(rh, swap) +
+			    file32(rh + 4, swap) / (nsec ? 1e9 : 1e6)))
+			goto nomem;
+	}
+	if (truncated)
+		fprintf(stderr, "tcplab-ladder: %s: the last packet is cut short (a truncated file); drawing what came before\n",
+			name);
+	if (r.skipped)
+		fprintf(stderr, "tcplab-ladder: %s: %lu packets longer than the snap length %u skipped\n",
+			name, r.skipped, snaplen);
+	if (r.too_many_conns)
+		fprintf(stderr, "tcplab-ladder: %s: more than %d connections; %lu segments of the others skipped\n",
+			name, PCAP_MAX_CONNS, r.too_many_conns);
+	streams_end(&r);
+	for (i = 0; i < r.n; i++) {
+		struct seglab *l = r.lab[i];
+
+		if (l && l->text[0])
+			r.ev[i].tls = l->text;
+		else if (l && l->cont)
+			r.ev[i].tls = label_cont;
+	}
+	if (infer_states(&r, &o))
+		goto nomem;
+	/* The labels stay: the events point into them. */
+	free(r.lab);
+	r.lab = NULL;
+	r.n = 0;
+	free_reader(&r);
+	free(pkt);
+	*out = o.ev;
+	return o.n;
+nomem:
+	perror("tcplab-ladder");
+out:
+	free(o.ev);
+	free_reader(&r);
+	free(pkt);
+	return -1;
+}
