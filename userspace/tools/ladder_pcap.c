@@ -12,11 +12,9 @@
  * from the sequence numbers.  A capture holds no state changes:
  * ladder_infer.c infers them from the segments.
  *
- * The TCP payload of each end is put back in order by sequence number
- * (held back while a gap may still be filled, up to PEND_MAX segments or
- * PEND_BYTES, then the gap is skipped) for ladder_tls.c, which names the
- * TLS records in it; the names go on the segment that carries each
- * record's header.
+ * The TCP payload of each end is put back in order by ladder_stream.c
+ * for ladder_tls.c, which names the TLS records in it; the names go on
+ * the segment that carries each record's header.
  *
  * The file format: the classic libpcap one (both byte orders, micro- or
  * nanosecond timestamps), link types Ethernet (with VLAN tags), raw IP,
@@ -33,14 +31,12 @@
 
 #include "ladder.h"
 #include "ladder_infer.h"
-#include "ladder_tls.h"
+#include "ladder_stream.h"
 
 #define PCAP_MAX_PACKETS	1000000
 #define PCAP_MAX_CAPLEN		262144
 #define PCAP_MAX_CONNS		4096
 #define HASH_SIZE		8192		/* a power of two > 2 * MAX_CONNS */
-#define PEND_MAX		64
-#define PEND_BYTES		(1 << 20)
 #define LABEL_LEN		160
 
 #define LINKTYPE_NULL		0
@@ -61,21 +57,11 @@
 #define TH_ECE	0x40
 #define TH_CWR	0x80
 
-struct pend {
-	uint32_t seq, len, caplen;
-	int ev;
-	unsigned char *data;
-};
-
-struct stream {
-	bool syn, have_isn, ws;
+/* What the segments tell of one end. */
+struct end {
+	bool have_isn, ws;
 	uint32_t isn;
 	unsigned int wscale;
-	bool have_next;
-	uint32_t next;			/* the next byte to hand on */
-	struct pend pend[PEND_MAX];	/* out of order, held back */
-	int npend;
-	size_t pend_bytes;
 };
 
 struct conn {
@@ -83,8 +69,8 @@ struct conn {
 	unsigned char ip[2][16];
 	uint16_t port[2];
 	char addr[2][TL_ADDR_LEN];	/* end 0 sent the first packet seen */
-	struct stream s[2];
-	struct tlsd tls;
+	struct end end[2];
+	struct streams bytes;
 };
 
 /* A TLS label being built for one segment. */
@@ -417,132 +403,6 @@ static void tls_name(void *ctx, int ev, const char *name, unsigned int len,
 	snprintf(l->last, sizeof(l->last), "%s", show_len ? name : "");
 }
 
-/* ---- putting each end's bytes back in order ---- */
-
-/* Hand on what @seq.. adds beyond the bytes handed on already. */
-static void deliver(struct conn *c, int side, uint32_t seq,
-		    const unsigned char *p, uint32_t caplen, uint32_t len,
-		    int ev)
-{
-	struct stream *s = &c->s[side];
-	uint32_t off = s->next - seq;
-	enum tlsd_where where = TLSD_SEG_START;
-
-	if ((int32_t)(seq + len - s->next) <= 0)
-		return;			/* all of it was handed on before */
-	if (off)
-		where = TLSD_MIDDLE;
-	else if (s->syn && seq == s->isn + 1)
-		where = TLSD_STREAM_START;
-	if (off < caplen)
-		tlsd_data(&c->tls, side, p + off, caplen - off, ev, where);
-	if (caplen < len)
-		tlsd_gap(&c->tls, side);	/* cut by the snap length */
-	s->next = seq + len;
-}
-
-static void drop_pend(struct stream *s, int i)
-{
-	s->pend_bytes -= s->pend[i].caplen;
-	free(s->pend[i].data);
-	s->pend[i] = s->pend[--s->npend];
-}
-
-/* Hand on what was held back and now follows in order. */
-static void drain(struct conn *c, int side)
-{
-	struct stream *s = &c->s[side];
-	bool more = true;
-	int i;
-
-	while (more) {
-		more = false;
-		for (i = 0; i < s->npend; i++) {
-			struct pend *p = &s->pend[i];
-
-			if ((int32_t)(p->seq - s->next) > 0)
-				continue;
-			deliver(c, side, p->seq, p->data, p->caplen, p->len,
-				p->ev);
-			drop_pend(s, i);
-			more = true;
-			break;
-		}
-	}
-}
-
-/* Skip the gap before the lowest held-back segment. */
-static void skip_gap(struct conn *c, int side)
-{
-	struct stream *s = &c->s[side];
-	int i, lo = 0;
-
-	for (i = 1; i < s->npend; i++)
-		if ((int32_t)(s->pend[i].seq - s->pend[lo].seq) < 0)
-			lo = i;
-	tlsd_gap(&c->tls, side);
-	s->next = s->pend[lo].seq;
-	drain(c, side);
-}
-
-static void stream_seg(struct conn *c, int side, uint32_t seq,
-		       const unsigned char *p, uint32_t caplen, uint32_t len,
-		       int ev)
-{
-	struct stream *s = &c->s[side];
-	struct pend *q;
-
-	if (!len || tlsd_off(&c->tls, side))
-		return;
-	if (!s->have_next) {
-		s->have_next = true;
-		s->next = seq;
-	}
-	if ((int32_t)(seq - s->next) > 0) {
-		/* A gap before it: hold it back while there is room. */
-		if (s->npend == PEND_MAX || s->pend_bytes + caplen > PEND_BYTES) {
-			if (s->npend)
-				skip_gap(c, side);
-			if ((int32_t)(seq - s->next) > 0) {
-				tlsd_gap(&c->tls, side);
-				s->next = seq;
-			}
-		} else {
-			q = &s->pend[s->npend];
-			q->data = malloc(caplen ? caplen : 1);
-			if (!q->data) {
-				tlsd_gap(&c->tls, side);
-				s->next = seq;
-			} else {
-				memcpy(q->data, p, caplen);
-				q->seq = seq;
-				q->len = len;
-				q->caplen = caplen;
-				q->ev = ev;
-				s->npend++;
-				s->pend_bytes += caplen;
-				return;
-			}
-		}
-	}
-	deliver(c, side, seq, p, caplen, len, ev);
-	drain(c, side);
-}
-
-static void streams_end(struct reader *r)
-{
-	int k, side;
-
-	for (k = 0; k < r->nconns; k++) {
-		struct conn *c = &r->conns[k];
-
-		for (side = 0; side < 2; side++)
-			while (c->s[side].npend)
-				skip_gap(c, side);
-		tlsd_end(&c->tls);
-	}
-}
-
 /* ---- connections ---- */
 
 static unsigned int hash_of(const struct packet *pk, uint16_t sp, uint16_t dp)
@@ -603,7 +463,7 @@ static int find_conn(struct reader *r, const struct packet *pk, uint16_t sp,
 	c->port[1] = dp;
 	addr_text(pk, pk->src, sp, c->addr[0], sizeof(c->addr[0]));
 	addr_text(pk, pk->dst, dp, c->addr[1], sizeof(c->addr[1]));
-	tlsd_init(&c->tls, tls_name, r);
+	streams_init(&c->bytes, tls_name, r);
 	*side = 0;
 	return k;
 }
@@ -617,8 +477,8 @@ static int segment(struct reader *r, const struct packet *pk, double ts)
 	unsigned int fl;
 	uint32_t seq, ack, len, caplen;
 	struct tl_ev *e;
-	struct stream *s;
 	struct conn *c;
+	struct end *me;
 	int k, side, ws;
 
 	if (pk->tcp_cap < 20)
@@ -636,7 +496,7 @@ static int segment(struct reader *r, const struct packet *pk, double ts)
 		return 0;
 	}
 	c = &r->conns[k];
-	s = &c->s[side];
+	me = &c->end[side];
 	seq = get32(t + 4);
 	ack = get32(t + 8);
 	fl = t[13];
@@ -661,30 +521,27 @@ static int segment(struct reader *r, const struct packet *pk, double ts)
 	r->ev_side[r->n] = (unsigned char)side;
 
 	if (fl & TH_SYN) {
-		s->syn = true;
-		s->have_isn = true;
-		s->isn = seq;
-		if (!s->have_next) {
-			s->have_next = true;
-			s->next = seq + 1;
-		}
+		me->have_isn = true;
+		me->isn = seq;
+		stream_syn(&c->bytes, side, seq);
 		ws = syn_wscale(t + 20, doff - 20);
-		s->ws = ws >= 0;
-		s->wscale = ws >= 0 ? (unsigned int)ws : 0;
+		me->ws = ws >= 0;
+		me->wscale = ws >= 0 ? (unsigned int)ws : 0;
 	} else {
 		/* RFC 7323 §2.2: scaled once both SYNs offered it. */
-		if (c->s[0].ws && c->s[1].ws)
-			e->win <<= s->wscale;
-		if (!s->have_isn) {
-			s->have_isn = true;
-			s->isn = seq - 1;
+		if (c->end[0].ws && c->end[1].ws)
+			e->win <<= me->wscale;
+		if (!me->have_isn) {
+			me->have_isn = true;
+			me->isn = seq - 1;
 		}
 	}
-	if ((fl & TH_ACK) && !c->s[!side].have_isn) {
-		c->s[!side].have_isn = true;
-		c->s[!side].isn = ack - 1;
+	if ((fl & TH_ACK) && !c->end[!side].have_isn) {
+		c->end[!side].have_isn = true;
+		c->end[!side].isn = ack - 1;
 	}
-	stream_seg(c, side, seq + !!(fl & TH_SYN), t + doff, caplen, len, r->n);
+	stream_seg(&c->bytes, side, seq + !!(fl & TH_SYN), t + doff, caplen,
+		   len, r->n);
 	r->n++;
 	return 0;
 }
@@ -797,14 +654,15 @@ int ladder_read_pcap(FILE *f, const char *name, unsigned int want_port,
 	if (r.too_many_conns)
 		fprintf(stderr, "tcplab-ladder: %s: more than %d connections; %lu segments of the others skipped\n",
 			name, PCAP_MAX_CONNS, r.too_many_conns);
-	streams_end(&r);
+	for (i = 0; i < r.nconns; i++)
+		streams_end(&r.conns[i].bytes);
 	/* Each end's ISN in iss and irs, known now that all was read. */
 	for (i = 0; i < r.n; i++) {
 		const struct conn *c = &r.conns[r.ev_conn[i]];
 		struct seglab *l = r.lab[i];
 
-		r.ev[i].iss = c->s[r.ev_side[i]].isn;
-		r.ev[i].irs = c->s[!r.ev_side[i]].isn;
+		r.ev[i].iss = c->end[r.ev_side[i]].isn;
+		r.ev[i].irs = c->end[!r.ev_side[i]].isn;
 		if (l && l->text[0])
 			r.ev[i].tls = l->text;
 		else if (l && l->cont)
