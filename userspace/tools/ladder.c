@@ -21,7 +21,8 @@
  * traced end sent and the other traced end never received (lost).  The
  * RFC 9293 state changes are written in the column of the end that
  * changed, right after the segment that caused them; a capture has none,
- * so they are inferred from the segments and the ladder says so.
+ * so they are inferred from the segments (ladder_infer.c) and the ladder
+ * says so.
  *
  * TLS records are written on the segment that carries their header.  A
  * trace gives the type and plaintext length of each kernel TLS record

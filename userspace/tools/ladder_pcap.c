@@ -9,25 +9,12 @@
  * for a trace.  A capture sees the wire from one place only, so a
  * segment is taken to be received when it is captured; nothing is ever
  * drawn as lost, and retransmissions are recognized, as for a trace,
- * from the sequence numbers.
+ * from the sequence numbers.  A capture holds no state changes:
+ * ladder_infer.c infers them from the segments.
  *
- * A capture holds no state changes; they are inferred from the segments
- * (RFC 9293 §3.3.2 and §3.10.7) and added as TL_EV_STATE events: what an
- * end sends changes its state before the segment (SYN: SYN-SENT, FIN:
- * FIN-WAIT-1 or LAST-ACK), what it receives after it (SYN: SYN-RECEIVED,
- * the ACK of its SYN: ESTABLISHED, a FIN: CLOSE-WAIT, CLOSING or
- * TIME-WAIT, the ACK of its FIN: FIN-WAIT-2, TIME-WAIT or CLOSED).  When
- * an end's next segment does not acknowledge a SYN or FIN that the
- * capture saw first, the two crossed on the wire (a simultaneous open or
- * close): that end received it only after sending its own segment.  An
- * end that answers a SYN with a SYN,ACK was in LISTEN.  TIME-WAIT's end
- * is never seen.
- *
- * The TCP payload of each end is put back in order by sequence number
- * (held back while a gap may still be filled, up to PEND_MAX segments or
- * PEND_BYTES, then the gap is skipped) for ladder_tls.c, which names the
- * TLS records in it; the names go on the segment that carries each
- * record's header.
+ * The TCP payload of each end is put back in order by ladder_stream.c
+ * for ladder_tls.c, which names the TLS records in it; the names go on
+ * the segment that carries each record's header.
  *
  * The file format: the classic libpcap one (both byte orders, micro- or
  * nanosecond timestamps), link types Ethernet (with VLAN tags), raw IP,
@@ -43,14 +30,13 @@
 #include <string.h>
 
 #include "ladder.h"
-#include "ladder_tls.h"
+#include "ladder_infer.h"
+#include "ladder_stream.h"
 
 #define PCAP_MAX_PACKETS	1000000
 #define PCAP_MAX_CAPLEN		262144
 #define PCAP_MAX_CONNS		4096
 #define HASH_SIZE		8192		/* a power of two > 2 * MAX_CONNS */
-#define PEND_MAX		64
-#define PEND_BYTES		(1 << 20)
 #define LABEL_LEN		160
 
 #define LINKTYPE_NULL		0
@@ -71,21 +57,11 @@
 #define TH_ECE	0x40
 #define TH_CWR	0x80
 
-struct pend {
-	uint32_t seq, len, caplen;
-	int ev;
-	unsigned char *data;
-};
-
-struct stream {
-	bool syn, have_isn, ws;
+/* What the segments tell of one end. */
+struct end {
+	bool have_isn, ws;
 	uint32_t isn;
 	unsigned int wscale;
-	bool have_next;
-	uint32_t next;			/* the next byte to hand on */
-	struct pend pend[PEND_MAX];	/* out of order, held back */
-	int npend;
-	size_t pend_bytes;
 };
 
 struct conn {
@@ -93,8 +69,8 @@ struct conn {
 	unsigned char ip[2][16];
 	uint16_t port[2];
 	char addr[2][TL_ADDR_LEN];	/* end 0 sent the first packet seen */
-	struct stream s[2];
-	struct tlsd tls;
+	struct end end[2];
+	struct streams bytes;
 };
 
 /* A TLS label being built for one segment. */
@@ -427,132 +403,6 @@ static void tls_name(void *ctx, int ev, const char *name, unsigned int len,
 	snprintf(l->last, sizeof(l->last), "%s", show_len ? name : "");
 }
 
-/* ---- putting each end's bytes back in order ---- */
-
-/* Hand on what @seq.. adds beyond the bytes handed on already. */
-static void deliver(struct conn *c, int side, uint32_t seq,
-		    const unsigned char *p, uint32_t caplen, uint32_t len,
-		    int ev)
-{
-	struct stream *s = &c->s[side];
-	uint32_t off = s->next - seq;
-	enum tlsd_where where = TLSD_SEG_START;
-
-	if ((int32_t)(seq + len - s->next) <= 0)
-		return;			/* all of it was handed on before */
-	if (off)
-		where = TLSD_MIDDLE;
-	else if (s->syn && seq == s->isn + 1)
-		where = TLSD_STREAM_START;
-	if (off < caplen)
-		tlsd_data(&c->tls, side, p + off, caplen - off, ev, where);
-	if (caplen < len)
-		tlsd_gap(&c->tls, side);	/* cut by the snap length */
-	s->next = seq + len;
-}
-
-static void drop_pend(struct stream *s, int i)
-{
-	s->pend_bytes -= s->pend[i].caplen;
-	free(s->pend[i].data);
-	s->pend[i] = s->pend[--s->npend];
-}
-
-/* Hand on what was held back and now follows in order. */
-static void drain(struct conn *c, int side)
-{
-	struct stream *s = &c->s[side];
-	bool more = true;
-	int i;
-
-	while (more) {
-		more = false;
-		for (i = 0; i < s->npend; i++) {
-			struct pend *p = &s->pend[i];
-
-			if ((int32_t)(p->seq - s->next) > 0)
-				continue;
-			deliver(c, side, p->seq, p->data, p->caplen, p->len,
-				p->ev);
-			drop_pend(s, i);
-			more = true;
-			break;
-		}
-	}
-}
-
-/* Skip the gap before the lowest held-back segment. */
-static void skip_gap(struct conn *c, int side)
-{
-	struct stream *s = &c->s[side];
-	int i, lo = 0;
-
-	for (i = 1; i < s->npend; i++)
-		if ((int32_t)(s->pend[i].seq - s->pend[lo].seq) < 0)
-			lo = i;
-	tlsd_gap(&c->tls, side);
-	s->next = s->pend[lo].seq;
-	drain(c, side);
-}
-
-static void stream_seg(struct conn *c, int side, uint32_t seq,
-		       const unsigned char *p, uint32_t caplen, uint32_t len,
-		       int ev)
-{
-	struct stream *s = &c->s[side];
-	struct pend *q;
-
-	if (!len || tlsd_off(&c->tls, side))
-		return;
-	if (!s->have_next) {
-		s->have_next = true;
-		s->next = seq;
-	}
-	if ((int32_t)(seq - s->next) > 0) {
-		/* A gap before it: hold it back while there is room. */
-		if (s->npend == PEND_MAX || s->pend_bytes + caplen > PEND_BYTES) {
-			if (s->npend)
-				skip_gap(c, side);
-			if ((int32_t)(seq - s->next) > 0) {
-				tlsd_gap(&c->tls, side);
-				s->next = seq;
-			}
-		} else {
-			q = &s->pend[s->npend];
-			q->data = malloc(caplen ? caplen : 1);
-			if (!q->data) {
-				tlsd_gap(&c->tls, side);
-				s->next = seq;
-			} else {
-				memcpy(q->data, p, caplen);
-				q->seq = seq;
-				q->len = len;
-				q->caplen = caplen;
-				q->ev = ev;
-				s->npend++;
-				s->pend_bytes += caplen;
-				return;
-			}
-		}
-	}
-	deliver(c, side, seq, p, caplen, len, ev);
-	drain(c, side);
-}
-
-static void streams_end(struct reader *r)
-{
-	int k, side;
-
-	for (k = 0; k < r->nconns; k++) {
-		struct conn *c = &r->conns[k];
-
-		for (side = 0; side < 2; side++)
-			while (c->s[side].npend)
-				skip_gap(c, side);
-		tlsd_end(&c->tls);
-	}
-}
-
 /* ---- connections ---- */
 
 static unsigned int hash_of(const struct packet *pk, uint16_t sp, uint16_t dp)
@@ -613,7 +463,7 @@ static int find_conn(struct reader *r, const struct packet *pk, uint16_t sp,
 	c->port[1] = dp;
 	addr_text(pk, pk->src, sp, c->addr[0], sizeof(c->addr[0]));
 	addr_text(pk, pk->dst, dp, c->addr[1], sizeof(c->addr[1]));
-	tlsd_init(&c->tls, tls_name, r);
+	streams_init(&c->bytes, tls_name, r);
 	*side = 0;
 	return k;
 }
@@ -627,8 +477,8 @@ static int segment(struct reader *r, const struct packet *pk, double ts)
 	unsigned int fl;
 	uint32_t seq, ack, len, caplen;
 	struct tl_ev *e;
-	struct stream *s;
 	struct conn *c;
+	struct end *me;
 	int k, side, ws;
 
 	if (pk->tcp_cap < 20)
@@ -646,7 +496,7 @@ static int segment(struct reader *r, const struct packet *pk, double ts)
 		return 0;
 	}
 	c = &r->conns[k];
-	s = &c->s[side];
+	me = &c->end[side];
 	seq = get32(t + 4);
 	ack = get32(t + 8);
 	fl = t[13];
@@ -671,264 +521,29 @@ static int segment(struct reader *r, const struct packet *pk, double ts)
 	r->ev_side[r->n] = (unsigned char)side;
 
 	if (fl & TH_SYN) {
-		s->syn = true;
-		s->have_isn = true;
-		s->isn = seq;
-		if (!s->have_next) {
-			s->have_next = true;
-			s->next = seq + 1;
-		}
+		me->have_isn = true;
+		me->isn = seq;
+		stream_syn(&c->bytes, side, seq);
 		ws = syn_wscale(t + 20, doff - 20);
-		s->ws = ws >= 0;
-		s->wscale = ws >= 0 ? (unsigned int)ws : 0;
+		me->ws = ws >= 0;
+		me->wscale = ws >= 0 ? (unsigned int)ws : 0;
 	} else {
 		/* RFC 7323 §2.2: scaled once both SYNs offered it. */
-		if (c->s[0].ws && c->s[1].ws)
-			e->win <<= s->wscale;
-		if (!s->have_isn) {
-			s->have_isn = true;
-			s->isn = seq - 1;
+		if (c->end[0].ws && c->end[1].ws)
+			e->win <<= me->wscale;
+		if (!me->have_isn) {
+			me->have_isn = true;
+			me->isn = seq - 1;
 		}
 	}
-	if ((fl & TH_ACK) && !c->s[!side].have_isn) {
-		c->s[!side].have_isn = true;
-		c->s[!side].isn = ack - 1;
+	if ((fl & TH_ACK) && !c->end[!side].have_isn) {
+		c->end[!side].have_isn = true;
+		c->end[!side].isn = ack - 1;
 	}
-	stream_seg(c, side, seq + !!(fl & TH_SYN), t + doff, caplen, len, r->n);
+	stream_seg(&c->bytes, side, seq + !!(fl & TH_SYN), t + doff, caplen,
+		   len, r->n);
 	r->n++;
 	return 0;
-}
-
-/* ---- inferred states ---- */
-
-enum st {
-	ST_NONE, ST_LISTEN, ST_SYN_SENT, ST_SYN_RECEIVED, ST_ESTABLISHED,
-	ST_FIN_WAIT_1, ST_FIN_WAIT_2, ST_CLOSE_WAIT, ST_CLOSING, ST_LAST_ACK,
-	ST_TIME_WAIT, ST_CLOSED,
-};
-
-static const char *const st_names[] = {
-	"-", "LISTEN", "SYN-SENT", "SYN-RECEIVED", "ESTABLISHED",
-	"FIN-WAIT-1", "FIN-WAIT-2", "CLOSE-WAIT", "CLOSING", "LAST-ACK",
-	"TIME-WAIT", "CLOSED",
-};
-
-#define DEFER_MAX	4
-
-struct end {
-	enum st st;
-	bool passive;
-	bool syn_sent, fin_sent;
-	uint32_t iss, fin_seq;
-	int defer[DEFER_MAX];		/* segments it receives later */
-	int ndefer;
-};
-
-struct out {
-	struct tl_ev *ev;
-	int n, cap;
-};
-
-static int put(struct out *o, const struct tl_ev *e)
-{
-	if (o->n == o->cap) {
-		int cap = o->cap ? o->cap * 2 : 1024;
-		struct tl_ev *p = realloc(o->ev, (size_t)cap * sizeof(*p));
-
-		if (!p)
-			return -1;
-		o->ev = p;
-		o->cap = cap;
-	}
-	o->ev[o->n++] = *e;
-	return 0;
-}
-
-static int set_state(struct out *o, const struct conn *c, int side,
-		     struct end *e, enum st to, double ts)
-{
-	struct tl_ev s;
-
-	if (e->st == to)
-		return 0;
-	memset(&s, 0, sizeof(s));
-	s.kind = TL_EV_STATE;
-	s.ts = ts;
-	snprintf(s.sk, sizeof(s.sk), "capture");
-	snprintf(s.local, sizeof(s.local), "%s", c->addr[side]);
-	snprintf(s.remote, sizeof(s.remote), "%s", c->addr[!side]);
-	snprintf(s.from, sizeof(s.from), "%s", st_names[e->st]);
-	snprintf(s.to, sizeof(s.to), "%s", st_names[to]);
-	e->st = to;
-	return put(o, &s);
-}
-
-static bool has(const struct tl_ev *e, char f)
-{
-	return strchr(e->flags, f) != NULL;
-}
-
-/* The sequence number after @e: payload, SYN and FIN each count. */
-static uint32_t seg_end(const struct tl_ev *e)
-{
-	return e->seq + e->len + has(e, 'S') + has(e, 'F');
-}
-
-/* Does @e (with ACK) acknowledge everything up to @end? */
-static bool acks(const struct tl_ev *e, uint32_t end)
-{
-	return has(e, '.') && (int32_t)(e->ack - end) >= 0;
-}
-
-/* What sending @e does to its sender's state (before it goes). */
-static int on_send(struct out *o, const struct conn *c, int side,
-		   struct end *me, const struct tl_ev *e)
-{
-	enum st to = me->st;
-
-	if (has(e, 'R')) {
-		if (me->st != ST_NONE)
-			to = ST_CLOSED;
-		return set_state(o, c, side, me, to, e->ts);
-	}
-	if (has(e, 'S')) {
-		me->syn_sent = true;
-		me->iss = e->seq;
-		if (!has(e, '.') && (me->st == ST_NONE || me->st == ST_CLOSED))
-			to = ST_SYN_SENT;
-		/* A SYN,ACK answers a SYN it received. */
-		if (has(e, '.') && (me->st == ST_NONE || me->st == ST_SYN_SENT))
-			to = ST_SYN_RECEIVED;
-	} else if (me->st == ST_NONE && has(e, '.')) {
-		/* Seen only once synchronized: taken as ESTABLISHED, unsaid. */
-		me->st = ST_ESTABLISHED;
-		to = me->st;
-	}
-	if (has(e, 'F')) {
-		me->fin_seq = e->seq + e->len + has(e, 'S');
-		me->fin_sent = true;
-		if (to == ST_ESTABLISHED || to == ST_SYN_RECEIVED)
-			to = ST_FIN_WAIT_1;
-		else if (to == ST_CLOSE_WAIT)
-			to = ST_LAST_ACK;
-	}
-	return set_state(o, c, side, me, to, e->ts);
-}
-
-/* What receiving @e does to the receiver's state (after it came). */
-static int on_receive(struct out *o, const struct conn *c, int side,
-		      struct end *me, const struct tl_ev *e, double ts)
-{
-	bool syn_acked = me->syn_sent && acks(e, me->iss + 1);
-	bool fin_acked = me->fin_sent && acks(e, me->fin_seq + 1);
-	int err;
-
-	if (me->st == ST_NONE || me->st == ST_CLOSED)
-		return 0;
-	if (has(e, 'R')) {
-		if (me->st == ST_LISTEN)
-			return 0;
-		return set_state(o, c, side, me, me->st == ST_SYN_RECEIVED &&
-				 me->passive ? ST_LISTEN : ST_CLOSED, ts);
-	}
-	if (has(e, 'S') && !has(e, '.')) {
-		if (me->st == ST_LISTEN || me->st == ST_SYN_SENT)
-			return set_state(o, c, side, me, ST_SYN_RECEIVED, ts);
-		return 0;
-	}
-	/* RFC 9293 §3.10.7.4: the ACK first, then the FIN. */
-	if ((me->st == ST_SYN_SENT && has(e, 'S') && syn_acked) ||
-	    (me->st == ST_SYN_RECEIVED && syn_acked))
-		err = set_state(o, c, side, me, ST_ESTABLISHED, ts);
-	else if (me->st == ST_FIN_WAIT_1 && fin_acked)
-		err = set_state(o, c, side, me, ST_FIN_WAIT_2, ts);
-	else if (me->st == ST_CLOSING && fin_acked)
-		err = set_state(o, c, side, me, ST_TIME_WAIT, ts);
-	else if (me->st == ST_LAST_ACK && fin_acked)
-		err = set_state(o, c, side, me, ST_CLOSED, ts);
-	else
-		err = 0;
-	if (err || !has(e, 'F'))
-		return err;
-	switch (me->st) {
-	case ST_SYN_RECEIVED:
-	case ST_ESTABLISHED:
-		return set_state(o, c, side, me, ST_CLOSE_WAIT, ts);
-	case ST_FIN_WAIT_1:
-		return set_state(o, c, side, me, ST_CLOSING, ts);
-	case ST_FIN_WAIT_2:
-		return set_state(o, c, side, me, ST_TIME_WAIT, ts);
-	default:
-		return 0;
-	}
-}
-
-/*
- * Copy the segments to @o with the states they cause, and with each
- * end's ISN (known now that the capture was read) in iss and irs.
- */
-static int infer_states(struct reader *r, struct out *o)
-{
-	int *next_other, (*last)[2], i, k, err = -1;
-	struct end (*ends)[2];
-
-	next_other = malloc((size_t)(r->n ? r->n : 1) * sizeof(*next_other));
-	last = malloc((size_t)(r->nconns ? r->nconns : 1) * sizeof(*last));
-	ends = calloc((size_t)(r->nconns ? r->nconns : 1), sizeof(*ends));
-	if (!next_other || !last || !ends)
-		goto out;
-	/* For each segment: the next one its receiver sends. */
-	for (k = 0; k < r->nconns; k++)
-		last[k][0] = last[k][1] = -1;
-	for (i = r->n - 1; i >= 0; i--) {
-		k = r->ev_conn[i];
-		next_other[i] = last[k][!r->ev_side[i]];
-		last[k][r->ev_side[i]] = i;
-	}
-	for (i = 0; i < r->n; i++) {
-		struct tl_ev *e = &r->ev[i];
-		int side = r->ev_side[i], j = next_other[i], d;
-		struct conn *c = &r->conns[r->ev_conn[i]];
-		struct end *me = &ends[r->ev_conn[i]][side];
-		struct end *peer = &ends[r->ev_conn[i]][!side];
-		bool defer = false;
-
-		e->iss = c->s[side].isn;
-		e->irs = c->s[!side].isn;
-		/* A SYN answered by a SYN,ACK: its receiver listened. */
-		if (has(e, 'S') && !has(e, '.') && peer->st == ST_NONE &&
-		    j >= 0 && has(&r->ev[j], 'S') && acks(&r->ev[j], seg_end(e))) {
-			peer->passive = true;
-			if (set_state(o, c, !side, peer, ST_LISTEN, e->ts))
-				goto out;
-		}
-		if (on_send(o, c, side, me, e) || put(o, e))
-			goto out;
-		/* What this end received before, but after sending @e. */
-		for (d = 0; d < me->ndefer; d++)
-			if (on_receive(o, c, side, me, &r->ev[me->defer[d]],
-				       e->ts))
-				goto out;
-		me->ndefer = 0;
-		/*
-		 * A SYN or FIN that the receiver's next segment does not
-		 * acknowledge crossed that segment on the wire.
-		 */
-		if ((has(e, 'S') || has(e, 'F')) && !has(e, 'R') && j >= 0 &&
-		    !has(&r->ev[j], 'R') && !acks(&r->ev[j], seg_end(e)) &&
-		    peer->ndefer < DEFER_MAX)
-			defer = true;
-		if (defer)
-			peer->defer[peer->ndefer++] = i;
-		else if (on_receive(o, c, !side, peer, e, e->ts))
-			goto out;
-	}
-	err = 0;
-out:
-	free(next_other);
-	free(last);
-	free(ends);
-	return err;
 }
 
 /* ---- the file ---- */
@@ -952,12 +567,11 @@ int ladder_read_pcap(FILE *f, const char *name, unsigned int want_port,
 	static const char *const label_cont = "TLS record continues";
 	unsigned char gh[24], rh[16], *pkt = NULL, *p;
 	struct reader r = { .want_port = want_port };
-	struct out o = { 0 };
 	unsigned long count = 0;
 	uint32_t magic, snaplen, linktype, caplen, wirelen;
 	bool swap, nsec, truncated = false;
 	struct packet pk;
-	int i;
+	int i, n;
 
 	memset(r.hash, 0xff, sizeof(r.hash));
 	if (fread(gh, 1, sizeof(gh), f) != sizeof(gh)) {
@@ -1040,16 +654,23 @@ int ladder_read_pcap(FILE *f, const char *name, unsigned int want_port,
 	if (r.too_many_conns)
 		fprintf(stderr, "tcplab-ladder: %s: more than %d connections; %lu segments of the others skipped\n",
 			name, PCAP_MAX_CONNS, r.too_many_conns);
-	streams_end(&r);
+	for (i = 0; i < r.nconns; i++)
+		streams_end(&r.conns[i].bytes);
+	/* Each end's ISN in iss and irs, known now that all was read. */
 	for (i = 0; i < r.n; i++) {
+		const struct conn *c = &r.conns[r.ev_conn[i]];
 		struct seglab *l = r.lab[i];
 
+		r.ev[i].iss = c->end[r.ev_side[i]].isn;
+		r.ev[i].irs = c->end[!r.ev_side[i]].isn;
 		if (l && l->text[0])
 			r.ev[i].tls = l->text;
 		else if (l && l->cont)
 			r.ev[i].tls = label_cont;
 	}
-	if (infer_states(&r, &o))
+	n = ladder_infer_states(r.ev, r.ev_conn, r.ev_side, r.n, r.nconns,
+				out);
+	if (n < 0)
 		goto nomem;
 	/* The labels stay: the events point into them. */
 	free(r.lab);
@@ -1057,12 +678,10 @@ int ladder_read_pcap(FILE *f, const char *name, unsigned int want_port,
 	r.n = 0;
 	free_reader(&r);
 	free(pkt);
-	*out = o.ev;
-	return o.n;
+	return n;
 nomem:
 	perror("tcplab-ladder");
 out:
-	free(o.ev);
 	free_reader(&r);
 	free(pkt);
 	return -1;
