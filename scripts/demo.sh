@@ -81,6 +81,30 @@ for f in $files; do
 		how="--keylog ${f%/*}/keylog.txt"
 	"$TOP/scripts/pcap-check.sh" $how "$f" | sed "s#^$TOP/#  #" || status=1
 done
+# Each capture drawn as a ladder as well (tcplab-ladder reads pcap files
+# too): the connection as the wire saw it, states inferred, and the TLS
+# messages of the handshake named, which the tracepoints do not carry.
+ladder=$BUILD/userspace/tools/tcplab-ladder
+for f in $files; do
+	[[ $f == */capture.pcap ]] || continue
+	d=${f%/*}
+	if ! "$ladder" -o "$d/capture-ladder.svg" "$f" > "$d/capture-ladder.txt"; then
+		echo "demo: tcplab-ladder could not draw $f" >&2
+		status=1
+		continue
+	fi
+	printf '  %-44s %s\n' "${d#$TOP/}/capture-ladder.txt" \
+		"the capture drawn as a ladder (tcplab-ladder FILE.pcap; .svg too)"
+	[[ $f == */tls/* ]] || continue
+	echo
+	echo "The TLS records on the wire, as the capture's ladder names them:"
+	grep -o '\[TLS [^]]*\]' "$d/capture-ladder.txt" | head -n 12 | sed 's/^/  /'
+	if ! grep -q 'ClientHello' "$d/capture-ladder.txt" ||
+	   ! grep -q 'ServerHello' "$d/capture-ladder.txt"; then
+		echo "demo: the capture's ladder names no ClientHello and ServerHello" >&2
+		status=1
+	fi
+done
 echo
 echo "Took $(( $(date +%s) - start )) s."
 if [ $status != 0 ]; then
