@@ -1054,7 +1054,6 @@ static int tcplab_set_flowopt(struct sock *sk, int optname, int val)
 	return err;
 }
 
-
 /*
  * TCP_CONGESTION, as do_tcp_setsockopt(): a name of at most 15 bytes,
  * ENOENT if no such algorithm.  On a live connection cwnd and ssthresh
