@@ -25,6 +25,7 @@ static void tl_reno_init(struct tl_cc *cc, u64 now_us)
 static void tl_reno_on_ack(struct tl_cc *cc, u32 acked, u32 rtt_us,
 			   u64 now_us)
 {
+	/* LAB cc: begin */
 	if (cc->cwnd < cc->ssthresh) {
 		/*
 		 * Slow start, RFC 5681 3.1 equation (2): cwnd += min(N, SMSS)
@@ -43,10 +44,12 @@ static void tl_reno_on_ack(struct tl_cc *cc, u32 acked, u32 rtt_us,
 		cc->priv[RENO_BYTES_ACKED] -= cc->cwnd;
 		cc->cwnd += cc->mss;
 	}
+	/* LAB cc: end */
 }
 
 static void tl_reno_on_loss(struct tl_cc *cc, u32 flight, u64 now_us)
 {
+	/* LAB cc: begin */
 	/*
 	 * RFC 5681 3.2 step 2: ssthresh = max(FlightSize / 2, 2 * SMSS).
 	 * Without fast recovery's window inflation, cwnd drops to ssthresh
@@ -55,10 +58,12 @@ static void tl_reno_on_loss(struct tl_cc *cc, u32 flight, u64 now_us)
 	cc->ssthresh = tl_cc_half_flight(cc, flight);
 	cc->cwnd = cc->ssthresh;
 	cc->priv[RENO_BYTES_ACKED] = 0;
+	/* LAB cc: end */
 }
 
 static void tl_reno_on_rto(struct tl_cc *cc, u32 flight, u64 now_us)
 {
+	/* LAB cc: begin */
 	/*
 	 * RFC 5681 3.1: on a timeout ssthresh is set by equation (4) and
 	 * "the congestion window MUST be set to no more than the loss
@@ -67,6 +72,7 @@ static void tl_reno_on_rto(struct tl_cc *cc, u32 flight, u64 now_us)
 	cc->ssthresh = tl_cc_half_flight(cc, flight);
 	cc->cwnd = cc->mss;
 	cc->priv[RENO_BYTES_ACKED] = 0;
+	/* LAB cc: end */
 }
 
 const struct tl_cc_ops tl_cc_reno = {

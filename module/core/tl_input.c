@@ -540,6 +540,7 @@ static void tl_input_syn_sent(struct tl_tcb *tcb, const struct tl_seg_in *seg,
 /* First step: the acceptability test, with its four cases. */
 static bool tl_seq_acceptable(const struct tl_tcb *tcb, u32 seq, u32 seg_len)
 {
+	/* LAB seq: begin */
 	u32 nxt = tcb->rcv_nxt;
 	u32 wnd = tcb->rcv_wnd;
 
@@ -559,6 +560,7 @@ static bool tl_seq_acceptable(const struct tl_tcb *tcb, u32 seq, u32 seg_len)
 	 */
 	return tl_seq_in_window(seq, nxt, wnd) ||
 	       tl_seq_in_window(seq + seg_len - 1, nxt, wnd);
+	/* LAB seq: end */
 }
 
 /*

@@ -35,6 +35,7 @@ void tl_rto_init(struct tl_rto *r, u32 initial, u32 min_rto, u32 max_rto,
 
 void tl_rto_sample(struct tl_rto *r, u32 rtt)
 {
+	/* LAB rto: begin */
 	s32 m;
 
 	/*
@@ -87,6 +88,7 @@ void tl_rto_sample(struct tl_rto *r, u32 rtt)
 	 * Until then (Karn, Section 3) the backed-off value stays.
 	 */
 	r->backoff = 0;
+	/* LAB rto: end */
 }
 
 u32 tl_rto_timeout(const struct tl_rto *r)

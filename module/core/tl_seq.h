@@ -22,13 +22,17 @@
 /* a < b in sequence space */
 static inline bool tl_seq_lt(u32 a, u32 b)
 {
+	/* LAB seq: begin */
 	return (s32)(a - b) < 0;
+	/* LAB seq: end */
 }
 
 /* a <= b in sequence space */
 static inline bool tl_seq_leq(u32 a, u32 b)
 {
+	/* LAB seq: begin */
 	return (s32)(a - b) <= 0;
+	/* LAB seq: end */
 }
 
 /* a > b in sequence space */
@@ -49,7 +53,9 @@ static inline bool tl_seq_geq(u32 a, u32 b)
  */
 static inline bool tl_seq_between(u32 lo, u32 x, u32 hi)
 {
+	/* LAB seq: begin */
 	return (u32)(x - lo) <= (u32)(hi - lo);
+	/* LAB seq: end */
 }
 
 /*
@@ -58,7 +64,9 @@ static inline bool tl_seq_between(u32 lo, u32 x, u32 hi)
  */
 static inline bool tl_seq_in_window(u32 x, u32 start, u32 wnd)
 {
+	/* LAB seq: begin */
 	return (u32)(x - start) < wnd;
+	/* LAB seq: end */
 }
 
 static inline u32 tl_seq_max(u32 a, u32 b)

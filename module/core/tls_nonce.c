@@ -24,6 +24,7 @@ void tl_tls12_gcm_nonce(u8 nonce[TL_TLS_NONCE_SIZE], const u8 salt[4],
 void tl_tls_xor_nonce(u8 nonce[TL_TLS_NONCE_SIZE],
 		      const u8 static_iv[TL_TLS_NONCE_SIZE], u64 seq)
 {
+	/* LAB nonce: begin */
 	u8 padded_seq[TL_TLS_NONCE_SIZE];
 	unsigned int i;
 
@@ -39,6 +40,7 @@ void tl_tls_xor_nonce(u8 nonce[TL_TLS_NONCE_SIZE],
 	tl_put_be64(padded_seq + 4, seq);
 	for (i = 0; i < TL_TLS_NONCE_SIZE; i++)
 		nonce[i] = static_iv[i] ^ padded_seq[i];
+	/* LAB nonce: end */
 }
 
 void tl_tls12_make_aad(u8 aad[TL_TLS12_AAD_SIZE], u64 seq, u8 type,
