@@ -1,0 +1,312 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# lab.sh: the labs of the course built on tcplab (doc/labs/).
+#
+#   lab.sh list                  one line per lab
+#   lab.sh make LAB [DIR]        a student tree under DIR (build/labs/LAB):
+#                                the tracked files, each region of LAB
+#                                replaced by a stub that compiles and is wrong
+#   lab.sh check LAB [DIR]       build DIR's unit tests of LAB, run them, score
+#   lab.sh selftest              every lab: the reference passes its checks,
+#                                the skeleton builds and fails them
+#
+# A region is what lies between the comment lines "/* LAB name: begin */"
+# and "/* LAB name: end */" in module/core/.  The markers stay in the
+# student's tree so that the region can be found again.  Adding a lab:
+# markers in the code, a row in LABS, a stub per region in stub(), hints
+# in hint() (doc/labs/teachers.md).
+set -euo pipefail
+. "$(dirname "$0")/lib.sh"
+
+# name|title|what to read|unit test programs that cover the regions|the
+# VM's selftests that put the student's module against Linux TCP
+LABS='seq|Sequence numbers modulo 2^32 and the acceptability test|RFC 9293 3.4, 3.10.7.4|test_seq test_tcb|conn_test,wire_states_test
+rto|The retransmission timer: SRTT, RTTVAR and RTO|RFC 6298 2, 5|test_rto|wire_fault_test
+nonce|The TLS 1.3 per-record nonce|RFC 8446 5.3|tls_test_record tls_test_kat|tls_kat_test,tls_interop_test
+cc|Reno: slow start, congestion avoidance, loss|RFC 5681 3.1, 3.2|test_cc|wire_flow_test'
+
+MARK_RE='^[[:space:]]*/\* LAB [a-z0-9_]+: (begin|end) \*/$'
+KSFT=${KSFT_DIR:-$BUILD/ksft}
+# A program that loops on a wrong stub must not hold the check forever.
+PROG_TIMEOUT=${LAB_PROG_TIMEOUT:-120}
+
+lab_row() {
+	echo "$LABS" | awk -F'|' -v n="$1" '$1 == n' | grep . ||
+		die "no lab '$1' (labs: $(echo "$LABS" | cut -d'|' -f1 | xargs))"
+}
+
+lab_field() {
+	lab_row "$1" | cut -d'|' -f"$2"
+}
+
+# The files of tree $2 that hold regions of lab $1, relative to the tree.
+lab_files() {
+	(cd "$2" && grep -rlE "^[[:space:]]*/\* LAB $1: begin \*/$" module/core | sort)
+}
+
+# The stub of region $3 (counted from 1 in the file) of lab $1 in file
+# $2: a TODO naming the rule, and just enough to compile without a
+# warning.  Every stub is wrong on purpose: the checks must see it.
+stub() {
+	case "$1:$(basename "$2"):$3" in
+	seq:tl_seq.h:1)
+		echo '/* TODO (LAB seq): RFC 9293 3.4, a < b modulo 2^32 */'
+		echo 'return false;' ;;
+	seq:tl_seq.h:2)
+		echo '/* TODO (LAB seq): RFC 9293 3.4, a <= b modulo 2^32 */'
+		echo 'return false;' ;;
+	seq:tl_seq.h:3)
+		echo '/* TODO (LAB seq): lo <= x <= hi, even when the interval wraps */'
+		echo 'return false;' ;;
+	seq:tl_seq.h:4)
+		echo '/* TODO (LAB seq): start <= x < start + wnd; a zero window holds nothing */'
+		echo 'return false;' ;;
+	seq:tl_input.c:1)
+		echo '/* TODO (LAB seq): RFC 9293 3.10.7.4, first step: the four cases */'
+		echo 'return false;' ;;
+	rto:tl_rto.c:1)
+		echo '/*'
+		echo ' * TODO (LAB rto): RFC 6298 2.2 (first sample), 2.3 (later samples),'
+		echo ' * then RTO <- SRTT + max(G, K*RTTVAR), the minimum on the variance'
+		echo ' * term as Linux does, within max_rto; 5.7: a sample ends the back-off.'
+		echo ' */' ;;
+	nonce:tls_nonce.c:1)
+		echo '/* TODO (LAB nonce): RFC 8446 5.3, the per-record nonce */'
+		echo '(void)static_iv;	/* the TLS tests build with -Wunused-parameter */'
+		echo '(void)seq;'
+		echo 'memset(nonce, 0, TL_TLS_NONCE_SIZE);' ;;
+	cc:tl_cc_reno.c:1)
+		echo '/* TODO (LAB cc): RFC 5681 3.1, slow start and congestion avoidance */' ;;
+	cc:tl_cc_reno.c:2)
+		echo '/* TODO (LAB cc): RFC 5681 3.2 step 2, ssthresh and cwnd on a loss */' ;;
+	cc:tl_cc_reno.c:3)
+		echo '/* TODO (LAB cc): RFC 5681 3.1 equation (4) and the loss window on a timeout */' ;;
+	*)
+		return 1 ;;
+	esac
+}
+
+# The rule a failed check of lab $1 named $2 is about.  Rules, never code.
+hint() {
+	case "$1:$2" in
+	seq:*acceptab*|seq:*3_10_7_4*)
+		echo "RFC 9293 3.10.7.4, first step: a segment is acceptable by one of four cases, chosen by whether its length and the receive window are zero; with data, the first or the last octet must fall in the window" ;;
+	seq:*)
+		echo "RFC 9293 3.4: sequence numbers are compared modulo 2^32; a comparison, and a window test, must stay right when the numbers wrap past 2^32 - 1" ;;
+	rto:*2_1*)
+		echo "RFC 6298 2.1: before the first measurement the RTO is the initial value" ;;
+	rto:*2_2_2_3*)
+		echo "RFC 6298 2.2 and 2.3: the first sample sets SRTT and RTTVAR, later ones update RTTVAR then SRTT, both from the old SRTT (alpha 1/8, beta 1/4); the fields hold 8*SRTT and 4*RTTVAR" ;;
+	rto:*2_4_2_5*|rto:*min_rto*)
+		echo "RFC 6298 2.4 and 2.5: the RTO has a minimum and a maximum; as in Linux, the minimum bounds the variance term" ;;
+	rto:*5_5*|rto:*5_7*)
+		echo "RFC 6298 5.5 to 5.7: a new measurement recomputes the RTO and ends the exponential back-off" ;;
+	nonce:*)
+		echo "RFC 8446 5.3: the 64-bit record sequence number, in network byte order and padded on the left with zeros to the IV length, is XORed with the static IV" ;;
+	cc:*slow_start*|cc:*5681*)
+		echo "RFC 5681 3.1: below ssthresh cwnd grows by at most one SMSS per ACK; above, by about one SMSS per round trip" ;;
+	cc:*)
+		echo "RFC 5681 3.1 and 3.2: after a loss, ssthresh is half the flight (at least two segments); a timeout brings cwnd to one segment" ;;
+	*)
+		echo "see doc/labs/$1.md" ;;
+	esac
+}
+
+cmd_list() {
+	local name title rfc progs vm n
+	echo "$LABS" | while IFS='|' read -r name title rfc progs vm; do
+		n=$(cd "$TOP" && lab_files "$name" "$TOP" | xargs -r grep -chE "/\* LAB $name: begin \*/" |
+			awk '{ s += $1 } END { print s + 0 }')
+		printf '%-6s %s (%s; %d region%s in %s)\n' "$name" "$title" "$rfc" "$n" "$([ "$n" = 1 ] || echo s)" \
+			"$(lab_files "$name" "$TOP" | xargs -r -n1 basename | paste -sd' ' -)"
+	done
+}
+
+# Replace each region of lab $1 in file $2 (relative to the tree $3).
+stub_file() {
+	local lab=$1 f=$2 dir=$3 n i stubs
+	n=$(grep -cE "^[[:space:]]*/\* LAB $lab: begin \*/$" "$dir/$f")
+	stubs=$(mktemp)
+	for ((i = 1; i <= n; i++)); do
+		stub "$lab" "$f" "$i" | sed "s/^/$i\t/" >> "$stubs" ||
+			die "lab $lab: no stub for region $i of $f (scripts/lab.sh stub())"
+	done
+	awk -v b="/* LAB $lab: begin */" -v e="/* LAB $lab: end */" -v stubs="$stubs" '
+		BEGIN {
+			while ((getline l < stubs) > 0) {
+				t = index(l, "\t")
+				s[substr(l, 1, t - 1)] = s[substr(l, 1, t - 1)] substr(l, t + 1) "\n"
+			}
+		}
+		function trim(x) { sub(/^[ \t]+/, "", x); return x }
+		skip && trim($0) == e { skip = 0; print; next }
+		skip { next }
+		trim($0) == b {
+			print
+			ind = $0; sub(/[^ \t].*$/, "", ind)
+			m = split(s[++k], a, "\n")
+			# The stub takes the marker'"'"'s indentation, blank lines none.
+			for (j = 1; j < m; j++)
+				print (a[j] == "" ? "" : ind a[j])
+			skip = 1
+			next
+		}
+		{ print }
+		END { if (skip) exit 2 }' "$dir/$f" > "$dir/$f.lab" ||
+		die "lab $lab: $f has a begin marker without its end"
+	rm -f "$stubs"
+	mv "$dir/$f.lab" "$dir/$f"
+}
+
+cmd_make() {
+	local lab=$1 dir=${2:-$BUILD/labs/$1} f
+	lab_row "$lab" > /dev/null
+	if [ -e "$dir" ] && [ -n "$(ls -A "$dir")" ] && [ -z "${FORCE:-}" ]; then
+		die "$dir exists (your work?); remove it or run with FORCE=1"
+	fi
+	git -C "$TOP" rev-parse --git-dir > /dev/null 2>&1 ||
+		die "make lab copies the files git tracks; $TOP is not a git tree"
+	rm -rf "$dir"
+	mkdir -p "$dir"
+	# The tracked files as they are in the worktree (committed or not),
+	# with their times, so that objects built from the reference stay
+	# valid for every file the lab leaves alone.
+	(cd "$TOP" && git ls-files -z | xargs -0 -r sh -c 'for f; do [ -e "$f" ] && printf "%s\0" "$f"; done' sh |
+		tar --null -T - -cf -) | tar -xf - -C "$dir"
+	for f in $(lab_files "$lab" "$dir"); do
+		stub_file "$lab" "$f" "$dir"
+	done
+	[ -n "$(lab_files "$lab" "$dir")" ] || die "lab $lab: no region marked in module/core"
+	echo "lab $lab: $(lab_field "$lab" 2) ($(lab_field "$lab" 3))"
+	echo "student tree: $dir"
+	echo "write the TODO regions in:"
+	lab_files "$lab" "$dir" | sed "s#^#  $dir/#"
+	echo "then: make lab-check LAB=$lab${2:+ DIR=$dir}   (read doc/labs/$lab.md)"
+}
+
+# The unit test binaries of program names $@, under the build dir $OUT.
+bin_of() {
+	local p
+	for p; do
+		case $p in
+		tls_*) echo "$OUT/tls/$p" ;;
+		*) echo "$OUT/core-tests/$p" ;;
+		esac
+	done
+}
+
+# check LAB DIR: TAP on stdout, the score last; 0 when every check
+# passes, 1 when one fails, 2 when the tree does not build.
+cmd_check() {
+	local lab=$1 dir=${2:-$BUILD/labs/$1} progs p bin out line n=0 pass=0 failed=""
+	lab_row "$lab" > /dev/null
+	[ -d "$dir/selftests/core" ] || die "no tree at $dir: make lab LAB=$lab first"
+	dir=$(cd "$dir" && pwd)
+	[ -f "$KSFT/kselftest_harness.h" ] || die "no $KSFT/kselftest_harness.h: run make deps"
+	# The reference builds beside the main build, a student tree in its own.
+	if [ "$dir" = "$TOP" ]; then
+		OUT=${LAB_REF_OUT:-$BUILD/lab-check/ref}
+	else
+		OUT=$dir/build
+	fi
+	progs=$(lab_field "$lab" 4)
+	mkdir -p "$OUT"
+	echo "TAP version 13"
+	echo "# lab $lab: $(lab_field "$lab" 2) ($(lab_field "$lab" 3)), tree $dir"
+	if ! nice -n 19 make -s -j"$(nproc)" -C "$dir/selftests/core" BUILD="$OUT" \
+		KSFT_DIR="$KSFT" $(bin_of $progs) > "$OUT/lab-build.log" 2>&1; then
+		echo "not ok 1 build - the unit tests of $dir do not compile"
+		sed 's/^/# /' "$OUT/lab-build.log" | grep -E 'error|warning' | head -n 20
+		echo "1..1"
+		echo "# lab $lab: 0/1 checks passed (build log: $OUT/lab-build.log)"
+		return 2
+	fi
+	for p in $progs; do
+		bin=$(bin_of "$p")
+		out=$(cd "$OUT" && timeout -s KILL "$PROG_TIMEOUT" "$bin" 2>&1) || true
+		# The harness' own TAP: "ok N suite.test" / "not ok N suite.test".
+		while read -r line; do
+			case $line in
+			"ok "*)
+				n=$((n + 1)) pass=$((pass + 1))
+				echo "ok $n $p: ${line#ok * }" ;;
+			"not ok "*)
+				n=$((n + 1))
+				echo "not ok $n $p: ${line#not ok * }"
+				failed="$failed ${line#not ok * }" ;;
+			esac
+		done < <(echo "$out" | grep -E '^(not )?ok [0-9]+ ')
+		if ! echo "$out" | grep -qE '^# Totals:'; then
+			n=$((n + 1))
+			echo "not ok $n $p - did not finish (crash or ${PROG_TIMEOUT}s limit)"
+			failed="$failed $p"
+		fi
+	done
+	echo "1..$n"
+	echo "# lab $lab: $pass/$n checks passed"
+	if [ "$pass" -ne "$n" ]; then
+		for p in $failed; do hint "$lab" "$p"; done | sort -u | sed 's/^/# hint: /'
+		echo "# read doc/labs/$lab.md; the failing checks are in selftests/core/"
+		return 1
+	fi
+	echo "# next, by hand (not part of this check): your module against Linux TCP in the VM,"
+	echo "#   cd $dir && make check KERNELS=6.12 TESTS=$(lab_field "$lab" 5)"
+	echo "# builds the module from your tree and runs those selftests in the test VM"
+	echo "# (the tree has its own build/: its first run sets up like a fresh clone)"
+	return 0
+}
+
+# The labs' own check: "labs" in scripts/check.sh.
+cmd_selftest() {
+	local name rest t rc n=0 bad=0 log ref=$BUILD/lab-check/ref sk=$BUILD/lab-check/skeleton
+	log=$BUILD/lab-check/selftest.log
+	mkdir -p "$BUILD/lab-check"
+	: > "$log"
+	echo "TAP version 13"
+	for name in $(echo "$LABS" | cut -d'|' -f1); do
+		n=$((n + 1))
+		rc=0
+		echo "## reference $name" >> "$log"
+		LAB_REF_OUT=$ref cmd_check "$name" "$TOP" >> "$log" 2>&1 || rc=$?
+		if [ "$rc" -eq 0 ]; then
+			echo "ok $n $name: the reference passes its checks"
+		else
+			echo "not ok $n $name: the reference fails its checks (rc $rc, $log)"
+			bad=1
+		fi
+		n=$((n + 1))
+		t=$sk/$name
+		echo "## skeleton $name" >> "$log"
+		if ! FORCE=1 cmd_make "$name" "$t" >> "$log" 2>&1; then
+			echo "not ok $n $name: make lab failed ($log)"
+			bad=1
+			continue
+		fi
+		# Objects of files the lab leaves alone are the reference's: the
+		# tree keeps their times, the stubbed files are newer.
+		mkdir -p "$t/build/core-tests"
+		cp -rp "$ref/core-tests/core" "$t/build/core-tests/" 2> /dev/null || true
+		rc=0
+		cmd_check "$name" "$t" > "$t.out" 2>&1 || rc=$?
+		cat "$t.out" >> "$log"
+		rest=$(grep -E '^# lab .* checks passed' "$t.out" | sed 's/^# lab [a-z0-9_]*: //')
+		case $rc in
+		1) echo "ok $n $name: the skeleton builds and fails ($rest)" ;;
+		0) echo "not ok $n $name: the skeleton passes every check: a stub is right or a check is missing"
+		   bad=1 ;;
+		*) echo "not ok $n $name: the skeleton does not build (rc $rc, $log)"
+		   bad=1 ;;
+		esac
+	done
+	echo "1..$n"
+	return $bad
+}
+
+case ${1:-} in
+list) cmd_list ;;
+make) [ -n "${2:-}" ] || die "usage: lab.sh make LAB [DIR]"; cmd_make "$2" "${3:-}" ;;
+check) [ -n "${2:-}" ] || die "usage: lab.sh check LAB [DIR]"; cmd_check "$2" "${3:-}" ;;
+selftest) cmd_selftest ;;
+*) die "usage: lab.sh list | make LAB [DIR] | check LAB [DIR] | selftest" ;;
+esac
