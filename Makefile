@@ -18,6 +18,10 @@
 #                   stages it elsewhere (no root needed then)
 #   make uninstall  removes what make install put there (same PREFIX,
 #                   DESTDIR)
+#   make lab-list   the labs of the course (doc/labs/README.md)
+#   make lab LAB=rto [DIR=build/labs/rto]  a student tree, the lab's
+#                   regions of module/core/ replaced by stubs
+#   make lab-check LAB=rto [DIR=build/labs/rto]  its unit tests, a score
 #
 # Variables: KERNELS="6.12 6.1" (series or full versions, "debug", "host";
 # default: all under build/kernels/), KDIR=/path (build for one tree),
@@ -110,9 +114,21 @@ dkms-source:
 		-exec cp --parents {} $(DKMS_DIR)/ \;
 	sed 's|@VERSION@|$(VERSION)|' dkms.conf.in > $(DKMS_DIR)/dkms.conf
 
+# The labs (scripts/lab.sh): host only, from the files git tracks.
+lab-list:
+	@scripts/lab.sh list
+
+lab:
+	@test -n "$(LAB)" || { echo "usage: make lab LAB=name [DIR=...] (make lab-list)" >&2; exit 1; }
+	@scripts/lab.sh make "$(LAB)" "$(DIR)"
+
+lab-check:
+	@test -n "$(LAB)" || { echo "usage: make lab-check LAB=name [DIR=...]" >&2; exit 1; }
+	@scripts/lab.sh check "$(LAB)" "$(DIR)"
+
 clean:
 	rm -rf $(BUILD)
 	$(MAKE) -s -C selftests/core clean 2>/dev/null || true
 
 .PHONY: all deps modules userspace selftests guest-tools check check-full check-debug vm demo \
-	bench lint install uninstall dkms-source clean
+	bench lint install uninstall dkms-source lab-list lab lab-check clean

@@ -53,6 +53,7 @@ host_selected() {
 	want harness && echo harness
 	want install && echo install
 	want vmshell && echo vmshell
+	want labs && echo labs
 }
 
 # The guest's programs on one kernel series, as frame names.
@@ -86,6 +87,9 @@ host_tests() {
 		elif [ "$t" = install ]; then
 			# make install into a scratch tree, the shared library, DKMS.
 			"$TOP/scripts/run-one.sh" host/install 900 "$TOP/scripts/test-install.sh"
+		elif [ "$t" = labs ]; then
+			# Each lab's skeleton builds and fails its checks, the reference passes.
+			"$TOP/scripts/run-one.sh" host/labs 300 "$TOP/scripts/lab.sh" selftest
 		elif [ "$t" = vmshell ]; then
 			# make vm's shell: banner, tools, the shared folder.
 			"$TOP/scripts/run-one.sh" host/vmshell 700 "$TOP/scripts/test-vm-shell.sh"
@@ -100,7 +104,7 @@ guest_tests() {
 	# Host-only names do not go to the guest.
 	if [ -n "$guest_tests" ]; then
 		guest_tests=$(echo "${guest_tests//,/ }" | tr ' ' '\n' |
-			grep -vxF -f <(printf '%s\n' $(host_checks) core tools harness install vmshell) |
+			grep -vxF -f <(printf '%s\n' $(host_checks) core tools harness install vmshell labs) |
 			paste -sd, -)
 		[ -n "$guest_tests" ] || return 0
 	fi
@@ -146,9 +150,9 @@ kernels_selected "$kernels" | while read -r series ver; do
 	guest_selected "$series"
 done >> "$expected"
 for w in ${TESTS//,/ }; do
-	case " $(host_checks) core tools harness install vmshell " in *" $w "*) continue ;; esac
+	case " $(host_checks) core tools harness install vmshell labs " in *" $w "*) continue ;; esac
 	grep -qE "^$w:|:$w\$|^$w\$" "$list" ||
-		die "TESTS: '$w' names no test program (host: $(host_checks | xargs) core tools harness install vmshell; guest: see $list)"
+		die "TESTS: '$w' names no test program (host: $(host_checks | xargs) core tools harness install vmshell labs; guest: see $list)"
 done
 [ -s "$expected" ] || die "TESTS='${TESTS:-}' selects no test program"
 echo "# $tier: $(wc -l < "$expected") programs to run"
