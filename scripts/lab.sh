@@ -24,7 +24,7 @@ set -euo pipefail
 LABS='seq|Sequence numbers modulo 2^32 and the acceptability test|RFC 9293 3.4, 3.10.7.4|test_seq test_tcb|conn_test,wire_states_test
 rto|The retransmission timer: SRTT, RTTVAR and RTO|RFC 6298 2, 5|test_rto|wire_fault_test
 nonce|The TLS 1.3 per-record nonce|RFC 8446 5.3|tls_test_record tls_test_kat|tls_kat_test,tls_interop_test
-cc|Reno: slow start, congestion avoidance, loss|RFC 5681 3.1, 3.2|test_cc|wire_flow_test'
+cc|Reno: slow start, congestion avoidance, loss|RFC 5681 3.1, 3.2|test_cc|tcpinfo_test'
 
 MARK_RE='^[[:space:]]*/\* LAB [a-z0-9_]+: (begin|end) \*/$'
 KSFT=${KSFT_DIR:-$BUILD/ksft}
