@@ -26,7 +26,6 @@ rto|The retransmission timer: SRTT, RTTVAR and RTO|RFC 6298 2, 5|test_rto|wire_f
 nonce|The TLS 1.3 per-record nonce|RFC 8446 5.3|tls_test_record tls_test_kat|tls_kat_test,tls_interop_test
 cc|Reno: slow start, congestion avoidance, loss|RFC 5681 3.1, 3.2|test_cc|tcpinfo_test'
 
-MARK_RE='^[[:space:]]*/\* LAB [a-z0-9_]+: (begin|end) \*/$'
 KSFT=${KSFT_DIR:-$BUILD/ksft}
 # A program that loops on a wrong stub must not hold the check forever.
 PROG_TIMEOUT=${LAB_PROG_TIMEOUT:-120}
@@ -114,8 +113,8 @@ hint() {
 }
 
 cmd_list() {
-	local name title rfc progs vm n
-	echo "$LABS" | while IFS='|' read -r name title rfc progs vm; do
+	local name title rfc n
+	echo "$LABS" | while IFS='|' read -r name title rfc _; do
 		n=$(cd "$TOP" && lab_files "$name" "$TOP" | xargs -r grep -chE "/\* LAB $name: begin \*/" |
 			awk '{ s += $1 } END { print s + 0 }')
 		printf '%-6s %s (%s; %d region%s in %s)\n' "$name" "$title" "$rfc" "$n" "$([ "$n" = 1 ] || echo s)" \
@@ -172,6 +171,7 @@ cmd_make() {
 	# The tracked files as they are in the worktree (committed or not),
 	# with their times, so that objects built from the reference stay
 	# valid for every file the lab leaves alone.
+	# shellcheck disable=SC2016
 	(cd "$TOP" && git ls-files -z | xargs -0 -r sh -c 'for f; do [ -e "$f" ] && printf "%s\0" "$f"; done' sh |
 		tar --null -T - -cf -) | tar -xf - -C "$dir"
 	for f in $(lab_files "$lab" "$dir"); do
@@ -214,6 +214,8 @@ cmd_check() {
 	mkdir -p "$OUT"
 	echo "TAP version 13"
 	echo "# lab $lab: $(lab_field "$lab" 2) ($(lab_field "$lab" 3)), tree $dir"
+	# One word per binary: the names hold no blank.
+	# shellcheck disable=SC2046,SC2086
 	if ! nice -n 19 make -s -j"$(nproc)" -C "$dir/selftests/core" BUILD="$OUT" \
 		KSFT_DIR="$KSFT" $(bin_of $progs) > "$OUT/lab-build.log" 2>&1; then
 		echo "not ok 1 build - the unit tests of $dir do not compile"
@@ -264,6 +266,17 @@ cmd_selftest() {
 	mkdir -p "$BUILD/lab-check"
 	: > "$log"
 	echo "TAP version 13"
+	# A marker whose lab has no row would never be stubbed nor checked.
+	n=1
+	rest=$(cd "$TOP" && grep -rhoE '/\* LAB [a-z0-9_]+: (begin|end) \*/' module/core |
+		awk '{ print $3 }' | tr -d : | sort -u |
+		grep -vxF -f <(echo "$LABS" | cut -d'|' -f1) | xargs) || true
+	if [ -z "$rest" ]; then
+		echo "ok $n every lab marked in module/core has a row in LABS"
+	else
+		echo "not ok $n markers of labs without a row in LABS: $rest"
+		bad=1
+	fi
 	for name in $(echo "$LABS" | cut -d'|' -f1); do
 		n=$((n + 1))
 		rc=0
