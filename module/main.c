@@ -41,8 +41,7 @@ MODULE_PARM_DESC(csum_offload,
 /* RFC 6298 timer bounds and retry limits, Linux's defaults. */
 unsigned int tcplab_rto_min_ms = 200;
 module_param_named(rto_min_ms, tcplab_rto_min_ms, uint, 0644);
-MODULE_PARM_DESC(rto_min_ms,
-		 "lower bound of the RTO's variance term in ms: RTO = SRTT + max(4*RTTVAR, this), as Linux (default 200, TCP_RTO_MIN)");
+MODULE_PARM_DESC(rto_min_ms, "lower bound of the RTO in ms (default 200, as Linux's TCP_RTO_MIN)");
 
 unsigned int tcplab_rto_max_ms = 120000;
 module_param_named(rto_max_ms, tcplab_rto_max_ms, uint, 0644);

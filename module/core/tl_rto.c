@@ -71,16 +71,10 @@ void tl_rto_sample(struct tl_rto *r, u32 rtt)
 	}
 	/*
 	 * Section 2.2/2.3: RTO <- SRTT + max(G, K * RTTVAR) with K = 4;
-	 * rttvar4 is exactly 4 * RTTVAR.  The minimum goes where Linux puts
-	 * it (tcp_rtt_estimator() keeps its variance term at tcp_rto_min or
-	 * above), on the variance term rather than on the RTO as section
-	 * 2.4 does: the timer then runs at least min_rto past SRTT, and a
-	 * path with a long but steady RTT (or a host slow to ACK) is not
-	 * retransmitted into by a timer barely above its RTT.
+	 * rttvar4 is exactly 4 * RTTVAR.
 	 */
 	r->rto = tl_rto_clamp(r, (u64)(r->srtt8 >> 3) +
-				 max_t(u32, max_t(u32, r->granularity, r->rttvar4),
-				       r->min_rto));
+				 max_t(u32, r->granularity, r->rttvar4));
 	/*
 	 * Section 5, note after rule 5.7: once a new RTT measurement is
 	 * obtained the RTO is recomputed, "which may result in collapsing
