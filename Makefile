@@ -114,7 +114,8 @@ dkms-source:
 		-exec cp --parents {} $(DKMS_DIR)/ \;
 	sed 's|@VERSION@|$(VERSION)|' dkms.conf.in > $(DKMS_DIR)/dkms.conf
 
-# The labs (scripts/lab.sh): host only, from the files git tracks.
+# The labs (scripts/lab.sh), from the files git tracks.  lab-check also
+# runs the lab's selftests in the VM once the unit tests pass (VM=0: not).
 lab-list:
 	@scripts/lab.sh list
 
@@ -124,7 +125,7 @@ lab:
 
 lab-check:
 	@test -n "$(LAB)" || { echo "usage: make lab-check LAB=name [DIR=...]" >&2; exit 1; }
-	@scripts/lab.sh check "$(LAB)" "$(DIR)"
+	@LAB_VM=$(if $(filter 0 no,$(VM)),0,1) scripts/lab.sh check "$(LAB)" "$(DIR)"
 
 clean:
 	rm -rf $(BUILD)

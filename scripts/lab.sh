@@ -7,7 +7,10 @@
 #   lab.sh make LAB [DIR]        a student tree under DIR (build/labs/LAB):
 #                                the tracked files, each region of LAB
 #                                replaced by a stub that compiles and is wrong
-#   lab.sh check LAB [DIR]       build DIR's unit tests of LAB, run them, score
+#   lab.sh check LAB [DIR]       build DIR's unit tests of LAB, run them; when
+#                                they pass, the module built from DIR against
+#                                Linux TCP in the test VM (LAB_VM=0: not);
+#                                TAP and a score
 #   lab.sh selftest              every lab: the reference passes its checks,
 #                                the skeleton builds and fails them
 #
@@ -24,7 +27,9 @@ set -euo pipefail
 LABS='seq|Sequence numbers modulo 2^32 and the acceptability test|RFC 9293 3.4, 3.10.7.4|test_seq test_tcb|conn_test,wire_states_test
 rto|The retransmission timer: SRTT, RTTVAR and RTO|RFC 6298 2, 5|test_rto|wire_fault_test
 nonce|The TLS 1.3 per-record nonce|RFC 8446 5.3|tls_test_record tls_test_kat|tls_kat_test,tls_interop_test
-cc|Reno: slow start, congestion avoidance, loss|RFC 5681 3.1, 3.2|test_cc|tcpinfo_test'
+cc|Reno: slow start, congestion avoidance, loss|RFC 5681 3.1, 3.2|test_cc|tcpinfo_test
+handshake|The three-way handshake and simultaneous open|RFC 9293 3.5, 3.10.7.2-3.10.7.4|test_tcb|conn_test,wire_states_test
+close|The four-way close, CLOSING and TIME-WAIT|RFC 9293 3.6, 3.10.4, 3.10.7.4, 3.10.8|test_tcb test_flow|conn_test,wire_states_test'
 
 KSFT=${KSFT_DIR:-$BUILD/ksft}
 # A program that loops on a wrong stub must not hold the check forever.
@@ -81,6 +86,24 @@ stub() {
 		echo '/* TODO (LAB cc): RFC 5681 3.2 step 2, ssthresh and cwnd on a loss */' ;;
 	cc:tl_cc_reno.c:3)
 		echo '/* TODO (LAB cc): RFC 5681 3.1 equation (4) and the loss window on a timeout */' ;;
+	handshake:tl_input.c:1)
+		echo '/* TODO (LAB handshake): RFC 9293 3.10.7.2 third, a SYN to a listener asks the glue for a child */'
+		echo '(void)req;' ;;
+	handshake:tl_input.c:2)
+		echo '/*'
+		echo ' * TODO (LAB handshake): RFC 9293 3.10.7.3 fourth, our SYN acknowledged'
+		echo ' * (ESTABLISHED) or not (simultaneous open)'
+		echo ' */' ;;
+	handshake:tl_input.c:3)
+		echo '/* TODO (LAB handshake): RFC 9293 3.10.7.4 fifth, the ACK that completes SYN-RECEIVED */' ;;
+	close:tl_input.c:1)
+		echo '/* TODO (LAB close): RFC 9293 3.10.7.4 eighth, the state a FIN leads to */' ;;
+	close:tl_input.c:2)
+		echo '/* TODO (LAB close): RFC 9293 3.10.7.4 fifth, an ACK of our FIN */' ;;
+	close:tl_user.c:1)
+		echo '/* TODO (LAB close): RFC 9293 3.10.4, CLOSE in ESTABLISHED and CLOSE-WAIT */' ;;
+	close:tl_tcb.c:1)
+		echo '/* TODO (LAB close): RFC 9293 3.10.7.4 eighth, what entering TIME-WAIT does */' ;;
 	*)
 		return 1 ;;
 	esac
@@ -107,6 +130,18 @@ hint() {
 		echo "RFC 5681 3.1: below ssthresh cwnd grows by at most one SMSS per ACK; above, by about one SMSS per round trip" ;;
 	cc:*)
 		echo "RFC 5681 3.1 and 3.2: after a loss, ssthresh is half the flight (at least two segments); a timeout brings cwnd to one segment" ;;
+	handshake:*simultaneous_open*)
+		echo "RFC 9293 3.10.7.3 fourth: a SYN that does not acknowledge ours (both ends opened at once) leads to SYN-RECEIVED and a SYN,ACK; 3.10.7.4 fifth then completes the open" ;;
+	handshake:*3_10_7_2*|handshake:*passive*|handshake:*syn_received*)
+		echo "RFC 9293 3.10.7.2 third and 3.10.7.4 fifth: a SYN to a listener creates a connection in SYN-RECEIVED; the ACK of its SYN,ACK (SND.UNA < SEG.ACK =< SND.NXT) makes it ESTABLISHED, any other ACK gets a RST" ;;
+	handshake:*)
+		echo "RFC 9293 3.10.7.3 fourth: once RCV.NXT and IRS are set, SND.UNA > ISS means our SYN was acknowledged: ESTABLISHED, an ACK, and the rest of the segment from the sixth step" ;;
+	close:*time_wait*|close:*3_10_8*)
+		echo "RFC 9293 3.10.7.4 eighth and 3.10.8: entering TIME-WAIT starts the 2 MSL timer and turns off the other timers; its expiry deletes the TCB" ;;
+	close:*3_10_4*)
+		echo "RFC 9293 3.10.4: CLOSE queues a FIN after the data and enters FIN-WAIT-1 from ESTABLISHED, LAST-ACK from CLOSE-WAIT" ;;
+	close:*)
+		echo "RFC 9293 3.10.7.4 fifth and eighth: an ACK of our FIN moves FIN-WAIT-1 to FIN-WAIT-2, CLOSING to TIME-WAIT, LAST-ACK to CLOSED; a FIN moves ESTABLISHED to CLOSE-WAIT, FIN-WAIT-1 to CLOSING (or TIME-WAIT when it also acknowledges our FIN), FIN-WAIT-2 to TIME-WAIT" ;;
 	*)
 		echo "see doc/labs/$1.md" ;;
 	esac
@@ -174,6 +209,13 @@ cmd_make() {
 	# shellcheck disable=SC2016
 	(cd "$TOP" && git ls-files -z | xargs -0 -r sh -c 'for f; do [ -e "$f" ] && printf "%s\0" "$f"; done' sh |
 		tar --null -T - -cf -) | tar -xf - -C "$dir"
+	# The guest kernels and the files taken from Debian's kernel source
+	# are the same for every tree: shared, so that the VM step of the
+	# check does not download and unpack them again.
+	mkdir -p "$dir/build"
+	for f in kernels ksft; do
+		[ -d "$BUILD/$f" ] && ln -sfn "$(cd "$BUILD/$f" && pwd)" "$dir/build/$f"
+	done
 	for f in $(lab_files "$lab" "$dir"); do
 		stub_file "$lab" "$f" "$dir"
 	done
@@ -245,17 +287,70 @@ cmd_check() {
 			failed="$failed $p"
 		fi
 	done
-	echo "1..$n"
-	echo "# lab $lab: $pass/$n checks passed"
 	if [ "$pass" -ne "$n" ]; then
+		echo "1..$n"
+		echo "# lab $lab: $pass/$n checks passed"
 		for p in $failed; do hint "$lab" "$p"; done | sort -u | sed 's/^/# hint: /'
 		echo "# read doc/labs/$lab.md; the failing checks are in selftests/core/"
+		echo "# (the VM step runs once every check on the host passes)"
 		return 1
 	fi
-	echo "# next, by hand (not part of this check): your module against Linux TCP in the VM,"
-	echo "#   cd $dir && make check KERNELS=6.12 TESTS=$(lab_field "$lab" 5)"
-	echo "# builds the module from your tree and runs those selftests in the test VM"
-	echo "# (the tree has its own build/: its first run sets up like a fresh clone)"
+	if [ "${LAB_VM:-1}" = 0 ]; then
+		echo "1..$n"
+		echo "# lab $lab: $pass/$n checks passed (host only: VM=0)"
+		return 0
+	fi
+	vm_step "$lab" "$dir"
+}
+
+# The second half of a check: the module built from tree $2 against
+# Linux TCP in the test VM, the selftests of lab $1's row, on 6.12.
+# Their TAP lines continue the numbering of cmd_check (n, pass).
+vm_step() {
+	local lab=$1 dir=$2 tests log line rc=0 cur="" curfail=0 vpass=0 vn=0
+	tests=$(lab_field "$lab" 5)
+	log=$OUT/lab-vm.log
+	echo "# VM step: your module against Linux TCP in the test VM (6.12):"
+	echo "#   make -C $dir check KERNELS=6.12 TESTS=$tests"
+	echo "# a few minutes under TCG; the whole output goes to $log"
+	nice -n 10 make -s -C "$dir" check KERNELS=6.12 TESTS="$tests" > "$log" 2>&1 || rc=$?
+	while read -r line; do
+		case $line in
+		"TCPLAB-BEGIN "*)
+			cur=${line#TCPLAB-BEGIN }
+			cur=${cur##*/} curfail=0 ;;
+		"ok "*)
+			[ -n "$cur" ] || continue
+			n=$((n + 1)) pass=$((pass + 1)) vn=$((vn + 1)) vpass=$((vpass + 1))
+			echo "ok $n vm $cur: ${line#ok * }" ;;
+		"not ok "*)
+			[ -n "$cur" ] || continue
+			n=$((n + 1)) vn=$((vn + 1)) curfail=1
+			echo "not ok $n vm $cur: ${line#not ok * }" ;;
+		"TCPLAB-END "*)
+			# A program that ended without a failed test line but
+			# with a failure status (a crash, a time limit).
+			case $line in *" rc=0 "*) ;; *)
+				if [ "$curfail" = 0 ] && [ -n "$cur" ]; then
+					n=$((n + 1)) vn=$((vn + 1))
+					echo "not ok $n vm $cur - ${line#TCPLAB-END }"
+				fi ;;
+			esac
+			cur="" ;;
+		esac
+	done < <(grep -E '^(TCPLAB-BEGIN|TCPLAB-END|(not )?ok [0-9]+ )' "$log" | grep -v ' # SKIP' || true)
+	if [ "$vn" -eq 0 ]; then
+		n=$((n + 1))
+		echo "not ok $n vm - no selftest ran (the module or the VM did not build or boot; see $log)"
+		tail -n 5 "$log" | sed 's/^/# /'
+	fi
+	echo "1..$n"
+	echo "# lab $lab: $pass/$n checks passed (VM $vpass/$vn)"
+	if [ "$pass" -ne "$n" ] || [ "$rc" -ne 0 ]; then
+		echo "# the VM step failed: your TCP and Linux's disagree on the wire; $log has each"
+		echo "# selftest's own explanation (the lines starting with '#' before 'not ok')"
+		return 1
+	fi
 	return 0
 }
 
@@ -281,7 +376,7 @@ cmd_selftest() {
 		n=$((n + 1))
 		rc=0
 		echo "## reference $name" >> "$log"
-		LAB_REF_OUT=$ref cmd_check "$name" "$TOP" >> "$log" 2>&1 || rc=$?
+		LAB_VM=0 LAB_REF_OUT=$ref cmd_check "$name" "$TOP" >> "$log" 2>&1 || rc=$?
 		if [ "$rc" -eq 0 ]; then
 			echo "ok $n $name: the reference passes its checks"
 		else
@@ -301,7 +396,7 @@ cmd_selftest() {
 		mkdir -p "$t/build/core-tests"
 		cp -rp "$ref/core-tests/core" "$t/build/core-tests/" 2> /dev/null || true
 		rc=0
-		cmd_check "$name" "$t" > "$t.out" 2>&1 || rc=$?
+		LAB_VM=0 cmd_check "$name" "$t" > "$t.out" 2>&1 || rc=$?
 		cat "$t.out" >> "$log"
 		rest=$(grep -E '^# lab .* checks passed' "$t.out" | sed 's/^# lab [a-z0-9_]*: //')
 		case $rc in

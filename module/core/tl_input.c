@@ -185,6 +185,7 @@ static void tl_input_listen(const struct tl_seg_in *seg,
 	 * a SYN instead (as Linux does without TCP Fast Open): the SYN,ACK
 	 * acknowledges only SEG.SEQ + 1, so the peer sends the data again.
 	 */
+	/* LAB handshake: begin */
 	if (tl_has(seg, TL_TCP_SYN)) {
 		act->child = true;
 		req->lport = seg->th.dport;
@@ -194,6 +195,7 @@ static void tl_input_listen(const struct tl_seg_in *seg,
 		req->opts = seg->opts;
 		return;
 	}
+	/* LAB handshake: end */
 	/* Fourth, other data or control: "drop the segment and return". */
 	act->drop = TL_DROP_LISTEN_NO_SYN;
 }
@@ -404,6 +406,7 @@ static void tl_input_text_fin(struct tl_tcb *tcb, const struct tl_seg_in *seg,
 	act->eof = true;
 	act->wake |= TL_WAKE_READ;
 
+	/* LAB close: begin */
 	switch (tcb->state) {
 	case TL_ESTABLISHED:
 		/* 3.10.7.4 eighth, ESTABLISHED: "Enter the CLOSE-WAIT state." */
@@ -436,6 +439,7 @@ static void tl_input_text_fin(struct tl_tcb *tcb, const struct tl_seg_in *seg,
 	default:
 		break;
 	}
+	/* LAB close: end */
 }
 
 /* ---------------------------------------------------------------------- */
@@ -508,6 +512,7 @@ static void tl_input_syn_sent(struct tl_tcb *tcb, const struct tl_seg_in *seg,
 	 */
 	tl_snd_wnd_set(tcb, th);
 
+	/* LAB handshake: begin */
 	if (tl_seq_gt(tcb->snd_una, tcb->iss)) {
 		/*
 		 * 3.10.7.3 fourth: "If SND.UNA > ISS (our SYN has been ACKed),
@@ -532,6 +537,7 @@ static void tl_input_syn_sent(struct tl_tcb *tcb, const struct tl_seg_in *seg,
 	 */
 	tl_set_state(tcb, TL_SYN_RECEIVED, now, act);
 	tl_send_syn(tcb, now, act);
+	/* LAB handshake: end */
 }
 
 /* ---------------------------------------------------------------------- */
@@ -823,6 +829,7 @@ static void tl_input_other(struct tl_tcb *tcb, const struct tl_seg_in *seg,
 		act->drop = TL_DROP_NO_ACK;
 		return;
 	}
+	/* LAB handshake: begin */
 	if (tcb->state == TL_SYN_RECEIVED) {
 		if (!tl_seq_lt(tcb->snd_una, th->ack) ||
 		    tl_seq_gt(th->ack, tcb->snd_max)) {
@@ -853,9 +860,11 @@ static void tl_input_other(struct tl_tcb *tcb, const struct tl_seg_in *seg,
 			tl_set_state(tcb, TL_FIN_WAIT_1, now, act);
 		}
 	}
+	/* LAB handshake: end */
 	if (!tl_input_ack(tcb, seg, now, act))
 		return;
 
+	/* LAB close: begin */
 	switch (tcb->state) {
 	case TL_FIN_WAIT_1:
 		/*
@@ -886,6 +895,7 @@ static void tl_input_other(struct tl_tcb *tcb, const struct tl_seg_in *seg,
 	default:
 		break;
 	}
+	/* LAB close: end */
 
 	/* Sixth to eighth steps. */
 	tl_input_text_fin(tcb, seg, th->seq, now, act);

@@ -149,6 +149,7 @@ void tl_set_state(struct tl_tcb *tcb, enum tl_state new_state, u64 now,
 			tl_fin_wait_2_timer(tcb, now, act);
 		break;
 	case TL_TIME_WAIT:
+		/* LAB close: begin */
 		/*
 		 * 3.10.7.4 eighth: "enter the TIME-WAIT state. Start the
 		 * time-wait timer, turn off the other timers."
@@ -158,6 +159,7 @@ void tl_set_state(struct tl_tcb *tcb, enum tl_state new_state, u64 now,
 				tl_timer_cancel(tcb, id, act);
 		tl_timer_arm(tcb, TL_TIMER_TIME_WAIT,
 			     now + 2 * (u64)tcb->cfg.msl_us, act);
+		/* LAB close: end */
 		break;
 	case TL_CLOSED:
 		/* "delete the TCB": the glue frees it after the actions. */

@@ -197,6 +197,7 @@ int tl_close(struct tl_tcb *tcb, u64 now, struct tl_actions *act)
 		 */
 		tcb->fin_queued = true;
 		return 0;
+	/* LAB close: begin */
 	case TL_ESTABLISHED:
 		/*
 		 * 3.10.4 ESTABLISHED: "Queue this until all preceding SENDs
@@ -217,6 +218,7 @@ int tl_close(struct tl_tcb *tcb, u64 now, struct tl_actions *act)
 		tcb->fin_queued = true;
 		tl_set_state(tcb, TL_LAST_ACK, now, act);
 		break;
+	/* LAB close: end */
 	default:
 		/*
 		 * FIN-WAIT-1/2, CLOSING, LAST-ACK, TIME-WAIT: the RFC answers
