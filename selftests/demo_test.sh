@@ -8,7 +8,8 @@
 # and states in the same order, and that the trace tells the scenario's
 # textbook story (handshake acknowledging ISN + 1, four-way close, both
 # RFC 9293 state paths, TIME-WAIT of 2 * MSL; RST; crossing SYNs;
-# crossing FINs and CLOSING; a lost segment and its retransmission).
+# crossing FINs and CLOSING; a lost segment and its retransmission),
+# and that the cc scenario plots one transfer per algorithm it asked for.
 # The SVG is checked for well-formedness with awk (no XML parser in the
 # VM; the host's tests parse SVGs with python3), the capture for its
 # pcap header.  Also: tcplab-watch -1 sees a listener, tcplab-bench -j
@@ -81,6 +82,24 @@ if grep -q tcplab_cc $OUT/loss/trace.txt 2>/dev/null && svg_ok $OUT/loss/cc.svg;
 else
 	echo "# no tcplab_cc events in the loss scenario's trace, or no valid cc.svg"
 	result fail ccplot
+fi
+
+# The cc scenario (not part of "all"): a bulk transfer with Reno, then
+# one with CUBIC, chosen with TCP_CONGESTION; their windows in one plot.
+# A shorter transfer than the demo's keeps the test quick; the windows'
+# shapes are random (1% loss), so only what must hold is checked: two
+# client senders, the algorithms each asked for, a valid cc.svg.
+if TCPLAB_DEMO_CC_BYTES=262144 tcplab-demo cc > /tmp/demo_test.out 2>&1 &&
+   svg_ok $OUT/cc/cc.svg &&
+   [ "$(grep -c '<text [^>]*class="title">sender 192\.0\.2\.1:' $OUT/cc/cc.svg)" -eq 2 ] &&
+   grep -q 'class="title">sender [^<]*, reno (' $OUT/cc/cc.svg &&
+   grep -q 'class="title">sender [^<]*, cubic (' $OUT/cc/cc.svg &&
+   grep -q '^  from 192\.0\.2\.1:[0-9]*: reno, ' /tmp/demo_test.out &&
+   grep -q '^  from 192\.0\.2\.1:[0-9]*: cubic, ' /tmp/demo_test.out; then
+	result ok demo_cc
+else
+	sed 's/^/# /' /tmp/demo_test.out
+	result fail demo_cc
 fi
 
 # tcplab-watch -1: the listener's line, columns found by name.

@@ -33,6 +33,7 @@
 
 struct sender {
 	char local[TL_ADDR_LEN], remote[TL_ADDR_LEN];
+	char ca[sizeof(((struct tl_ev *)0)->ca)];	/* the algorithm, last seen */
 	int n;			/* cc events */
 	double t0, t1;
 };
@@ -79,6 +80,7 @@ static int find_senders(struct tl_ev *ev, int n, struct sender *s,
 		}
 		s[k].n++;
 		s[k].t1 = ev[i].ts;
+		snprintf(s[k].ca, sizeof(s[k].ca), "%s", ev[i].ca);
 	}
 	/* Retransmissions after the last cc event stay on the plot. */
 	for (i = 0; i < n; i++)
@@ -311,8 +313,9 @@ static int svg(const char *path, struct sender *s, int ns, struct tl_ev *ev,
 		int y0 = k * per;
 		char title[256], esc[400];
 
-		snprintf(title, sizeof(title), "sender %.47s -> %.47s (%s)",
-			 s[k].local, s[k].remote, "time in s; red: loss/timeout, ticks: retransmissions");
+		snprintf(title, sizeof(title), "sender %.47s -> %.47s, %s (%s)",
+			 s[k].local, s[k].remote, s[k].ca,
+			 "time in s; red: loss/timeout, ticks: retransmissions");
 		tl_xml_escape(title, esc, sizeof(esc));
 		fprintf(o, "<text x=\"%d\" y=\"%d\" class=\"title\">%s</text>\n",
 			10, y0 + 18, esc);

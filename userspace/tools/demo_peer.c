@@ -4,7 +4,7 @@
  *
  *   tcplab-demo-peer listen PORT REPLY [-c FILE]
  *   tcplab-demo-peer connect ADDR PORT MESSAGE [-b LPORT] [-r LEN]
- *                    [-s FILE] [-g FILE] [-c FILE] [-e]
+ *                    [-s FILE] [-g FILE] [-c FILE] [-e] [-C ALGO] [-z BYTES]
  *
  * listen: accept one connection, read a message, answer REPLY, then
  * close after the peer does (the passive close: CLOSE-WAIT, LAST-ACK).
@@ -20,10 +20,16 @@
  * simultaneous close).  Before waiting, a peer creates FILE.PID so the
  * script knows it is there.  -e expects the connection to be refused:
  * exit 0 only if connect() fails with ECONNREFUSED.
+ *
+ * For the congestion-control scenario, -C ALGO selects the client's
+ * algorithm with TCP_CONGESTION before it connects, and -z BYTES sends
+ * that many more bytes after the answer has arrived (a bulk transfer the
+ * server reads until the close), so cwnd has something to grow on.
  */
 #include <arpa/inet.h>
 #include <errno.h>
 #include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -63,19 +69,21 @@ static void usage(void)
 {
 	fprintf(stderr,
 		"usage: tcplab-demo-peer listen PORT REPLY [-c FILE]\n"
-		"       tcplab-demo-peer connect ADDR PORT MESSAGE [-b LPORT] [-r LEN] [-s FILE] [-g FILE] [-c FILE] [-e]\n");
+		"       tcplab-demo-peer connect ADDR PORT MESSAGE [-b LPORT] [-r LEN] [-s FILE] [-g FILE] [-c FILE] [-e]\n"
+		"                        [-C ALGO] [-z BYTES]\n");
 	exit(2);
 }
 
 int main(int argc, char **argv)
 {
 	struct sockaddr_in a = { .sin_family = AF_INET };
-	const char *go = NULL, *closing = NULL, *start = NULL, *msg;
+	const char *go = NULL, *closing = NULL, *start = NULL, *msg, *ca = NULL;
 	int family = tcplab_family(), fd, lfd, opt, n;
 	bool listen_mode, refused = false;
 	unsigned int lport = 0;
-	size_t want = 0;
+	size_t want = 0, bulk = 0;
 	char buf[4096];
+	char *end;
 
 	if (argc < 4)
 		usage();
@@ -88,7 +96,7 @@ int main(int argc, char **argv)
 	}
 	msg = listen_mode ? argv[3] : argv[4];
 	optind = listen_mode ? 4 : 5;
-	while ((opt = getopt(argc, argv, "b:r:s:g:c:e")) != -1) {
+	while ((opt = getopt(argc, argv, "b:r:s:g:c:eC:z:")) != -1) {
 		switch (opt) {
 		case 'b':
 			lport = (unsigned int)atoi(optarg);
@@ -107,6 +115,15 @@ int main(int argc, char **argv)
 			break;
 		case 'e':
 			refused = true;
+			break;
+		case 'C':
+			ca = optarg;
+			break;
+		case 'z':
+			errno = 0;
+			bulk = strtoul(optarg, &end, 10);
+			if (errno || end == optarg || *end || optarg[0] == '-')
+				usage();
 			break;
 		default:
 			usage();
@@ -165,6 +182,11 @@ int main(int argc, char **argv)
 			return 1;
 		}
 	}
+	if (ca && setsockopt(fd, IPPROTO_TCP, TCP_CONGESTION, ca, strlen(ca))) {
+		fprintf(stderr, "tcplab-demo-peer: TCP_CONGESTION %s: %s\n", ca,
+			strerror(errno));
+		return 1;
+	}
 	wait_for(start);
 	if (connect(fd, (struct sockaddr *)&a, sizeof(a))) {
 		if (refused && errno == ECONNREFUSED) {
@@ -192,6 +214,23 @@ int main(int argc, char **argv)
 	printf("%s sent \"%s\", got \"%.*s\"\n", lport ? "peer" : "client", msg,
 	       n, buf);
 	fflush(stdout);
+	if (bulk) {
+		size_t left = bulk;
+		ssize_t w;
+
+		memset(buf, 'x', sizeof(buf));
+		while (left) {
+			w = send(fd, buf, left < sizeof(buf) ? left : sizeof(buf), 0);
+			if (w <= 0) {
+				perror("tcplab-demo-peer: send");
+				return 1;
+			}
+			left -= (size_t)w;
+		}
+		printf("client sent %zu more bytes%s%s\n", bulk,
+		       ca ? " with " : "", ca ? ca : "");
+		fflush(stdout);
+	}
 	wait_for(closing);
 	close(fd);
 	return n == (int)want ? 0 : 1;
