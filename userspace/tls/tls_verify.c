@@ -127,6 +127,7 @@ static const char *mark(bool ok)
 static int verify_chain(gnutls_session_t session, bool is_server,
 			const char *name, unsigned int *st)
 {
+	/* LAB cert: begin */
 	gnutls_typed_vdata_st data[2];
 	unsigned char ip[16];
 	unsigned int nd = 0;
@@ -158,6 +159,7 @@ static int verify_chain(gnutls_session_t session, bool is_server,
 					  GNUTLS_KP_TLS_WWW_SERVER);
 	data[nd++].size = 0;
 	return gnutls_certificate_verify_peers(session, data, nd, st);
+	/* LAB cert: end */
 }
 
 /* The checks of the comment at the top: true when one passed. */
@@ -175,6 +177,7 @@ struct checks {
 static int verdict(unsigned int st, bool ss, const char *who,
 		   const char *name, struct checks *c)
 {
+	/* LAB cert: begin */
 	c->chain = !(st & (GNUTLS_CERT_SIGNER_NOT_FOUND | GNUTLS_CERT_SIGNER_NOT_CA |
 			   GNUTLS_CERT_SIGNATURE_FAILURE |
 			   GNUTLS_CERT_INSECURE_ALGORITHM |
@@ -219,6 +222,7 @@ static int verdict(unsigned int st, bool ss, const char *who,
 	return tls_fail(TCPLAB_TLS_E_UNTRUSTED,
 			"the %s's certificate is invalid (GnuTLS status 0x%x)",
 			who, st);
+	/* LAB cert: end */
 }
 
 int tls_verify_peer(gnutls_session_t session)
