@@ -15,12 +15,16 @@
 #                                the skeleton builds and fails them
 #
 # A region is what lies between the comment lines "/* LAB name: begin */"
-# and "/* LAB name: end */" in module/core/.  The markers stay in the
-# student's tree so that the region can be found again.  Adding a lab:
+# and "/* LAB name: end */" in module/core/ or userspace/tls/ (LAB_DIRS).
+# The markers stay in the student's tree so that the region can be found
+# again.  Adding a lab:
 # markers in the code, a row in LABS, a stub per region in stub(), hints
 # in hint() (doc/labs/teachers.md).
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
+
+# Where regions may be: the core, and the TLS helper's library.
+LAB_DIRS='module/core userspace/tls'
 
 # name|title|what to read|unit test programs that cover the regions|the
 # VM's selftests that put the student's module against Linux TCP
@@ -29,7 +33,8 @@ rto|The retransmission timer: SRTT, RTTVAR and RTO|RFC 6298 2, 5|test_rto|wire_f
 nonce|The TLS 1.3 per-record nonce|RFC 8446 5.3|tls_test_record tls_test_kat|tls_kat_test,tls_interop_test
 cc|Reno: slow start, congestion avoidance, loss|RFC 5681 3.1, 3.2|test_cc|tcpinfo_test
 handshake|The three-way handshake and simultaneous open|RFC 9293 3.5, 3.10.7.2-3.10.7.4|test_tcb|conn_test,wire_states_test
-close|The four-way close, CLOSING and TIME-WAIT|RFC 9293 3.6, 3.10.4, 3.10.7.4, 3.10.8|test_tcb test_flow|conn_test,wire_states_test'
+close|The four-way close, CLOSING and TIME-WAIT|RFC 9293 3.6, 3.10.4, 3.10.7.4, 3.10.8|test_tcb test_flow|conn_test,wire_states_test
+cert|Certificate checks: the chain, the dates, the name, the use|RFC 5280 4.1.2.5, 4.2, 6.1; RFC 9525 6.3, 6.4|tlshelper_test_verify|tls_refuse_test_inet,tls_refuse_test_tcplab'
 
 KSFT=${KSFT_DIR:-$BUILD/ksft}
 # A program that loops on a wrong stub must not hold the check forever.
@@ -46,7 +51,8 @@ lab_field() {
 
 # The files of tree $2 that hold regions of lab $1, relative to the tree.
 lab_files() {
-	(cd "$2" && grep -rlE "^[[:space:]]*/\* LAB $1: begin \*/$" module/core | sort)
+	# shellcheck disable=SC2086
+	(cd "$2" && grep -rlE "^[[:space:]]*/\* LAB $1: begin \*/$" $LAB_DIRS | sort)
 }
 
 # The stub of region $3 (counted from 1 in the file) of lab $1 in file
@@ -104,6 +110,19 @@ stub() {
 		echo '/* TODO (LAB close): RFC 9293 3.10.4, CLOSE in ESTABLISHED and CLOSE-WAIT */' ;;
 	close:tl_tcb.c:1)
 		echo '/* TODO (LAB close): RFC 9293 3.10.7.4 eighth, what entering TIME-WAIT does */' ;;
+	cert:tls_verify.c:1)
+		echo '/* TODO (LAB cert): RFC 9525 6.3, 6.4 and RFC 5280 4.2.1.12: the name and the use */'
+		echo '(void)is_server;'
+		echo '(void)name;'
+		echo 'return gnutls_certificate_verify_peers2(session, st);' ;;
+	cert:tls_verify.c:2)
+		echo '/* TODO (LAB cert): RFC 5280 6.1, 6.3, RFC 9525 6: what each status bit refuses */'
+		echo '(void)st;'
+		echo '(void)ss;'
+		echo '(void)who;'
+		echo '(void)name;'
+		echo 'c->chain = c->time = c->name = c->use = c->crl = true;'
+		echo 'return 0;' ;;
 	*)
 		return 1 ;;
 	esac
@@ -142,6 +161,18 @@ hint() {
 		echo "RFC 9293 3.10.4: CLOSE queues a FIN after the data and enters FIN-WAIT-1 from ESTABLISHED, LAST-ACK from CLOSE-WAIT" ;;
 	close:*)
 		echo "RFC 9293 3.10.7.4 fifth and eighth: an ACK of our FIN moves FIN-WAIT-1 to FIN-WAIT-2, CLOSING to TIME-WAIT, LAST-ACK to CLOSED; a FIN moves ESTABLISHED to CLOSE-WAIT, FIN-WAIT-1 to CLOSING (or TIME-WAIT when it also acknowledges our FIN), FIN-WAIT-2 to TIME-WAIT" ;;
+	cert:*4_1_2_5*)
+		echo "RFC 5280 4.1.2.5: a certificate is valid from notBefore to notAfter, every certificate of the chain; expired and not yet valid are two reasons, and GnuTLS tells them apart" ;;
+	cert:*path_before_name*)
+		echo "RFC 5280 6.1 before RFC 9525 6: the names on a certificate no trusted path vouches for prove nothing; when several checks fail, the reason is the most telling one" ;;
+	cert:*rfc9525*|cert:*rfc6125*)
+		echo "RFC 9525 6.3 and 6.4: the name the client asked for is matched against subjectAltName, a DNS name against the dNSName entries (a wildcard stands for one label), an IP address against the iPAddress entries; GnuTLS matches only the identity it is given" ;;
+	cert:*4_2_1_12*|cert:*rfc8446*)
+		echo "RFC 5280 4.2.1.12: extendedKeyUsage says what a certificate is for; a server's must allow TLS server authentication, a client's TLS client authentication (RFC 8446 4.4.2: a server checks a client's chain like a client checks the server's, with no name)" ;;
+	cert:*rfc5280_6_3*)
+		echo "RFC 5280 6.3: a certificate on the CRL we were given is revoked, whatever else holds: the strongest reason to refuse" ;;
+	cert:*)
+		echo "RFC 5280 6.1 and 4.2: a path runs from one of our trust anchors through CA certificates to the peer's; refuse a chain that does not, a certificate that signed itself, an unknown critical extension, and any status bit you have no name for" ;;
 	*)
 		echo "see doc/labs/$1.md" ;;
 	esac
@@ -219,7 +250,7 @@ cmd_make() {
 	for f in $(lab_files "$lab" "$dir"); do
 		stub_file "$lab" "$f" "$dir"
 	done
-	[ -n "$(lab_files "$lab" "$dir")" ] || die "lab $lab: no region marked in module/core"
+	[ -n "$(lab_files "$lab" "$dir")" ] || die "lab $lab: no region marked in $LAB_DIRS"
 	echo "lab $lab: $(lab_field "$lab" 2) ($(lab_field "$lab" 3))"
 	echo "student tree: $dir"
 	echo "write the TODO regions in:"
@@ -227,7 +258,9 @@ cmd_make() {
 	echo "then: make lab-check LAB=$lab${2:+ DIR=$dir}   (read doc/labs/$lab.md)"
 }
 
-# The unit test binaries of program names $@, under the build dir $OUT.
+# The unit test binaries of program names $@, under the build dir $OUT:
+# selftests/core/Makefile puts tls_* in tls/, the others (test_* of the
+# core, tlshelper_test_* of the helper) in core-tests/.
 bin_of() {
 	local p
 	for p; do
@@ -310,7 +343,7 @@ vm_step() {
 	local lab=$1 dir=$2 tests log line rc=0 cur="" curfail=0 vpass=0 vn=0
 	tests=$(lab_field "$lab" 5)
 	log=$OUT/lab-vm.log
-	echo "# VM step: your module against Linux TCP in the test VM (6.12):"
+	echo "# VM step: the selftests of this lab in the test VM (6.12), built from your tree:"
 	echo "#   make -C $dir check KERNELS=6.12 TESTS=$tests"
 	echo "# a few minutes under TCG; the whole output goes to $log"
 	nice -n 10 make -s -C "$dir" check KERNELS=6.12 TESTS="$tests" > "$log" 2>&1 || rc=$?
@@ -363,11 +396,12 @@ cmd_selftest() {
 	echo "TAP version 13"
 	# A marker whose lab has no row would never be stubbed nor checked.
 	n=1
-	rest=$(cd "$TOP" && grep -rhoE '/\* LAB [a-z0-9_]+: (begin|end) \*/' module/core |
+	# shellcheck disable=SC2086
+	rest=$(cd "$TOP" && grep -rhoE '/\* LAB [a-z0-9_]+: (begin|end) \*/' $LAB_DIRS |
 		awk '{ print $3 }' | tr -d : | sort -u |
 		grep -vxF -f <(echo "$LABS" | cut -d'|' -f1) | xargs) || true
 	if [ -z "$rest" ]; then
-		echo "ok $n every lab marked in module/core has a row in LABS"
+		echo "ok $n every lab marked in $LAB_DIRS has a row in LABS"
 	else
 		echo "not ok $n markers of labs without a row in LABS: $rest"
 		bad=1

@@ -4,7 +4,7 @@
  *
  * GnuTLS calls tls_verify_peer() in the middle of the handshake, as soon
  * as the peer's Certificate message arrived.  We check (RFC 5280 6 path
- * validation, done by GnuTLS, plus RFC 6125 / RFC 9110 4.3.4 names):
+ * validation, done by GnuTLS, plus RFC 9525 / RFC 9110 4.3.4 names):
  *
  *   1. chain: each certificate is signed by the next one, up to a root
  *      in our trust store, and every issuer is a CA;
@@ -116,32 +116,27 @@ static const char *mark(bool ok)
 	return ok ? "ok" : "FAILED";
 }
 
-int tls_verify_peer(gnutls_session_t session)
+/*
+ * Have GnuTLS validate the peer's chain (RFC 5280 6.1: signatures, issuers,
+ * dates; the CRL when one was given) against our trust store, for the
+ * identity and the use we expect of the peer: a server's certificate is
+ * checked for @name (NULL on the server side, where the client has no
+ * name to check).  *@st gets GnuTLS' status bits, 0 when every check
+ * passed.  0, or a negative GnuTLS error when it could not check at all.
+ */
+static int verify_chain(gnutls_session_t session, bool is_server,
+			const char *name, unsigned int *st)
 {
-	struct tcplab_tls *t = gnutls_session_get_ptr(session);
-	const struct tcplab_tls_config *cfg = t->cfg;
-	const char *who = t->is_server ? "client" : "server";
-	const char *name = t->is_server ? NULL : cfg->server_name;
-	const gnutls_datum_t *certs;
+	/* LAB cert: begin */
 	gnutls_typed_vdata_st data[2];
-	unsigned int n = 0, i, nd = 0, st = 0;
 	unsigned char ip[16];
-	bool chain_ok, time_ok, name_ok, use_ok, crl_ok, ss;
-	int r;
+	unsigned int nd = 0;
 
-	certs = gnutls_certificate_get_peers(session, &n);
-	if (!certs || !n) {
-		if (t->is_server && !cfg->require_client_cert)
-			return 0;
-		t->verify_result = tls_fail(TCPLAB_TLS_E_NO_CERT,
-					    "no certificate: the %s sent none",
-					    who);
-		return -1;
-	}
-	tls_log(t, "The %s sent a chain of %u certificate(s):", who, n);
-	for (i = 0; i < n; i++)
-		narrate_cert(t, i, &certs[i]);
-
+	/*
+	 * The reference identity: an IP literal is matched against the
+	 * iPAddress entries only (RFC 9525 6.4), anything else is a DNS
+	 * name, matched against the dNSName entries (6.3).
+	 */
 	if (name) {
 		if (inet_pton(AF_INET, name, ip) == 1) {
 			data[nd].type = GNUTLS_DT_IP_ADDRESS;
@@ -157,81 +152,131 @@ int tls_verify_peer(gnutls_session_t session)
 			data[nd++].size = 0;
 		}
 	}
+	/* RFC 5280 4.2.1.12: the purpose is the peer's role in TLS. */
 	data[nd].type = GNUTLS_DT_KEY_PURPOSE_OID;
-	data[nd].data = (unsigned char *)(t->is_server ?
+	data[nd].data = (unsigned char *)(is_server ?
 					  GNUTLS_KP_TLS_WWW_CLIENT :
 					  GNUTLS_KP_TLS_WWW_SERVER);
 	data[nd++].size = 0;
-	r = gnutls_certificate_verify_peers(session, data, nd, &st);
+	return gnutls_certificate_verify_peers(session, data, nd, st);
+	/* LAB cert: end */
+}
+
+/* The checks of the comment at the top: true when one passed. */
+struct checks {
+	bool chain, time, name, use, crl;
+};
+
+/*
+ * Read GnuTLS' status bits @st into the five checks @c (what the
+ * narration shows), then decide: 0 accepts the peer; anything else
+ * refuses it, as the enum tcplab_tls_result of the reason, whose line
+ * tls_fail() records.  @ss: the peer's own certificate signed itself;
+ * @who: "server" or "client"; @name: the server name we asked for.
+ */
+static int verdict(unsigned int st, bool ss, const char *who,
+		   const char *name, struct checks *c)
+{
+	/* LAB cert: begin */
+	c->chain = !(st & (GNUTLS_CERT_SIGNER_NOT_FOUND | GNUTLS_CERT_SIGNER_NOT_CA |
+			   GNUTLS_CERT_SIGNATURE_FAILURE |
+			   GNUTLS_CERT_INSECURE_ALGORITHM |
+			   GNUTLS_CERT_SIGNER_CONSTRAINTS_FAILURE));
+	c->time = !(st & (GNUTLS_CERT_EXPIRED | GNUTLS_CERT_NOT_ACTIVATED));
+	c->name = !(st & GNUTLS_CERT_UNEXPECTED_OWNER);
+	c->use = !(st & GNUTLS_CERT_PURPOSE_MISMATCH);
+	c->crl = !(st & (GNUTLS_CERT_REVOKED | GNUTLS_CERT_REVOCATION_DATA_SUPERSEDED |
+			 GNUTLS_CERT_REVOCATION_DATA_ISSUED_IN_FUTURE));
+
+	if (!st)
+		return 0;
+	if (!c->crl)
+		return tls_fail(TCPLAB_TLS_E_REVOKED,
+				"revoked: the %s's certificate is on the revocation list",
+				who);
+	if (st & GNUTLS_CERT_EXPIRED)
+		return tls_fail(TCPLAB_TLS_E_EXPIRED,
+				"expired: a certificate of the %s's chain is past its notAfter date",
+				who);
+	if (st & GNUTLS_CERT_NOT_ACTIVATED)
+		return tls_fail(TCPLAB_TLS_E_NOT_YET_VALID,
+				"not yet valid: a certificate of the %s's chain starts in the future",
+				who);
+	if (!c->chain && ss)
+		return tls_fail(TCPLAB_TLS_E_SELF_SIGNED,
+				"self-signed: the %s's certificate signed itself and is not in our trust store",
+				who);
+	if (!c->chain)
+		return tls_fail(TCPLAB_TLS_E_UNTRUSTED,
+				"untrusted issuer: the %s's chain does not lead to a root in our trust store",
+				who);
+	if (!c->name)
+		return tls_fail(TCPLAB_TLS_E_NAME,
+				"name mismatch: the server's certificate is not for \"%s\"",
+				name);
+	if (!c->use)
+		return tls_fail(TCPLAB_TLS_E_KEY_USAGE,
+				"key usage: the %s's certificate is not meant for TLS %s authentication",
+				who, who);
+	/* A bit none of the above knows: refuse all the same. */
+	return tls_fail(TCPLAB_TLS_E_UNTRUSTED,
+			"the %s's certificate is invalid (GnuTLS status 0x%x)",
+			who, st);
+	/* LAB cert: end */
+}
+
+int tls_verify_peer(gnutls_session_t session)
+{
+	struct tcplab_tls *t = gnutls_session_get_ptr(session);
+	const struct tcplab_tls_config *cfg = t->cfg;
+	const char *who = t->is_server ? "client" : "server";
+	const char *name = t->is_server ? NULL : cfg->server_name;
+	const gnutls_datum_t *certs;
+	unsigned int n = 0, i, st = 0;
+	struct checks c;
+	int r;
+
+	certs = gnutls_certificate_get_peers(session, &n);
+	if (!certs || !n) {
+		if (t->is_server && !cfg->require_client_cert)
+			return 0;
+		t->verify_result = tls_fail(TCPLAB_TLS_E_NO_CERT,
+					    "no certificate: the %s sent none",
+					    who);
+		return -1;
+	}
+	tls_log(t, "The %s sent a chain of %u certificate(s):", who, n);
+	for (i = 0; i < n; i++)
+		narrate_cert(t, i, &certs[i]);
+
+	r = verify_chain(session, t->is_server, name, &st);
 	if (r < 0) {
 		t->verify_result = tls_fail(TCPLAB_TLS_E_HANDSHAKE,
 					    "cannot check the %s's certificate: %s",
 					    who, gnutls_strerror(r));
 		return -1;
 	}
-
-	ss = self_signed(&certs[0]);
-	chain_ok = !(st & (GNUTLS_CERT_SIGNER_NOT_FOUND | GNUTLS_CERT_SIGNER_NOT_CA |
-			   GNUTLS_CERT_SIGNATURE_FAILURE |
-			   GNUTLS_CERT_INSECURE_ALGORITHM |
-			   GNUTLS_CERT_SIGNER_CONSTRAINTS_FAILURE));
-	time_ok = !(st & (GNUTLS_CERT_EXPIRED | GNUTLS_CERT_NOT_ACTIVATED));
-	name_ok = !(st & GNUTLS_CERT_UNEXPECTED_OWNER);
-	use_ok = !(st & GNUTLS_CERT_PURPOSE_MISMATCH);
-	crl_ok = !(st & (GNUTLS_CERT_REVOKED | GNUTLS_CERT_REVOCATION_DATA_SUPERSEDED |
-			 GNUTLS_CERT_REVOCATION_DATA_ISSUED_IN_FUTURE));
+	r = verdict(st, self_signed(&certs[0]), who, name, &c);
 
 	tls_log(t, "Check 1, chain: every certificate is signed by the next, up to a root we trust: %s",
-		mark(chain_ok));
+		mark(c.chain));
 	tls_log(t, "Check 2, dates: the current time is inside each certificate's validity period: %s",
-		mark(time_ok));
+		mark(c.time));
 	if (name)
 		tls_log(t, "Check 3, name: \"%s\" is among the names the certificate lists: %s",
-			name, mark(name_ok));
+			name, mark(c.name));
 	else if (!t->is_server)
 		tls_log(t, "Check 3, name: skipped (no server name given)");
 	tls_log(t, "Check 4, use: the certificate is meant for TLS %s authentication: %s",
-		who, mark(use_ok));
+		who, mark(c.use));
 	if (cfg->crl_file)
 		tls_log(t, "Check 5, revocation: the certificate is not on the revocation list: %s",
-			mark(crl_ok));
+			mark(c.crl));
 	else
 		tls_log(t, "Check 5, revocation: skipped (no CRL given)");
 
-	if (!st)
+	if (!r)
 		return 0;
-	if (!crl_ok)
-		r = tls_fail(TCPLAB_TLS_E_REVOKED,
-			     "revoked: the %s's certificate is on the revocation list",
-			     who);
-	else if (st & GNUTLS_CERT_EXPIRED)
-		r = tls_fail(TCPLAB_TLS_E_EXPIRED,
-			     "expired: a certificate of the %s's chain is past its notAfter date",
-			     who);
-	else if (st & GNUTLS_CERT_NOT_ACTIVATED)
-		r = tls_fail(TCPLAB_TLS_E_NOT_YET_VALID,
-			     "not yet valid: a certificate of the %s's chain starts in the future",
-			     who);
-	else if (!chain_ok && ss)
-		r = tls_fail(TCPLAB_TLS_E_SELF_SIGNED,
-			     "self-signed: the %s's certificate signed itself and is not in our trust store",
-			     who);
-	else if (!chain_ok)
-		r = tls_fail(TCPLAB_TLS_E_UNTRUSTED,
-			     "untrusted issuer: the %s's chain does not lead to a root in our trust store",
-			     who);
-	else if (!name_ok)
-		r = tls_fail(TCPLAB_TLS_E_NAME,
-			     "name mismatch: the server's certificate is not for \"%s\"",
-			     name);
-	else if (!use_ok)
-		r = tls_fail(TCPLAB_TLS_E_KEY_USAGE,
-			     "key usage: the %s's certificate is not meant for TLS %s authentication",
-			     who, who);
-	else
-		r = tls_fail(TCPLAB_TLS_E_UNTRUSTED,
-			     "the %s's certificate is invalid (GnuTLS status 0x%x)",
-			     who, st);
 	t->verify_result = r;
 	return -1;
 }

@@ -19,6 +19,11 @@
 #     server-untrusted signed by another root (other-ca.pem, not trusted)
 #     server-revoked   listed in crl.pem
 #     server-clientonly  extendedKeyUsage says TLS client only
+#     server-notca     signed by server.pem, an end entity (CA:FALSE);
+#                      its chain: server-notca, server, int
+#     server-cnonly    CN server.test, but subjectAltName wrong.test only
+#     server-wildcard  *.wild.test only
+#     server-critext   an unknown extension, marked critical
 #     client-expired, client-self, client-untrusted, client-revoked
 #   crl.pem            the intermediate's CRL: server-revoked, client-revoked
 #   ca-bundle.pem      root + intermediate (for tools that want both)
@@ -138,6 +143,18 @@ key server-clientonly
 cert server-clientonly int 'cn = "server.test"' 'dns_name = "server.test"' \
 	'ip_address = "192.0.2.1"' 'ip_address = "192.0.2.2"' \
 	'ip_address = "127.0.0.1"' tls_www_client signing_key
+key server-notca
+cert server-notca server 'cn = "server.test"' "$SERVER_NAMES" tls_www_server \
+	signing_key
+key server-cnonly
+cert server-cnonly int 'cn = "server.test"' 'dns_name = "wrong.test"' \
+	tls_www_server signing_key
+key server-wildcard
+cert server-wildcard int 'cn = "*.wild.test"' 'dns_name = "*.wild.test"' \
+	tls_www_server signing_key
+key server-critext
+cert server-critext int 'cn = "server.test"' "$SERVER_NAMES" tls_www_server \
+	signing_key 'add_critical_extension = "2.25.329800735698586629295641978511506172918 0x0500"'
 valid $((-30 * day)) $((-day))
 client client-expired int
 client client-self self
