@@ -65,9 +65,14 @@ guest_selected() {
 		tiers=$BUILD/selftests-install/tiers.txt
 		if grep -qx "$prog debug" "$tiers"; then
 			[ "$tier" = debug ] || continue
-		else
-			[ "$tier" = full ] || ! grep -qx "$prog full" "$tiers" ||
+		elif [ "$tier" != full ]; then
+			if grep -qx "$prog full" "$tiers"; then
 				continue
+			fi
+			# run-tests skips these on 6.1 too (selftests/Makefile).
+			if [ "$series" = 6.1 ] && grep -qx "$prog full-6.1" "$tiers"; then
+				continue
+			fi
 		fi
 		echo "$series/$coll/$prog"
 	done < "$list"
@@ -89,7 +94,7 @@ host_tests() {
 			"$TOP/scripts/run-one.sh" host/install 900 "$TOP/scripts/test-install.sh"
 		elif [ "$t" = labs ]; then
 			# Each lab's skeleton builds and fails its checks, the reference passes.
-			"$TOP/scripts/run-one.sh" host/labs 300 "$TOP/scripts/lab.sh" selftest
+			"$TOP/scripts/run-one.sh" host/labs 600 "$TOP/scripts/lab.sh" selftest
 		elif [ "$t" = vmshell ]; then
 			# make vm's shell: banner, tools, the shared folder.
 			"$TOP/scripts/run-one.sh" host/vmshell 700 "$TOP/scripts/test-vm-shell.sh"
