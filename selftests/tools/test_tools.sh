@@ -4,8 +4,8 @@
 # test_tools.sh: host tests of the teaching instruments (tcplab-ladder,
 # tcplab-ccplot, tcplab-watch) on recorded traces: traces/tcp_echo.trace
 # is a real `make demo` run; tls_echo.trace, keyupdate.trace and
-# loss.trace are written by traces/gen.py in the formats of
-# module/trace.h for the events that no merged code emits yet.  The ladders are checked against the traces by
+# loss.trace are synthesized by traces/gen.py in the formats of
+# module/trace.h.  The ladders are checked against the traces by
 # ladder_check.sh (awk over the raw events), every SVG is parsed as XML.
 # test_man.sh checks the manual pages in doc/man/ against the code,
 # test_knobs.sh doc/knobs.md against Linux's list of TCP sysctls and the code,
