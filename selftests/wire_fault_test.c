@@ -370,8 +370,9 @@ TEST_F_TIMEOUT(fault, duplex_hash, 360)
 				     &lab.sx);
 	/*
 	 * Jitter reorders segments; tcplab takes reordering for loss and has
-	 * no undo of a spurious recovery (README, "What the teaching TCP
-	 * does not do"), so there its time is reported, not bounded.
+	 * no undo of a spurious recovery (doc/socket-api.md, "What the
+	 * teaching TCP does not do"), so there its time is reported, not
+	 * bounded.
 	 */
 	if (strcmp(variant->fault, "delay50"))
 		EXPECT_GE(limit, lab.secs);

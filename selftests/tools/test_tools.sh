@@ -4,11 +4,13 @@
 # test_tools.sh: host tests of the teaching instruments (tcplab-ladder,
 # tcplab-ccplot, tcplab-watch) on recorded traces: traces/tcp_echo.trace
 # is a real `make demo` run; tls_echo.trace, keyupdate.trace and
-# loss.trace are written by traces/gen.py in the formats of
-# module/trace.h for the events that no merged code emits yet.  The ladders are checked against the traces by
+# loss.trace are synthesized by traces/gen.py in the formats of
+# module/trace.h.  The ladders are checked against the traces by
 # ladder_check.sh (awk over the raw events), every SVG is parsed as XML.
 # test_man.sh checks the manual pages in doc/man/ against the code,
-# test_knobs.sh doc/knobs.md against Linux's list of TCP sysctls and the code;
+# test_knobs.sh doc/knobs.md against Linux's list of TCP sysctls and the code,
+# test_docs.sh that README.md stays short and links every page under doc/,
+# and that no link in the documentation is dead;
 # tcp_echo.pcap, simopen.pcap and tls_echo.pcap (with its key log),
 # captures of `make demo` (tcplab-pcap, tcplab-tls --keylog), go through
 # scripts/pcap-check.sh (tshark's TCP analysis and TLS decryption) and
@@ -369,6 +371,7 @@ t watch_columns_by_name watch_once
 t watch_filters_json_rows watch_filters
 t man_pages bash "$here/test_man.sh"
 t knobs_mapped bash "$here/test_knobs.sh"
+t docs_linked bash "$here/test_docs.sh"
 t pcap_tcp_clean "$pc" "$tr/tcp_echo.pcap"
 t pcap_simopen_synacks "$pc" --simopen "$tr/simopen.pcap"
 t pcap_simopen_counts_retransmissions not "$pc" "$tr/simopen.pcap"

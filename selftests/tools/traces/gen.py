@@ -2,9 +2,9 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # gen.py: writes the synthesized traces of this directory (tls_echo.trace,
-# keyupdate.trace, loss.trace) in exactly the TP_printk formats of module/trace.h, for the
-# events no branch emits yet (tcplab_retransmit, tcplab_cc,
-# tcplab_tls_record, tcplab_tls_key).  tcp_echo.trace is a real trace
+# keyupdate.trace, loss.trace) in exactly the TP_printk formats of
+# module/trace.h, with the events tcplab_retransmit, tcplab_cc,
+# tcplab_tls_record and tcplab_tls_key.  tcp_echo.trace is a real trace
 # from `make demo`.  Run it from this directory after a format change.
 
 C, S = "192.0.2.1", "192.0.2.2"
