@@ -294,8 +294,9 @@ static void tl_recovery_exit(struct tl_tcb *tcb, struct tl_actions *act)
 }
 
 /*
- * NewReno (RFC 6582 3.2) while in fast recovery without SACK: steps 4
- * (another duplicate ACK) and 5 (partial acknowledgment).
+ * NewReno while in fast recovery without SACK: another duplicate ACK
+ * (RFC 5681 3.2 step 4) and a partial acknowledgment (RFC 6582 3.2
+ * step 3).
  */
 static void tl_newreno_ack(struct tl_tcb *tcb, u32 acked, bool dup, u64 now,
 			   struct tl_actions *act)
@@ -303,7 +304,7 @@ static void tl_newreno_ack(struct tl_tcb *tcb, u32 acked, bool dup, u64 now,
 	u32 mss = tcb->snd_mss;
 
 	if (dup) {
-		/* Step 4: "increment cwnd by SMSS" for each further dupack. */
+		/* RFC 5681 3.2 step 4: one SMSS more per further dupack. */
 		if (tcb->cc.ops)
 			tcb->cc.cwnd += mss;
 		return;
@@ -311,12 +312,13 @@ static void tl_newreno_ack(struct tl_tcb *tcb, u32 acked, bool dup, u64 now,
 	if (!acked)
 		return;
 	/*
-	 * Step 5, partial acknowledgment: "retransmit the first unacknowledged
-	 * segment.  Deflate the congestion window by the amount of new data
-	 * acknowledged by the Cumulative Acknowledgment field.  If the partial
-	 * ACK acknowledges at least one SMSS of new data, then add back SMSS
-	 * bytes to the congestion window."  The timer was restarted with the
-	 * ACK (the "Slow-but-Steady" variant of Section 4).
+	 * RFC 6582 3.2 step 3, partial acknowledgment: "retransmit the
+	 * first unacknowledged segment.  Deflate the congestion window by
+	 * the amount of new data acknowledged by the Cumulative
+	 * Acknowledgment field.  If the partial ACK acknowledges at least
+	 * one SMSS of new data, then add back SMSS bytes to the congestion
+	 * window."  The timer was restarted with the ACK (the
+	 * "Slow-but-Steady" variant of Section 4).
 	 */
 	tl_retransmit_range(tcb, tcb->snd_una, mss, TL_RTX_FAST, now, act);
 	if (tcb->cc.ops) {
