@@ -24,7 +24,8 @@ set -euo pipefail
 LABS='seq|Sequence numbers modulo 2^32 and the acceptability test|RFC 9293 3.4, 3.10.7.4|test_seq test_tcb|conn_test,wire_states_test
 rto|The retransmission timer: SRTT, RTTVAR and RTO|RFC 6298 2, 5|test_rto|wire_fault_test
 nonce|The TLS 1.3 per-record nonce|RFC 8446 5.3|tls_test_record tls_test_kat|tls_kat_test,tls_interop_test
-cc|Reno: slow start, congestion avoidance, loss|RFC 5681 3.1, 3.2|test_cc|tcpinfo_test'
+cc|Reno: slow start, congestion avoidance, loss|RFC 5681 3.1, 3.2|test_cc|tcpinfo_test
+window|Out-of-order data and the receive window|RFC 9293 3.8.6, 3.10.7.4; RFC 7323 2|test_seq test_tcb test_flow|wire_flow_test,wire_rmem_test'
 
 KSFT=${KSFT_DIR:-$BUILD/ksft}
 # A program that loops on a wrong stub must not hold the check forever.
@@ -81,6 +82,22 @@ stub() {
 		echo '/* TODO (LAB cc): RFC 5681 3.2 step 2, ssthresh and cwnd on a loss */' ;;
 	cc:tl_cc_reno.c:3)
 		echo '/* TODO (LAB cc): RFC 5681 3.1 equation (4) and the loss window on a timeout */' ;;
+	window:tl_ooo.c:1)
+		echo '/* TODO (LAB window): RFC 9293 3.10.7.4: hold [start, end), sorted and merged */'
+		echo 'return -ENOSPC;' ;;
+	window:tl_window.c:1)
+		echo '/* TODO (LAB window): RFC 7323 2.2 and 2.3, the shift of our window field */'
+		echo 'return 0;' ;;
+	window:tl_window.c:2)
+		echo '/* TODO (LAB window): RFC 9293 3.8.6.2.2, the threshold of receiver SWS avoidance */'
+		echo 'return 0;' ;;
+	window:tl_window.c:3)
+		echo '/* TODO (LAB window): RFC 9293 3.8.6.2.2 and 3.8.6, a larger window, or 0 */'
+		echo 'return 0;' ;;
+	window:tl_window.c:4)
+		echo '/* TODO (LAB window): RFC 9293 3.8.6.2.2 and RFC 7323 2.3, RCV.WND and SEG.WND */'
+		echo '(void)tl_rcv_shift;	/* only your code calls it: remove this line */'
+		echo 'return 0;' ;;
 	*)
 		return 1 ;;
 	esac
@@ -107,6 +124,14 @@ hint() {
 		echo "RFC 5681 3.1: below ssthresh cwnd grows by at most one SMSS per ACK; above, by about one SMSS per round trip" ;;
 	cc:*)
 		echo "RFC 5681 3.1 and 3.2: after a loss, ssthresh is half the flight (at least two segments); a timeout brings cwnd to one segment" ;;
+	window:*ooo*|window:*out_of_order*|window:*held*|window:*reorder*)
+		echo "RFC 9293 3.10.7.4, seventh step: data beyond RCV.NXT may be held; the held ranges stay sorted, overlapping or adjacent ones become one, comparisons are modulo 2^32, and the range just changed is the one RFC 2018 4 reports first" ;;
+	window:*7323*|window:*wscale*)
+		echo "RFC 7323 2.2 and 2.3: the window field of a SYN is never scaled; on the other segments it carries RCV.WND shifted right by the shift we announced, and never more than 65535" ;;
+	window:*window_update*|window:*sws*|window:*autotune*)
+		echo "RFC 9293 3.8.6.2.2: the receiver opens its window only by min(half the buffer, one MSS) or more at a time" ;;
+	window:*)
+		echo "RFC 9293 3.8.6: the window offered is the free receive buffer; its right edge never moves left, and moves right only by the SWS threshold (3.8.6.2.2) or more; 3.10.7.4: data in the window beyond RCV.NXT is held, not dropped" ;;
 	*)
 		echo "see doc/labs/$1.md" ;;
 	esac
