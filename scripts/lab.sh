@@ -25,7 +25,8 @@ LABS='seq|Sequence numbers modulo 2^32 and the acceptability test|RFC 9293 3.4, 
 rto|The retransmission timer: SRTT, RTTVAR and RTO|RFC 6298 2, 5|test_rto|wire_fault_test
 nonce|The TLS 1.3 per-record nonce|RFC 8446 5.3|tls_test_record tls_test_kat|tls_kat_test,tls_interop_test
 cc|Reno: slow start, congestion avoidance, loss|RFC 5681 3.1, 3.2|test_cc|tcpinfo_test
-window|Out-of-order data and the receive window|RFC 9293 3.8.6, 3.10.7.4; RFC 7323 2|test_seq test_tcb test_flow|wire_flow_test,wire_rmem_test'
+window|Out-of-order data and the receive window|RFC 9293 3.8.6, 3.10.7.4; RFC 7323 2|test_seq test_tcb test_flow|wire_flow_test,wire_rmem_test
+recovery|Fast retransmit and NewReno fast recovery|RFC 5681 3.2; RFC 6582 3.2|test_recovery test_tcb|wire_options_test'
 
 KSFT=${KSFT_DIR:-$BUILD/ksft}
 # A program that loops on a wrong stub must not hold the check forever.
@@ -98,6 +99,19 @@ stub() {
 		echo '/* TODO (LAB window): RFC 9293 3.8.6.2.2 and RFC 7323 2.3, RCV.WND and SEG.WND */'
 		echo '(void)tl_rcv_shift;	/* only your code calls it: remove this line */'
 		echo 'return 0;' ;;
+	recovery:tl_recovery.c:1)
+		echo '/* TODO (LAB recovery): RFC 6582 3.2 step 2, "recover" as fast retransmit begins */' ;;
+	recovery:tl_recovery.c:2)
+		echo '/* TODO (LAB recovery): RFC 5681 3.2 step 3, the retransmission and cwnd (no SACK) */' ;;
+	recovery:tl_recovery.c:3)
+		echo '/* TODO (LAB recovery): RFC 6582 3.2 step 3, cwnd after a full acknowledgment */' ;;
+	recovery:tl_recovery.c:4)
+		echo '/*'
+		echo ' * TODO (LAB recovery): RFC 5681 3.2 step 4, a further duplicate ACK;'
+		echo ' * RFC 6582 3.2 step 3, a partial acknowledgment.'
+		echo ' */' ;;
+	recovery:tl_recovery.c:5)
+		echo '/* TODO (LAB recovery): RFC 6582 3.2 step 4, the state and "recover" after a timeout */' ;;
 	*)
 		return 1 ;;
 	esac
@@ -132,6 +146,16 @@ hint() {
 		echo "RFC 9293 3.8.6.2.2: the receiver opens its window only by min(half the buffer, one MSS) or more at a time" ;;
 	window:*)
 		echo "RFC 9293 3.8.6: the window offered is the free receive buffer; its right edge never moves left, and moves right only by the SWS threshold (3.8.6.2.2) or more; 3.10.7.4: data in the window beyond RCV.NXT is held, not dropped" ;;
+	recovery:*partial*)
+		echo "RFC 6582 3.2 step 3: a partial ACK resends the first unacknowledged segment and takes the bytes it acknowledges off cwnd, giving one SMSS back only if it acknowledged at least one SMSS" ;;
+	recovery:*5681_3_2*)
+		echo "RFC 5681 3.2 step 3: the third duplicate ACK resends the first unacknowledged segment, one SMSS of it, and sets cwnd to ssthresh plus 3 SMSS" ;;
+	recovery:*below_recover*|recovery:*timeout*)
+		echo "RFC 6582 3.2 step 4: after a timeout the sender is in the Loss state and \"recover\" is the highest sequence number sent, so duplicate ACKs for older data start no fast retransmit" ;;
+	recovery:*newreno*)
+		echo "RFC 5681 3.2 steps 3 and 4, RFC 6582 3.2 steps 2 and 3: entering fast recovery records the highest sequence number sent in \"recover\" and sets cwnd to ssthresh + 3 SMSS; a further duplicate ACK adds one SMSS; an ACK that covers recover sets cwnd to min(ssthresh, max(FlightSize, SMSS) + SMSS)" ;;
+	recovery:*)
+		echo "RFC 5681 3.2 and RFC 6582 3.2: fast recovery, and the Loss state after a timeout, last until an ACK covers \"recover\", the highest sequence number sent when they began" ;;
 	*)
 		echo "see doc/labs/$1.md" ;;
 	esac
