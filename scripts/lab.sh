@@ -34,7 +34,9 @@ nonce|The TLS 1.3 per-record nonce|RFC 8446 5.3|tls_test_record tls_test_kat|tls
 cc|Reno: slow start, congestion avoidance, loss|RFC 5681 3.1, 3.2|test_cc|tcpinfo_test
 handshake|The three-way handshake and simultaneous open|RFC 9293 3.5, 3.10.7.2-3.10.7.4|test_tcb|conn_test,wire_states_test
 close|The four-way close, CLOSING and TIME-WAIT|RFC 9293 3.6, 3.10.4, 3.10.7.4, 3.10.8|test_tcb test_flow|conn_test,wire_states_test
-cert|Certificate checks: the chain, the dates, the name, the use|RFC 5280 4.1.2.5, 4.2, 6.1; RFC 9525 6.3, 6.4|tlshelper_test_verify|tls_refuse_test_inet,tls_refuse_test_tcplab'
+cert|Certificate checks: the chain, the dates, the name, the use|RFC 5280 4.1.2.5, 4.2, 6.1; RFC 9525 6.3, 6.4|tlshelper_test_verify|tls_refuse_test_inet,tls_refuse_test_tcplab
+window|Out-of-order data and the receive window|RFC 9293 3.8.6, 3.10.7.4; RFC 7323 2|test_seq test_tcb test_flow|wire_flow_test,wire_rmem_test
+recovery|Fast retransmit and NewReno fast recovery|RFC 5681 3.2; RFC 6582 3.2|test_recovery test_tcb|wire_options_test'
 
 KSFT=${KSFT_DIR:-$BUILD/ksft}
 # A program that loops on a wrong stub must not hold the check forever.
@@ -123,6 +125,35 @@ stub() {
 		echo '(void)name;'
 		echo 'c->chain = c->time = c->name = c->use = c->crl = true;'
 		echo 'return 0;' ;;
+	window:tl_ooo.c:1)
+		echo '/* TODO (LAB window): RFC 9293 3.10.7.4: hold [start, end), sorted and merged */'
+		echo 'return -ENOSPC;' ;;
+	window:tl_window.c:1)
+		echo '/* TODO (LAB window): RFC 7323 2.2 and 2.3, the shift of our window field */'
+		echo 'return 0;' ;;
+	window:tl_window.c:2)
+		echo '/* TODO (LAB window): RFC 9293 3.8.6.2.2, the threshold of receiver SWS avoidance */'
+		echo 'return 0;' ;;
+	window:tl_window.c:3)
+		echo '/* TODO (LAB window): RFC 9293 3.8.6.2.2 and 3.8.6, a larger window, or 0 */'
+		echo 'return 0;' ;;
+	window:tl_window.c:4)
+		echo '/* TODO (LAB window): RFC 9293 3.8.6.2.2 and RFC 7323 2.3, RCV.WND and SEG.WND */'
+		echo '(void)tl_rcv_shift;	/* only your code calls it: remove this line */'
+		echo 'return 0;' ;;
+	recovery:tl_recovery.c:1)
+		echo '/* TODO (LAB recovery): RFC 6582 3.2 step 2, "recover" as fast retransmit begins */' ;;
+	recovery:tl_recovery.c:2)
+		echo '/* TODO (LAB recovery): RFC 5681 3.2 step 3, the retransmission and cwnd (no SACK) */' ;;
+	recovery:tl_recovery.c:3)
+		echo '/* TODO (LAB recovery): RFC 6582 3.2 step 3, cwnd after a full acknowledgment */' ;;
+	recovery:tl_recovery.c:4)
+		echo '/*'
+		echo ' * TODO (LAB recovery): RFC 5681 3.2 step 4, a further duplicate ACK;'
+		echo ' * RFC 6582 3.2 step 3, a partial acknowledgment.'
+		echo ' */' ;;
+	recovery:tl_recovery.c:5)
+		echo '/* TODO (LAB recovery): RFC 6582 3.2 step 4, the state and "recover" after a timeout */' ;;
 	*)
 		return 1 ;;
 	esac
@@ -173,6 +204,24 @@ hint() {
 		echo "RFC 5280 6.3: a certificate on the CRL we were given is revoked, whatever else holds: the strongest reason to refuse" ;;
 	cert:*)
 		echo "RFC 5280 6.1 and 4.2: a path runs from one of our trust anchors through CA certificates to the peer's; refuse a chain that does not, a certificate that signed itself, an unknown critical extension, and any status bit you have no name for" ;;
+	window:*ooo*|window:*out_of_order*|window:*held*|window:*reorder*)
+		echo "RFC 9293 3.10.7.4, seventh step: data beyond RCV.NXT may be held; the held ranges stay sorted, overlapping or adjacent ones become one, comparisons are modulo 2^32, and the range just changed is the one RFC 2018 4 reports first" ;;
+	window:*7323*|window:*wscale*)
+		echo "RFC 7323 2.2 and 2.3: the window field of a SYN is never scaled; on the other segments it carries RCV.WND shifted right by the shift we announced, and never more than 65535" ;;
+	window:*window_update*|window:*sws*|window:*autotune*)
+		echo "RFC 9293 3.8.6.2.2: the receiver opens its window only by min(half the buffer, one MSS) or more at a time" ;;
+	window:*)
+		echo "RFC 9293 3.8.6: the window offered is the free receive buffer; its right edge never moves left, and moves right only by the SWS threshold (3.8.6.2.2) or more; 3.10.7.4: data in the window beyond RCV.NXT is held, not dropped" ;;
+	recovery:*partial*)
+		echo "RFC 6582 3.2 step 3: a partial ACK resends the first unacknowledged segment and takes the bytes it acknowledges off cwnd, giving one SMSS back only if it acknowledged at least one SMSS" ;;
+	recovery:*5681_3_2*)
+		echo "RFC 5681 3.2 step 3: the third duplicate ACK resends the first unacknowledged segment, one SMSS of it, and sets cwnd to ssthresh plus 3 SMSS" ;;
+	recovery:*below_recover*|recovery:*timeout*)
+		echo "RFC 6582 3.2 step 4: after a timeout the sender is in the Loss state and \"recover\" is the highest sequence number sent, so duplicate ACKs for older data start no fast retransmit" ;;
+	recovery:*newreno*)
+		echo "RFC 5681 3.2 steps 3 and 4, RFC 6582 3.2 steps 2 and 3: entering fast recovery records the highest sequence number sent in \"recover\" and sets cwnd to ssthresh + 3 SMSS; a further duplicate ACK adds one SMSS; an ACK that covers recover sets cwnd to min(ssthresh, max(FlightSize, SMSS) + SMSS)" ;;
+	recovery:*)
+		echo "RFC 5681 3.2 and RFC 6582 3.2: fast recovery, and the Loss state after a timeout, last until an ACK covers \"recover\", the highest sequence number sent when they began" ;;
 	*)
 		echo "see doc/labs/$1.md" ;;
 	esac
@@ -183,7 +232,7 @@ cmd_list() {
 	echo "$LABS" | while IFS='|' read -r name title rfc _; do
 		n=$(cd "$TOP" && lab_files "$name" "$TOP" | xargs -r grep -chE "/\* LAB $name: begin \*/" |
 			awk '{ s += $1 } END { print s + 0 }')
-		printf '%-6s %s (%s; %d region%s in %s)\n' "$name" "$title" "$rfc" "$n" "$([ "$n" = 1 ] || echo s)" \
+		printf '%-9s %s (%s; %d region%s in %s)\n' "$name" "$title" "$rfc" "$n" "$([ "$n" = 1 ] || echo s)" \
 			"$(lab_files "$name" "$TOP" | xargs -r -n1 basename | paste -sd' ' -)"
 	done
 }

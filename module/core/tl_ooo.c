@@ -25,8 +25,14 @@ static void tl_ooo_remove(struct tl_ooo *o, u8 i)
 
 int tl_ooo_add(struct tl_ooo *o, u32 start, u32 end)
 {
+	/* LAB window: begin */
 	u8 i = 0;
 
+	/*
+	 * Every comparison goes through tl_seq_*(): the ranges may straddle
+	 * 2^32.  ->last is the range this data went into, the first SACK
+	 * block of the next ACK (RFC 2018 4).
+	 */
 	if (!tl_seq_lt(start, end))
 		return 0;
 
@@ -55,6 +61,7 @@ int tl_ooo_add(struct tl_ooo *o, u32 start, u32 end)
 	o->n++;
 	o->last = i;
 	return 0;
+	/* LAB window: end */
 }
 
 bool tl_ooo_new(const struct tl_ooo *o, u32 *start, u32 *end)

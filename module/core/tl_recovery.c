@@ -236,12 +236,14 @@ static void tl_recovery_enter(struct tl_tcb *tcb, u64 now,
 	struct tl_recovery *rec = &tcb->rec;
 	u32 flight = tcb->snd_max - tcb->snd_una;
 
+	/* LAB recovery: begin */
 	/*
 	 * RFC 6582 3.2 step 2 / RFC 6675 step (4.1): "RecoveryPoint =
 	 * HighData" - recovery ends when everything sent so far is
 	 * acknowledged.
 	 */
 	rec->recover = tcb->snd_max;
+	/* LAB recovery: end */
 	rec->ca_state = TL_CA_RECOVERY;
 	rec->sack = tcb->opts & TL_TCB_SACK;
 	rec->high_rxt = tcb->snd_una;
@@ -264,17 +266,20 @@ static void tl_recovery_enter(struct tl_tcb *tcb, u64 now,
 		tl_sack_rtx_next(tcb, TL_RTX_FAST, now, act);
 		return;
 	}
+	/* LAB recovery: begin */
 	/* RFC 5681 3.2 step 3 / RFC 6582 3.2 step 2: retransmit ... */
 	tl_retransmit_range(tcb, tcb->snd_una, tcb->snd_mss, TL_RTX_FAST, now,
 			    act);
 	/* ... "set cwnd to ssthresh plus 3*SMSS" (window inflation). */
 	if (tcb->cc.ops)
 		tcb->cc.cwnd = tcb->cc.ssthresh + 3 * tcb->snd_mss;
+	/* LAB recovery: end */
 }
 
 static void tl_recovery_exit(struct tl_tcb *tcb, struct tl_actions *act)
 {
 	struct tl_recovery *rec = &tcb->rec;
+	/* LAB recovery: begin */
 	u32 flight = tcb->snd_max - tcb->snd_una;
 
 	if (rec->ca_state == TL_CA_RECOVERY && tcb->cc.ops) {
@@ -288,22 +293,25 @@ static void tl_recovery_exit(struct tl_tcb *tcb, struct tl_actions *act)
 
 		tcb->cc.cwnd = min_t(u32, tcb->cc.ssthresh, w);
 	}
+	/* LAB recovery: end */
 	rec->ca_state = rec->sb.n ? TL_CA_DISORDER : TL_CA_OPEN;
 	tcb->dupacks = 0;
 	tl_cc_event(act, TL_CC_EV_RECOVERY_EXIT);
 }
 
 /*
- * NewReno (RFC 6582 3.2) while in fast recovery without SACK: steps 4
- * (another duplicate ACK) and 5 (partial acknowledgment).
+ * NewReno while in fast recovery without SACK: another duplicate ACK
+ * (RFC 5681 3.2 step 4) and a partial acknowledgment (RFC 6582 3.2
+ * step 3).
  */
 static void tl_newreno_ack(struct tl_tcb *tcb, u32 acked, bool dup, u64 now,
 			   struct tl_actions *act)
 {
+	/* LAB recovery: begin */
 	u32 mss = tcb->snd_mss;
 
 	if (dup) {
-		/* Step 4: "increment cwnd by SMSS" for each further dupack. */
+		/* RFC 5681 3.2 step 4: one SMSS more per further dupack. */
 		if (tcb->cc.ops)
 			tcb->cc.cwnd += mss;
 		return;
@@ -311,12 +319,13 @@ static void tl_newreno_ack(struct tl_tcb *tcb, u32 acked, bool dup, u64 now,
 	if (!acked)
 		return;
 	/*
-	 * Step 5, partial acknowledgment: "retransmit the first unacknowledged
-	 * segment.  Deflate the congestion window by the amount of new data
-	 * acknowledged by the Cumulative Acknowledgment field.  If the partial
-	 * ACK acknowledges at least one SMSS of new data, then add back SMSS
-	 * bytes to the congestion window."  The timer was restarted with the
-	 * ACK (the "Slow-but-Steady" variant of Section 4).
+	 * RFC 6582 3.2 step 3, partial acknowledgment: "retransmit the
+	 * first unacknowledged segment.  Deflate the congestion window by
+	 * the amount of new data acknowledged by the Cumulative
+	 * Acknowledgment field.  If the partial ACK acknowledges at least
+	 * one SMSS of new data, then add back SMSS bytes to the congestion
+	 * window."  The timer was restarted with the ACK (the
+	 * "Slow-but-Steady" variant of Section 4).
 	 */
 	tl_retransmit_range(tcb, tcb->snd_una, mss, TL_RTX_FAST, now, act);
 	if (tcb->cc.ops) {
@@ -325,6 +334,7 @@ static void tl_newreno_ack(struct tl_tcb *tcb, u32 acked, bool dup, u64 now,
 			tcb->cc.cwnd += mss;
 		tcb->cc.cwnd = max_t(u32, tcb->cc.cwnd, mss);
 	}
+	/* LAB recovery: end */
 }
 
 /* SACKed bytes in [SND.UNA, @end). */
@@ -480,6 +490,7 @@ void tl_recovery_rto(struct tl_tcb *tcb, u64 now, struct tl_actions *act)
 
 	if (rec->ca_state < TL_CA_RECOVERY)
 		tl_cc_event(act, TL_CC_EV_RECOVERY_ENTER);
+	/* LAB recovery: begin */
 	/*
 	 * RFC 6582 3.2 / RFC 6675 5.1: after a timeout "recover" (the
 	 * RecoveryPoint) is HighData, so duplicate ACKs for data sent
@@ -487,6 +498,7 @@ void tl_recovery_rto(struct tl_tcb *tcb, u64 now, struct tl_actions *act)
 	 */
 	rec->ca_state = TL_CA_LOSS;
 	rec->recover = tcb->snd_max;
+	/* LAB recovery: end */
 	rec->high_rxt = tcb->snd_una;
 	rec->sack = tcb->opts & TL_TCB_SACK;
 	rec->first_rtx_done = false;

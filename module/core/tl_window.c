@@ -29,27 +29,39 @@
 
 static u8 tl_rcv_shift(const struct tl_tcb *tcb, bool syn)
 {
+	/* LAB window: begin */
 	/* RFC 7323 2.2: the window field of a SYN is never scaled. */
 	if (!syn && (tcb->opts & TL_TCB_WSCALE))
 		return tcb->rcv_wscale;
 	return 0;
+	/* LAB window: end */
 }
 
 static u32 tl_rcv_sws_thresh(const struct tl_tcb *tcb)
 {
+	/* LAB window: begin */
+	/* RFC 9293 3.8.6.2.2: min(Fr * RCV.BUFF, MSS) with Fr = 1/2. */
 	return min_t(u32, tcb->cfg.rcv_buf / 2, tcb->cfg.mss);
+	/* LAB window: end */
 }
 
 /* The window we could offer now, or 0 if SWS avoidance keeps it shut. */
 static u32 tl_rcv_wnd_grown(const struct tl_tcb *tcb, bool syn)
 {
+	/* LAB window: begin */
+	/* The free buffer, as far as the window field can say it. */
 	u32 avail = min_t(u32, tcb->rcv_space,
 			  TL_WND_MAX << tl_rcv_shift(tcb, syn));
 
+	/*
+	 * RFC 9293 3.8.6.2.2: the right edge moves only when it can move by
+	 * the SWS threshold or more; 3.8.6: never to the left.
+	 */
 	if (avail > tcb->rcv_wnd &&
 	    avail - tcb->rcv_wnd >= tl_rcv_sws_thresh(tcb))
 		return avail;
 	return 0;
+	/* LAB window: end */
 }
 
 /* Linux's TCP_INIT_CWND: the first round is compared with 10 segments. */
@@ -128,12 +140,15 @@ void tl_rcv_autotune(struct tl_tcb *tcb, u32 len, u64 now)
 /* SEG.WND for a segment we send now; RCV.WND grows if SWS allows. */
 u16 tl_rcv_wnd_field(struct tl_tcb *tcb, bool syn)
 {
+	/* LAB window: begin */
 	u32 grown = tl_rcv_wnd_grown(tcb, syn);
 
 	if (grown)
 		tcb->rcv_wnd = grown;
+	/* RFC 7323 2.3: the field is RCV.WND shifted right, rounded down. */
 	return (u16)min_t(u32, tcb->rcv_wnd >> tl_rcv_shift(tcb, syn),
 			  TL_WND_MAX);
+	/* LAB window: end */
 }
 
 /*

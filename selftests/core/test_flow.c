@@ -913,4 +913,30 @@ TEST(window_update_after_read)
 	ASSERT_EQ(2000, c.act.seg[0].th.wnd);
 }
 
+/*
+ * The threshold is min(Fr * RCV.BUFF, MSS) with Fr = 1/2 (3.8.6.2.2): a
+ * buffer of less than two segments opens by half of itself.
+ */
+TEST(window_update_small_buffer_opens_by_half_of_it)
+{
+	struct tl_cfg cfg;
+	struct t_conn c;
+
+	f_cfg(&cfg);
+	cfg.delack_min_us = 0;
+	cfg.rcv_buf = 1200;
+	f_establish(_metadata, &c, &cfg);
+	f_data(&c, 0, T_MSS);
+	f_data(&c, T_MSS, 200);
+	EXPECT_SEG(&c, 0, "ACK", ISS + 1, IRS + 1 + 1200);
+	ASSERT_EQ(0, c.act.seg[0].th.wnd);
+	/* 500 free, less than 600: still shut */
+	tl_rcv_read(&c.tcb, 500, c.now, &c.act);
+	EXPECT_NOSEG(&c);
+	/* 600 free: open, although less than one MSS */
+	tl_rcv_read(&c.tcb, 100, c.now, &c.act);
+	ASSERT_EQ(1, c.act.nseg);
+	ASSERT_EQ(600, c.act.seg[0].th.wnd);
+}
+
 TEST_HARNESS_MAIN

@@ -260,6 +260,31 @@ TEST(rfc6582_newreno_fast_recovery)
 	ASSERT_EQ(2000, c.tcb.cc.cwnd);
 }
 
+/*
+ * A partial ACK of less than one SMSS deflates cwnd by what it
+ * acknowledges and adds nothing back (RFC 6582 3.2 step 3).
+ */
+TEST(rfc6582_partial_ack_below_one_smss)
+{
+	struct t_conn c;
+
+	t_establish(_metadata, &c, 0, &tl_cc_reno);
+	tl_send(&c.tcb, 10000, c.now, &c.act);
+	tl_output(&c.tcb, c.now, &c.act);
+	t_ack(&c, D0, 0);
+	t_ack(&c, D0, 0);
+	t_ack(&c, D0, 0);
+	ASSERT_EQ(TL_CA_RECOVERY, c.tcb.rec.ca_state);
+	ASSERT_EQ(5000 + 3000, c.tcb.cc.cwnd);
+	/* half a segment acknowledged: the rest of it goes again */
+	t_ack(&c, D0 + 500, 0);
+	ASSERT_GE(c.act.nseg, 1);
+	EXPECT_SEG(&c, 0, "ACK", D0 + 500, IRS + 1);
+	ASSERT_EQ(TL_RTX_FAST, c.act.seg[0].rtx_kind);
+	ASSERT_EQ(5000 + 3000 - 500, c.tcb.cc.cwnd);
+	ASSERT_EQ(TL_CA_RECOVERY, c.tcb.rec.ca_state);
+}
+
 TEST(rfc6582_no_second_fast_retransmit_below_recover)
 {
 	struct t_conn c;
