@@ -176,7 +176,7 @@ hint() {
 		echo "RFC 6298 5.5 to 5.7: a new measurement recomputes the RTO and ends the exponential back-off" ;;
 	nonce:*)
 		echo "RFC 8446 5.3: the 64-bit record sequence number, in network byte order and padded on the left with zeros to the IV length, is XORed with the static IV" ;;
-	cc:*slow_start*|cc:*5681*)
+	cc:*slow_start*|cc:*avoidance*)
 		echo "RFC 5681 3.1: below ssthresh cwnd grows by at most one SMSS per ACK; above, by about one SMSS per round trip" ;;
 	cc:*)
 		echo "RFC 5681 3.1 and 3.2: after a loss, ssthresh is half the flight (at least two segments); a timeout brings cwnd to one segment" ;;

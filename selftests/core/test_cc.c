@@ -28,32 +28,87 @@ TEST(rfc6928_initial_window)
 	ASSERT_EQ(0xffffffffU, cc.ssthresh);
 }
 
-TEST(rfc5681_3_1_slow_start_and_avoidance)
+/*
+ * Reno's rules one test each, so that a score says which rule holds.
+ * Each starts from a state set by hand where it needs one, not from the
+ * other rules' results.
+ */
+TEST(rfc5681_3_1_slow_start)
+{
+	struct tl_cc cc;
+
+	t_reno(&cc, 1000);
+	/* equation (2): cwnd += min(N, SMSS) per ACK */
+	cc.ops->on_ack(&cc, 1000, 0, 0);
+	ASSERT_EQ(11000, cc.cwnd);
+	cc.ops->on_ack(&cc, 3000, 0, 0);
+	ASSERT_EQ(12000, cc.cwnd);
+	cc.ops->on_ack(&cc, 500, 0, 0);
+	ASSERT_EQ(12500, cc.cwnd);
+}
+
+TEST(rfc5681_3_1_congestion_avoidance)
 {
 	struct tl_cc cc;
 	int i;
 
 	t_reno(&cc, 1000);
-	/* slow start: + min(N, SMSS) per ACK */
-	cc.ops->on_ack(&cc, 1000, 0, 0);
-	ASSERT_EQ(11000, cc.cwnd);
-	cc.ops->on_ack(&cc, 3000, 0, 0);
-	ASSERT_EQ(12000, cc.cwnd);
-	/* 3.2: loss with 20000 in flight -> ssthresh 10000 */
-	cc.ops->on_loss(&cc, 20000, 0);
-	ASSERT_EQ(10000, cc.ssthresh);
-	ASSERT_EQ(10000, cc.cwnd);
-	/* congestion avoidance: one SMSS per cwnd of acknowledged bytes */
+	cc.ssthresh = 10000;
+	cc.cwnd = 10000;
+	/* about one SMSS per round trip: per cwnd of acknowledged bytes */
 	for (i = 0; i < 9; i++)
 		cc.ops->on_ack(&cc, 1000, 0, 0);
 	ASSERT_EQ(10000, cc.cwnd);
 	cc.ops->on_ack(&cc, 1000, 0, 0);
 	ASSERT_EQ(11000, cc.cwnd);
-	/* 3.1 timeout: ssthresh max(flight / 2, 2 * SMSS), cwnd 1 SMSS */
+	/* the next step takes the new, larger cwnd */
+	for (i = 0; i < 10; i++)
+		cc.ops->on_ack(&cc, 1000, 0, 0);
+	ASSERT_EQ(11000, cc.cwnd);
+	cc.ops->on_ack(&cc, 1000, 0, 0);
+	ASSERT_EQ(12000, cc.cwnd);
+}
+
+TEST(rfc5681_3_2_loss_halves_the_flight)
+{
+	struct tl_cc cc;
+	int i;
+
+	t_reno(&cc, 1000);
+	cc.ssthresh = 12000;
+	cc.cwnd = 12000;
+	/* half-way to the next step of congestion avoidance */
+	for (i = 0; i < 6; i++)
+		cc.ops->on_ack(&cc, 1000, 0, 0);
+	/* step 2, equation (4): ssthresh = max(FlightSize / 2, 2 * SMSS) */
+	cc.ops->on_loss(&cc, 20000, 0);
+	ASSERT_EQ(10000, cc.ssthresh);
+	ASSERT_EQ(10000, cc.cwnd);
+	/* the bytes counted before the loss do not count after it */
+	for (i = 0; i < 9; i++)
+		cc.ops->on_ack(&cc, 1000, 0, 0);
+	ASSERT_EQ(10000, cc.cwnd);
+	/* never below two segments */
+	cc.ops->on_loss(&cc, 3000, 0);
+	ASSERT_EQ(2000, cc.ssthresh);
+	ASSERT_EQ(2000, cc.cwnd);
+}
+
+TEST(rfc5681_3_1_timeout_loss_window)
+{
+	struct tl_cc cc;
+
+	t_reno(&cc, 1000);
+	cc.ssthresh = 10000;
+	cc.cwnd = 11000;
+	/* equation (4), then cwnd = LW, one full-sized segment */
 	cc.ops->on_rto(&cc, 3000, 0);
 	ASSERT_EQ(2000, cc.ssthresh);
 	ASSERT_EQ(1000, cc.cwnd);
-	/* slow start again up to ssthresh */
+	cc.ops->on_rto(&cc, 40000, 0);
+	ASSERT_EQ(20000, cc.ssthresh);
+	ASSERT_EQ(1000, cc.cwnd);
+	/* slow start again, up to ssthresh */
 	cc.ops->on_ack(&cc, 1000, 0, 0);
 	ASSERT_EQ(2000, cc.cwnd);
 }
