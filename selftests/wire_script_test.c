@@ -59,6 +59,7 @@
 #define MAX_FDS		64
 #define MAX_QUEUE	64
 #define MAX_SCRIPTS	64
+#define MAX_HIST	48
 #define RUN_LIMIT_S	20		/* one script on one family */
 #define CALL_LIMIT_S	2		/* one call that blocks */
 #define ANY_TIME_S	3		/* how long "*" waits */
@@ -91,6 +92,8 @@ struct run {
 	bool bound;
 	int nq;
 	struct cap q[MAX_QUEUE];
+	int nhist;
+	char hist[MAX_HIST][200];	/* what happened, for a failure */
 };
 
 static int time_factor(void)
@@ -109,12 +112,35 @@ static double now(void)
 	return ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
+/*
+ * Reset every connection the script left open: with the tun gone at the
+ * exit, a FIN would be sent again and again into nothing, and the
+ * orphan would outlive the run (and keep its namespace alive).
+ */
+static void abort_all(struct run *r)
+{
+	struct linger lg = { .l_onoff = 1, .l_linger = 0 };
+	int i;
+
+	for (i = 0; i < MAX_FDS; i++)
+		if (r->fd[i] >= 0) {
+			setsockopt(r->fd[i], SOL_SOCKET, SO_LINGER, &lg,
+				   sizeof(lg));
+			close(r->fd[i]);
+			r->fd[i] = -1;
+		}
+}
+
 /* A failure of this run: printed as a TAP diagnostic, then the exit. */
-static void __attribute__((format(printf, 3, 4), noreturn))
+static __printf(3, 4) __noreturn void
 fail(struct run *r, int line, const char *fmt, ...)
 {
 	va_list ap;
+	int i;
 
+	/* The run so far, then the verdict: a failure explains itself. */
+	for (i = 0; i < r->nhist; i++)
+		printf("#   %s\n", r->hist[i]);
 	printf("# %s.%s: line %d: ", r->name, fam_name[r->family != AF_INET],
 	       line);
 	va_start(ap, fmt);
@@ -122,7 +148,27 @@ fail(struct run *r, int line, const char *fmt, ...)
 	va_end(ap);
 	printf("\n");
 	fflush(stdout);
+	abort_all(r);
 	_exit(1);
+}
+
+/* Note what happened at @t, to be printed if the run fails. */
+static __printf(3, 4) void note(struct run *r, double t, const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	/* Keep the last ones: the first of those says "..." */
+	if (r->nhist == MAX_HIST) {
+		memmove(r->hist, r->hist + 1, sizeof(r->hist[0]) * --r->nhist);
+		snprintf(r->hist[0], sizeof(r->hist[0]), "...");
+	}
+	n = snprintf(r->hist[r->nhist], sizeof(r->hist[0]), "%7.3f ",
+		     t - r->t0);
+	va_start(ap, fmt);
+	vsnprintf(r->hist[r->nhist] + n, sizeof(r->hist[0]) - n, fmt, ap);
+	va_end(ap);
+	r->nhist++;
 }
 
 /* ---- the namespace and the tun ---- */
@@ -236,6 +282,7 @@ static void inject(struct run *r, const struct ws_event *e)
 	struct ws_seg s = e->seg;
 	unsigned char pkt[1600] = { 0 }, *t = pkt + 20;
 	unsigned int plen = s.end - s.start, olen, tlen;
+	char text[320];
 	uint32_t ack;
 	int i, j;
 
@@ -275,6 +322,8 @@ static void inject(struct run *r, const struct ws_event *e)
 	i = tcp_csum(pkt, t, tlen);
 	t[16] = i >> 8;
 	t[17] = i;
+	ws_format_seg(&e->seg, text, sizeof(text));
+	note(r, now(), "< %s", text);
 	if (write(r->tun, pkt, 20 + tlen) != (ssize_t)(20 + tlen))
 		fail(r, e->line, "write to the tun: %s", strerror(errno));
 }
@@ -367,10 +416,14 @@ static void pump(struct run *r, double until, bool stop_at_one)
 				fail(r, 0, "more than %d segments unread",
 				     MAX_QUEUE);
 			if (decode(r, buf, n, &r->q[r->nq])) {
-				r->q[r->nq].t = t;
+				struct cap *k = &r->q[r->nq++];
+				char seg[320];
+
+				k->t = t;
 				if (verbose)
-					trace(r, &r->q[r->nq]);
-				r->nq++;
+					trace(r, k);
+				ws_format_seg(&k->seg, seg, sizeof(seg));
+				note(r, t, "> %s", seg);
 			}
 		}
 		if (left <= 0 || (stop_at_one && r->nq))
@@ -557,6 +610,8 @@ static void do_call(struct run *r, const struct ws_event *e)
 	err = errno;
 	setitimer(ITIMER_REAL, &off, NULL);
 	ws_format_call(k, text, sizeof(text));
+	note(r, r->last, "%.*s-> %ld%s%s", (int)strcspn(text, "="), text,
+	     ret, ret < 0 ? " " : "", ret < 0 ? ws_errno_name(err) : "");
 	if (ret < 0 && err == EINTR && k->err != EINTR)
 		fail(r, e->line, "%s: the call blocked for %d s", text,
 		     CALL_LIMIT_S * time_factor());
@@ -574,7 +629,7 @@ static void do_call(struct run *r, const struct ws_event *e)
 
 /* ---- one run ---- */
 
-static void __attribute__((noreturn))
+static __noreturn void
 run_script(const struct ws_script *s, const char *name, int family,
 	   bool tcplab)
 {
@@ -619,6 +674,7 @@ run_script(const struct ws_script *s, const char *name, int family,
 	pump(r, 0, false);
 	no_extra(r, s->ev[s->nevents - 1].line + 1);
 	fflush(stdout);
+	abort_all(r);
 	_exit(0);
 }
 
@@ -725,7 +781,7 @@ int main(int argc, char **argv)
 	static struct diff diffs[MAX_SCRIPTS];
 	char *names[MAX_SCRIPTS], dir[PATH_MAX - 64], self[PATH_MAX];
 	bool inet_only = getenv("WIRE_SCRIPT_INET") != NULL;
-	int i, f, n = 0, ndiff, family, nfam;
+	int i, f, n = 0, ndiff, family, nfam, stale = 0;
 	struct dirent *de;
 	double t0 = now();
 	DIR *dh;
@@ -811,10 +867,14 @@ int main(int argc, char **argv)
 			ws_free(&s);
 		free(names[i]);
 	}
+	/* A row without a script is as stale as one whose script passes. */
 	for (i = 0; i < ndiff && !getenv("WIRE_SCRIPT") && !inet_only; i++)
-		if (!diffs[i].used)
+		if (!diffs[i].used) {
 			printf("# differences.md lists %s, which has no script\n",
 			       diffs[i].script);
+			stale++;
+		}
 	printf("# %d scripts in %.1f s\n", n, now() - t0);
-	ksft_finished();
+	ksft_exit(!stale && ksft_get_pass_cnt() + ksft_get_xfail_cnt() ==
+		  (unsigned int)(n * nfam));
 }

@@ -163,7 +163,7 @@ TEST(bad_lines_name_their_line)
 	};
 	unsigned int i;
 
-	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+	for (i = 0; i < ARRAY_SIZE(bad); i++) {
 		struct ws_script s;
 
 		EXPECT_EQ(-1, parse(&s, bad[i].text)) {
@@ -190,7 +190,7 @@ TEST(options_round_trip)
 	};
 	unsigned int i;
 
-	for (i = 0; i < sizeof(lists) / sizeof(lists[0]); i++) {
+	for (i = 0; i < ARRAY_SIZE(lists); i++) {
 		struct ws_cur c = { .line = 1 };
 		struct ws_seg a = { 0 }, b = { 0 };
 		unsigned char wire[40];
@@ -255,7 +255,7 @@ TEST(options_decode_refuses_malformed)
 	struct ws_seg s;
 	unsigned int i;
 
-	for (i = 0; i < sizeof(len) / sizeof(len[0]); i++)
+	for (i = 0; i < ARRAY_SIZE(len); i++)
 		EXPECT_EQ(-1, ws_opts_decode(bad[i], len[i], &s));
 }
 
@@ -271,7 +271,7 @@ TEST(calls_round_trip)
 	};
 	unsigned int i;
 
-	for (i = 0; i < sizeof(calls) / sizeof(calls[0]); i++) {
+	for (i = 0; i < ARRAY_SIZE(calls); i++) {
 		struct ws_script s;
 		char line[300], text[300];
 
