@@ -64,6 +64,7 @@
 #define CALL_LIMIT_S	2		/* one call that blocks */
 #define ANY_TIME_S	3		/* how long "*" waits */
 #define LATE_MIN_S	0.1		/* the late side's least slack */
+#define LOOK_AFTER_S	1.5		/* a missing segment: what came later */
 
 enum { FAM_INET, FAM_TCPLAB, FAM_NR };
 static const char *const fam_name[FAM_NR] = { "inet", "tcplab" };
@@ -486,9 +487,12 @@ static void expect_seg(struct run *r, const struct ws_event *e, double due)
 
 		if (!r->nq)
 			pump(r, deadline, true);
-		if (!r->nq)
+		if (!r->nq) {
+			/* What came instead, if anything, goes in the history. */
+			pump(r, now() + LOOK_AFTER_S, true);
 			fail(r, e->line, "no segment by +%.3f s; expected > %s",
 			     deadline - r->last, want);
+		}
 		k = r->q[0];
 		memmove(r->q, r->q + 1, --r->nq * sizeof(r->q[0]));
 		why = mismatch(&e->seg, &k);
@@ -739,11 +743,15 @@ static int read_diffs(const char *dir, struct diff *d, int max)
 		if (i < 4 || !p)
 			continue;
 		for (i = 0; i < 4; i++) {
-			while (*cell[i] == ' ' || *cell[i] == '`')
+			while (*cell[i] == ' ')
 				cell[i]++;
-			cell[i][strcspn(cell[i], "`")] = 0;
 			while (*cell[i] && cell[i][strlen(cell[i]) - 1] == ' ')
 				cell[i][strlen(cell[i]) - 1] = 0;
+		}
+		/* The script's name is written as code. */
+		if (cell[0][0] == '`') {
+			cell[0]++;
+			cell[0][strcspn(cell[0], "`")] = 0;
 		}
 		if (!strcmp(cell[0], "script") || cell[0][0] == '-' ||
 		    !cell[0][0])
