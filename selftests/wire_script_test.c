@@ -848,16 +848,20 @@ int main(int argc, char **argv)
 			printf("# %s: %s\n", names[i], fp ? s.err : strerror(errno));
 		for (f = 0; f < nfam; f++) {
 			bool tcplab = f == FAM_TCPLAB;
-			bool pass = ok;
+			bool pass;
 
-			if (pass && tcplab && family < 0) {
-				printf("# tcplab module not loaded\n");
-				pass = false;
-			}
-			if (pass)
-				pass = run_one(&s, names[i], family, tcplab);
-			if (d && tcplab) {
+			if (d && tcplab)
 				d->used = true;
+			/* A broken script or image is never a known difference. */
+			if (!ok || (tcplab && family < 0)) {
+				ksft_test_result_fail("%s.%s # %s\n", names[i],
+						      fam_name[f], ok ?
+						      "tcplab module not loaded" :
+						      "the script does not parse");
+				continue;
+			}
+			pass = run_one(&s, names[i], family, tcplab);
+			if (d && tcplab) {
 				if (pass) {
 					ksft_test_result_fail("%s.%s # listed in differences.md but passes: remove its row\n",
 							      names[i], fam_name[f]);
