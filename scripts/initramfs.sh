@@ -27,7 +27,7 @@ mdir=$kmroot/lib/modules/$ver
 # crypto directories, which the crypto API loads by alias at run time.
 # Each is required: an image without one would fail whole test programs
 # one by one, so it is not built.
-KMODS="veth sch_netem tls"
+KMODS="veth sch_netem tls tun"
 KMOD_DIRS="kernel/crypto kernel/arch/x86/crypto kernel/lib/crypto"
 # For make vm's shared folder (a FAT view of build/share on a virtio
 # disk): wanted, not required; built in on some kernels.

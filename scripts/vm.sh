@@ -84,6 +84,10 @@ cmdline="$cmdline TCPLAB_MODE=$mode"
 [ -n "${TCPLAB_FUZZ_SEED:-}" ] && cmdline="$cmdline TCPLAB_FUZZ_SEED=$TCPLAB_FUZZ_SEED"
 [ -n "${TCPLAB_FUZZ_SECONDS:-}" ] &&
 	cmdline="$cmdline TCPLAB_FUZZ_SECONDS=$TCPLAB_FUZZ_SECONDS"
+# wire_script_test: only these scripts; every segment as it comes.
+[ -n "${WIRE_SCRIPT:-}" ] && cmdline="$cmdline WIRE_SCRIPT=$WIRE_SCRIPT"
+[ -n "${WIRE_SCRIPT_VERBOSE:-}" ] &&
+	cmdline="$cmdline WIRE_SCRIPT_VERBOSE=$WIRE_SCRIPT_VERBOSE"
 # A whole run on the debug kernel takes hours under TCG; its programs have
 # their own (scaled) limits, so the outer one only catches a hung guest.
 vm_timeout=${VM_TIMEOUT:-2400}
