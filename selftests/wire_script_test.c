@@ -48,6 +48,7 @@
 
 #include "kselftest.h"
 #include "tcplab.h"
+#include "wire_csum.h"
 #include "wire_script.h"
 
 #define LOCAL_ADDR	"192.0.2.1"
@@ -245,25 +246,6 @@ static int setup_net(struct run *r)
 
 /* ---- segments ---- */
 
-static uint32_t csum_add(uint32_t sum, const unsigned char *p, size_t len)
-{
-	while (len > 1) {
-		sum += (p[0] << 8) | p[1];
-		p += 2;
-		len -= 2;
-	}
-	if (len)
-		sum += p[0] << 8;
-	return sum;
-}
-
-static uint16_t csum_fold(uint32_t sum)
-{
-	while (sum >> 16)
-		sum = (sum & 0xffff) + (sum >> 16);
-	return ~sum & 0xffff;
-}
-
 static uint16_t tcp_csum(const unsigned char *ip, const unsigned char *tcp,
 			 size_t len)
 {
@@ -274,7 +256,7 @@ static uint16_t tcp_csum(const unsigned char *ip, const unsigned char *tcp,
 	ph[9] = IPPROTO_TCP;
 	ph[10] = len >> 8;
 	ph[11] = len;
-	return csum_fold(csum_add(csum_add(0, ph, sizeof(ph)), tcp, len));
+	return wire_csum_fold(wire_csum_add(wire_csum_add(0, ph, sizeof(ph)), tcp, len));
 }
 
 /* Write the peer's segment @e into the tun. */
@@ -305,7 +287,7 @@ static void inject(struct run *r, const struct ws_event *e)
 	pkt[9] = IPPROTO_TCP;
 	inet_pton(AF_INET, PEER_ADDR, pkt + 12);
 	inet_pton(AF_INET, LOCAL_ADDR, pkt + 16);
-	i = csum_fold(csum_add(0, pkt, 20));
+	i = wire_csum_fold(wire_csum_add(0, pkt, 20));
 	pkt[10] = i >> 8;
 	pkt[11] = i;
 	t[0] = r->rport >> 8;

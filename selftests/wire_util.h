@@ -43,6 +43,7 @@
 #include <unistd.h>
 
 #include "tcplab_test.h"
+#include "wire_csum.h"
 #include "tcp_info_util.h"
 
 #define WIRE_IP		"/usr/sbin/ip"
@@ -557,28 +558,6 @@ static inline int wire_child_wait(struct wire_child *c, void *res,
 }
 
 /* ---- packets ---- */
-
-static inline uint32_t wire_csum_add(uint32_t sum, const void *buf,
-				     size_t len)
-{
-	const unsigned char *p = buf;
-
-	while (len > 1) {
-		sum += (p[0] << 8) | p[1];
-		p += 2;
-		len -= 2;
-	}
-	if (len)
-		sum += p[0] << 8;
-	return sum;
-}
-
-static inline uint16_t wire_csum_fold(uint32_t sum)
-{
-	while (sum >> 16)
-		sum = (sum & 0xffff) + (sum >> 16);
-	return (uint16_t)~sum;
-}
 
 /* TCP checksum of @tcp_len bytes at @tcp (host-order result, 0 = valid). */
 static inline uint16_t wire_tcp_csum(uint32_t saddr, uint32_t daddr,
