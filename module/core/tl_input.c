@@ -715,6 +715,7 @@ static void tl_input_other(struct tl_tcb *tcb, const struct tl_seg_in *seg,
 			   u64 now, struct tl_actions *act)
 {
 	const struct tl_tcphdr *th = &seg->th;
+	struct tl_seg_in trimmed;
 
 	/*
 	 * RFC 7323 5.3 R1, before the sequence number check: a segment with
@@ -725,6 +726,29 @@ static void tl_input_other(struct tl_tcb *tcb, const struct tl_seg_in *seg,
 		tcb->ack_pending = true;
 		act->drop = TL_DROP_PAWS;
 		return;
+	}
+
+	/*
+	 * Simultaneous open, RFC 9293 figure 7 line 6: in SYN-RECEIVED the
+	 * peer's SYN,ACK repeats the SYN received already (SEG.SEQ + 1 =
+	 * RCV.NXT), so the acceptability test below would reject it, yet
+	 * the figure has its ACK take this end to ESTABLISHED.  3.10.7.4
+	 * lets a segment that starts before RCV.NXT be trimmed to its new
+	 * parts: without the old SYN it is a bare ACK at RCV.NXT, and the
+	 * repeated SYN still earns an acknowledgment.  Linux does the same
+	 * for exactly this segment (no text, no FIN, acknowledging all we
+	 * sent); anything else takes the ordinary path.
+	 */
+	if (tcb->state == TL_SYN_RECEIVED && !tcb->passive &&
+	    (th->flags & (TL_TCP_SYN | TL_TCP_ACK | TL_TCP_RST | TL_TCP_FIN)) ==
+	    (TL_TCP_SYN | TL_TCP_ACK) && !seg->len &&
+	    th->seq + 1 == tcb->rcv_nxt && th->ack == tcb->snd_nxt) {
+		trimmed = *seg;
+		trimmed.th.flags &= ~TL_TCP_SYN;
+		trimmed.th.seq = tcb->rcv_nxt;
+		seg = &trimmed;
+		th = &seg->th;
+		tcb->ack_pending = true;
 	}
 
 	/* First, check sequence number. */

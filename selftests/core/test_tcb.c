@@ -296,26 +296,30 @@ TEST(rfc9293_3_10_7_3_simultaneous_open)
 	synack_b = b.act.seg[0];
 
 	/*
-	 * The SYN,ACKs repeat SYNs already received: they fail the
-	 * acceptability test and are answered with a plain ACK.
+	 * The SYN,ACKs repeat SYNs already received (RFC 9293 figure 7 line 6): the
+	 * old SYN is trimmed, the ACK establishes, and the repeat is
+	 * acknowledged.
 	 */
 	in.th = synack_b.th;
 	tl_input(&a.tcb, &in, a.now, &a.act);
-	EXPECT_STATE(&a, TL_SYN_RECEIVED);
+	EXPECT_STATE(&a, TL_ESTABLISHED);
 	EXPECT_SEG(&a, 0, "ACK", 101, 901);
 	ack_a = a.act.seg[0];
 	in.th = synack_a.th;
 	tl_input(&b.tcb, &in, b.now, &b.act);
+	EXPECT_STATE(&b, TL_ESTABLISHED);
 	EXPECT_SEG(&b, 0, "ACK", 901, 101);
 	ack_b = b.act.seg[0];
 
-	/* ... and those ACKs complete both handshakes. */
+	/* The crossing ACKs are duplicates: no reply, no change. */
 	in.th = ack_b.th;
 	tl_input(&a.tcb, &in, a.now, &a.act);
 	EXPECT_STATE(&a, TL_ESTABLISHED);
+	ASSERT_EQ(0, a.act.nseg);
 	in.th = ack_a.th;
 	tl_input(&b.tcb, &in, b.now, &b.act);
 	EXPECT_STATE(&b, TL_ESTABLISHED);
+	ASSERT_EQ(0, b.act.nseg);
 	ASSERT_FALSE(a.tcb.passive);
 }
 
