@@ -1184,6 +1184,9 @@ static void tcplab_cc_event(struct sock *sk, u8 ev)
 				 TCPLAB_MIB_SACK_RECOVERY :
 				 TCPLAB_MIB_NEWRENO_RECOVERY);
 		break;
+	case TL_CC_EV_UNDO:
+		tcplab_inc_stats(net, TCPLAB_MIB_DSACK_UNDO);
+		break;
 	default:
 		break;
 	}

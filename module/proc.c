@@ -47,6 +47,7 @@ const char *const tcplab_mib_names[TCPLAB_MIB_MAX] = {
 	[TCPLAB_MIB_RTO_TIMEOUTS]	= "RtoTimeouts",
 	[TCPLAB_MIB_NEWRENO_RECOVERY]	= "NewRenoRecoveries",
 	[TCPLAB_MIB_SACK_RECOVERY]	= "SackRecoveries",
+	[TCPLAB_MIB_DSACK_UNDO]		= "DsackUndos",
 	[TCPLAB_MIB_PAWS_DROPS]		= "PawsDrops",
 	[TCPLAB_MIB_FILTER_DROP]	= "FilterDrops",
 	[TCPLAB_MIB_RCV_PRUNE_CALLED]	= "RcvPruneCalled",

@@ -107,6 +107,7 @@ enum tcplab_mib {
 	TCPLAB_MIB_RTO_TIMEOUTS,	/* retransmission timeouts (data) */
 	TCPLAB_MIB_NEWRENO_RECOVERY,	/* NewReno fast recoveries entered */
 	TCPLAB_MIB_SACK_RECOVERY,	/* SACK recoveries entered */
+	TCPLAB_MIB_DSACK_UNDO,		/* recoveries undone: D-SACK (RFC 3708) */
 	TCPLAB_MIB_PAWS_DROPS,		/* dropped by PAWS (RFC 7323 5) */
 	TCPLAB_MIB_FILTER_DROP,		/* dropped by the socket's filter or IPsec policy */
 	/* Receive memory (conn.c): SO_RCVBUF + TCPLAB_RCVBUF_SLACK */

@@ -683,10 +683,15 @@ static bool tl_input_ack(struct tl_tcb *tcb, const struct tl_seg_in *seg,
 	 * RFC 2018 / RFC 6675: the SACK blocks go into the scoreboard, which
 	 * then decides about loss together with the duplicate ACK count.
 	 */
-	if ((tcb->opts & TL_TCB_SACK) && (seg->opts.present & TL_OPTF_SACK))
+	if ((tcb->opts & TL_TCB_SACK) && (seg->opts.present & TL_OPTF_SACK)) {
+		/* RFC 2883: a D-SACK may show a retransmission was in vain. */
+		tl_undo_dsack(tcb, seg);
 		sack_new = tl_recovery_sack(tcb, seg);
-	if (tl_state_synchronized(tcb->state))
+	}
+	if (tl_state_synchronized(tcb->state)) {
 		tl_recovery_ack(tcb, prev_una, dup, sack_new, now, act);
+		tl_undo_check(tcb, act);
+	}
 
 	/*
 	 * "If SND.UNA =< SEG.ACK =< SND.NXT, the send window should be

@@ -360,6 +360,8 @@ u32 tl_retransmit_range(struct tl_tcb *tcb, u32 seq, u32 len, u8 kind,
 	act->rtx_kind = kind;
 	sent = tl_emit_data(tcb, data, now, act) ? tcb->snd_nxt - seq : 0;
 	act->rtx_kind = TL_RTX_RTO;
+	if (sent && (kind == TL_RTX_FAST || kind == TL_RTX_SACK))
+		tl_undo_count_rtx(tcb);
 	tcb->snd_nxt = tl_seq_max(nxt, tcb->snd_nxt);
 	return sent;
 }

@@ -43,6 +43,7 @@ static const char *const tl_cc_event_names[TL_CC_EV_NR] = {
 	[TL_CC_EV_RECOVERY_EXIT]	= "recovery_exit",
 	[TL_CC_EV_RTO]			= "rto",
 	[TL_CC_EV_BACKOFF]		= "backoff",
+	[TL_CC_EV_UNDO]			= "undo",
 };
 
 const char *tl_cc_event_name(u8 ev)
@@ -251,8 +252,10 @@ static void tl_recovery_enter(struct tl_tcb *tcb, u64 now,
 	/*
 	 * RFC 5681 3.2 step 2 (equation 4) / RFC 6675 (4.2): ssthresh =
 	 * cwnd = FlightSize / 2 - or what the algorithm prefers (CUBIC:
-	 * beta = 0.7).
+	 * beta = 0.7).  What it was before is kept, should the loss turn
+	 * out to have been reordering (tl_undo.c).
 	 */
+	tl_undo_begin(tcb);
 	if (tcb->cc.ops)
 		tcb->cc.ops->on_loss(&tcb->cc, flight, now);
 	tl_cc_event(act, TL_CC_EV_LOSS);
@@ -502,6 +505,7 @@ void tl_recovery_rto(struct tl_tcb *tcb, u64 now, struct tl_actions *act)
 	rec->high_rxt = tcb->snd_una;
 	rec->sack = tcb->opts & TL_TCB_SACK;
 	rec->first_rtx_done = false;
+	tl_undo_forget(tcb);
 
 	if (rec->sack) {
 		/*

@@ -184,6 +184,7 @@ enum tl_cc_event {
 	TL_CC_EV_RECOVERY_EXIT,
 	TL_CC_EV_RTO,		/* timeout: cwnd to one segment */
 	TL_CC_EV_BACKOFF,	/* RTO doubled */
+	TL_CC_EV_UNDO,		/* a spurious fast recovery undone (D-SACK) */
 	TL_CC_EV_NR,
 };
 
@@ -209,6 +210,12 @@ struct tl_recovery {
 	u32 recover;		/* RFC 6582 "recover", RFC 6675 RecoveryPoint */
 	u32 high_rxt;		/* RFC 6675 HighRxt */
 	struct tl_sack_sb sb;	/* RFC 6675 scoreboard */
+	/* RFC 3708: was the episode spurious?  (tl_undo.c) */
+	bool undo_ok;		/* it may still be undone */
+	u32 undo_marker;	/* SND.UNA when it began */
+	u32 undo_rtx;		/* segments it sent again */
+	u32 undo_dsacked;	/* of those, reported duplicate by D-SACK */
+	struct tl_cc undo_cc;	/* congestion state before it */
 };
 
 struct tl_state_change {

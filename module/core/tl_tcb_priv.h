@@ -98,6 +98,13 @@ void tl_recovery_rto(struct tl_tcb *tcb, u64 now, struct tl_actions *act);
 void tl_recovery_transmit(struct tl_tcb *tcb, u64 now, struct tl_actions *act);
 bool tl_recovery_room(const struct tl_tcb *tcb, u32 *room);
 u32 tl_recovery_sack(struct tl_tcb *tcb, const struct tl_seg_in *seg);
+
+/* tl_undo.c: spurious fast recovery found by D-SACK (RFC 2883, 3708) */
+void tl_undo_begin(struct tl_tcb *tcb);
+void tl_undo_forget(struct tl_tcb *tcb);
+void tl_undo_count_rtx(struct tl_tcb *tcb);
+void tl_undo_dsack(struct tl_tcb *tcb, const struct tl_seg_in *seg);
+void tl_undo_check(struct tl_tcb *tcb, struct tl_actions *act);
 u32 tl_recovery_pto(struct tl_tcb *tcb);
 void tl_recovery_arm_probe(struct tl_tcb *tcb, u64 now,
 			   struct tl_actions *act);

@@ -404,6 +404,134 @@ TEST(rfc6675_5_1_timeout_keeps_scoreboard)
 	EXPECT_SEG(&c, 1, "ACK", D0 + 3000, IRS + 1);
 }
 
+/* ---- D-SACK undo (tl_undo.c) ---- */
+
+/*
+ * Reordering taken for loss: segment 0 is late, three segments above it
+ * are SACKed, segment 0 is sent again and cwnd is cut.  Then the late
+ * original arrives (the cumulative ACK covers everything) and the
+ * retransmission comes back as a duplicate, reported by a D-SACK below
+ * the cumulative ACK (RFC 2883 4.1.1): RFC 3708 calls the episode
+ * spurious and the cut is undone.
+ */
+static void t_reorder_episode(struct __test_metadata *_metadata,
+			      struct t_conn *c)
+{
+	t_establish(_metadata, c, TL_TCB_SACK, &tl_cc_reno);
+	tl_send(&c->tcb, 10000, c->now, &c->act);
+	tl_output(&c->tcb, c->now, &c->act);
+	ASSERT_EQ(10000, c->tcb.cc.cwnd);
+	ASSERT_EQ(0xffffffffU, c->tcb.cc.ssthresh);
+	c->now += 1000;
+	t_ack(c, D0, 1, D0 + 1000, D0 + 2000);
+	t_ack(c, D0, 1, D0 + 1000, D0 + 3000);
+	t_ack(c, D0, 1, D0 + 1000, D0 + 4000);
+	ASSERT_EQ(TL_CA_RECOVERY, c->tcb.rec.ca_state);
+	ASSERT_EQ(TL_RTX_FAST, c->act.seg[0].rtx_kind);
+	ASSERT_EQ(5000, c->tcb.cc.ssthresh);
+	ASSERT_EQ(1, c->tcb.rec.undo_rtx);
+}
+
+TEST(rfc3708_dsack_after_recovery_undoes_the_cut)
+{
+	struct t_conn c;
+
+	t_reorder_episode(_metadata, &c);
+	/* the late original fills the hole: recovery ends, cwnd cut */
+	t_ack(&c, D0 + 10000, 0);
+	ASSERT_TRUE(t_has_ev(&c.act, TL_CC_EV_RECOVERY_EXIT));
+	ASSERT_FALSE(t_has_ev(&c.act, TL_CC_EV_UNDO));
+	ASSERT_EQ(5000, c.tcb.cc.ssthresh);
+	ASSERT_GT(10000, c.tcb.cc.cwnd);
+	/* the retransmitted copy arrives: D-SACK [D0, D0+1000) */
+	t_ack(&c, D0 + 10000, 1, D0, D0 + 1000);
+	ASSERT_TRUE(t_has_ev(&c.act, TL_CC_EV_UNDO));
+	ASSERT_EQ(0xffffffffU, c.tcb.cc.ssthresh);
+	ASSERT_EQ(10000, c.tcb.cc.cwnd);
+	ASSERT_FALSE(c.tcb.rec.undo_ok);
+	/* once only: the same D-SACK again changes nothing */
+	c.tcb.cc.cwnd = 12000;
+	t_ack(&c, D0 + 10000, 1, D0, D0 + 1000);
+	ASSERT_FALSE(t_has_ev(&c.act, TL_CC_EV_UNDO));
+	ASSERT_EQ(12000, c.tcb.cc.cwnd);
+}
+
+TEST(rfc3708_dsack_during_recovery_undoes_at_its_end)
+{
+	struct t_conn c;
+
+	t_reorder_episode(_metadata, &c);
+	/*
+	 * The duplicate is reported while segments are still missing: the
+	 * D-SACK lies inside the second block (RFC 2883 4.1.2 form: a
+	 * duplicate of SACKed data).  Nothing is undone inside recovery.
+	 */
+	t_ack(&c, D0, 2, D0 + 1000, D0 + 2000, D0 + 1000, D0 + 5000);
+	ASSERT_EQ(TL_CA_RECOVERY, c.tcb.rec.ca_state);
+	ASSERT_FALSE(t_has_ev(&c.act, TL_CC_EV_UNDO));
+	ASSERT_EQ(5000, c.tcb.cc.ssthresh);
+	/*
+	 * That duplicate was not the retransmitted segment 0, so it counts
+	 * as one duplicate of the episode's data all the same: RFC 3708
+	 * counts duplicates, not which copy they were.  The end of
+	 * recovery then finds every retransmission matched.
+	 */
+	t_ack(&c, D0 + 10000, 0);
+	ASSERT_TRUE(t_has_ev(&c.act, TL_CC_EV_RECOVERY_EXIT));
+	ASSERT_TRUE(t_has_ev(&c.act, TL_CC_EV_UNDO));
+	ASSERT_EQ(0xffffffffU, c.tcb.cc.ssthresh);
+}
+
+TEST(rfc3708_real_loss_is_not_undone)
+{
+	struct t_conn c;
+
+	t_reorder_episode(_metadata, &c);
+	/* the retransmission filled the hole: no duplicate, ever */
+	t_ack(&c, D0 + 10000, 0);
+	t_ack(&c, D0 + 10000, 0);
+	ASSERT_EQ(5000, c.tcb.cc.ssthresh);
+	ASSERT_TRUE(c.tcb.rec.undo_ok);
+	/* a D-SACK of data sent before the episode is not one of its own */
+	t_ack(&c, D0 + 10000, 1, ISS, D0);
+	ASSERT_FALSE(t_has_ev(&c.act, TL_CC_EV_UNDO));
+	/* nor is a plain SACK block above the cumulative ACK */
+	tl_send(&c.tcb, 3000, c.now, &c.act);
+	tl_output(&c.tcb, c.now, &c.act);
+	t_ack(&c, D0 + 10000, 1, D0 + 11000, D0 + 12000);
+	ASSERT_FALSE(t_has_ev(&c.act, TL_CC_EV_UNDO));
+	ASSERT_EQ(5000, c.tcb.cc.ssthresh);
+}
+
+TEST(rfc3708_timeout_is_not_undone)
+{
+	struct t_conn c;
+
+	t_reorder_episode(_metadata, &c);
+	/* the retransmission is lost too, and the RTO fires */
+	t_fire(&c, TL_TIMER_RTX);
+	ASSERT_EQ(TL_CA_LOSS, c.tcb.rec.ca_state);
+	ASSERT_FALSE(c.tcb.rec.undo_ok);
+	t_ack(&c, D0 + 10000, 0);
+	t_ack(&c, D0 + 10000, 1, D0, D0 + 1000);
+	ASSERT_FALSE(t_has_ev(&c.act, TL_CC_EV_UNDO));
+	ASSERT_NE(0xffffffffU, c.tcb.cc.ssthresh);
+}
+
+TEST(rfc3708_without_sack_nothing_to_undo)
+{
+	struct t_conn c;
+	int i;
+
+	t_establish(_metadata, &c, 0, &tl_cc_reno);
+	tl_send(&c.tcb, 10000, c.now, &c.act);
+	tl_output(&c.tcb, c.now, &c.act);
+	for (i = 0; i < 3; i++)
+		t_ack(&c, D0, 0);
+	ASSERT_EQ(TL_CA_RECOVERY, c.tcb.rec.ca_state);
+	ASSERT_FALSE(c.tcb.rec.undo_ok);
+}
+
 TEST(rfc8985_7_tail_loss_probe)
 {
 	struct t_conn c;
