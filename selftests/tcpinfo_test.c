@@ -376,4 +376,71 @@ TEST_F_TIMEOUT(veth, cwnd_grows_then_halves_reno, 120)
 	EXPECT_TRUE(trace_has("tcplab_retransmit:", "kind="));
 }
 
+/*
+ * RFC 3708 on a path that reorders but loses nothing: netem sends one
+ * segment in twenty ahead of the others, the Linux receiver SACKs past
+ * the "hole", tcplab retransmits, and the late original and the copy
+ * both arrive.  Linux's D-SACK of the copy must undo the recovery.
+ */
+TEST_F_TIMEOUT(veth, reordering_undone_by_dsack, 120)
+{
+	struct sockaddr_in sin = wire_sin(WIRE_ADDR_B, 0);
+	struct linger lin = { .l_onoff = 1, .l_linger = 0 };
+	long rec0, undo0, rec, undo;
+	static char buf[65536];
+	socklen_t sl = sizeof(sin);
+	struct tl_tcp_info ti;
+	int lfd, cfd, afd, i;
+	pid_t pid;
+	double t0;
+
+	lfd = wire_socket(&self->w, self->w.b, AF_INET, SOCK_STREAM, 0);
+	ASSERT_LE(0, lfd);
+	ASSERT_EQ(0, bind(lfd, (struct sockaddr *)&sin, sizeof(sin)));
+	ASSERT_EQ(0, listen(lfd, 1));
+	ASSERT_EQ(0, getsockname(lfd, (struct sockaddr *)&sin, &sl));
+	ASSERT_EQ(0, wire_sh(WIRE_IP " netns exec " WIRE_NS_A " " WIRE_TC
+			     " qdisc add dev " WIRE_DEV_A
+			     " root netem delay 10ms reorder 5%%"));
+	pid = fork();
+	ASSERT_LE(0, pid);
+	if (!pid) {
+		afd = accept(lfd, NULL, NULL);
+		while (afd >= 0 && recv(afd, buf, sizeof(buf), 0) > 0)
+			;
+		_exit(0);
+	}
+	close(lfd);
+	rec0 = wire_stat(&self->w, self->w.a, "SackRecoveries");
+	undo0 = wire_stat(&self->w, self->w.a, "DsackUndos");
+	ASSERT_LE(0, rec0);
+	ASSERT_LE(0, undo0);
+	cfd = wire_socket(&self->w, self->w.a, self->lab, SOCK_STREAM, 0);
+	ASSERT_LE(0, cfd);
+	ASSERT_EQ(0, connect(cfd, (struct sockaddr *)&sin, sizeof(sin)));
+	for (i = 0; i < 32; i++)
+		ASSERT_EQ(sizeof(buf), send(cfd, buf, sizeof(buf), 0));
+	t0 = wire_now();
+	do {
+		usleep(20000);
+		ASSERT_EQ(0, tl_get_info(cfd, &ti));
+	} while (ti.b.tcpi_unacked && wire_now() - t0 < 60);
+	rec = wire_stat(&self->w, self->w.a, "SackRecoveries") - rec0;
+	undo = wire_stat(&self->w, self->w.a, "DsackUndos") - undo0;
+	TH_LOG("2 MiB over a reordering path: %ld SACK recoveries, %ld undone, %u retransmitted, cwnd %u ssthresh %u",
+	       rec, undo, ti.b.tcpi_total_retrans, ti.b.tcpi_snd_cwnd,
+	       ti.b.tcpi_snd_ssthresh);
+	EXPECT_EQ(0, ti.b.tcpi_unacked);
+	/* reordering was seen, and the D-SACKs proved it so */
+	ASSERT_LT(0, rec);
+	EXPECT_LT(0, undo);
+	EXPECT_GE(rec, undo);
+	wire_sh(WIRE_IP " netns exec " WIRE_NS_A " " WIRE_TC " qdisc del dev "
+		WIRE_DEV_A " root");
+	ASSERT_EQ(0, setsockopt(cfd, SOL_SOCKET, SO_LINGER, &lin, sizeof(lin)));
+	close(cfd);
+	kill(pid, SIGKILL);
+	waitpid(pid, NULL, 0);
+}
+
 TEST_HARNESS_MAIN
