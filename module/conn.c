@@ -196,6 +196,8 @@ static void tcplab_cfg(struct sock *sk, struct tl_cfg *cfg)
 			READ_ONCE(sock_net(sk)->ipv4.sysctl_tcp_rmem[2]) / 2;
 	/* SYN retries from the namespace's sysctl, as tcp_write_timeout(). */
 	cfg->syn_retries = READ_ONCE(sock_net(sk)->ipv4.sysctl_tcp_syn_retries);
+	/* D-SACKs sent (RFC 2883) as the namespace's net.ipv4.tcp_dsack. */
+	cfg->dsack = READ_ONCE(sock_net(sk)->ipv4.sysctl_tcp_dsack);
 	tcplab_cfg_flow(sk, cfg);
 	tcplab_cfg_recovery(sk, cfg);
 }

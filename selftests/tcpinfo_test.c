@@ -443,4 +443,67 @@ TEST_F_TIMEOUT(veth, reordering_undone_by_dsack, 120)
 	waitpid(pid, NULL, 0);
 }
 
+/*
+ * D-SACKs a Linux sender in namespace a gets while it sends 2 MiB to
+ * a listener of family @fam in b; -1 if something failed.
+ */
+static long linux_sender_dsacks(FIXTURE_DATA(veth) *self, int fam)
+{
+	struct sockaddr_in sin = wire_sin(WIRE_ADDR_B, 0);
+	static char buf[65536];
+	socklen_t sl = sizeof(sin);
+	long before, after;
+	int lfd, cfd, afd, i;
+	pid_t pid;
+
+	lfd = wire_socket(&self->w, self->w.b, fam, SOCK_STREAM, 0);
+	if (lfd < 0 || bind(lfd, (struct sockaddr *)&sin, sizeof(sin)) ||
+	    listen(lfd, 1) || getsockname(lfd, (struct sockaddr *)&sin, &sl))
+		return -1;
+	pid = fork();
+	if (pid < 0)
+		return -1;
+	if (!pid) {
+		afd = accept(lfd, NULL, NULL);
+		while (afd >= 0 && recv(afd, buf, sizeof(buf), 0) > 0)
+			;
+		_exit(0);
+	}
+	close(lfd);
+	before = wire_mib(&self->w, self->w.a, "netstat", "TcpExt",
+			  "TCPDSACKRecv");
+	cfd = wire_socket(&self->w, self->w.a, AF_INET, SOCK_STREAM, 0);
+	if (cfd < 0 || connect(cfd, (struct sockaddr *)&sin, sizeof(sin)))
+		return -1;
+	for (i = 0; i < 32; i++)
+		if (send(cfd, buf, sizeof(buf), 0) != sizeof(buf))
+			return -1;
+	shutdown(cfd, SHUT_WR);
+	waitpid(pid, NULL, 0);		/* the reader saw the FIN: all in */
+	after = wire_mib(&self->w, self->w.a, "netstat", "TcpExt",
+			 "TCPDSACKRecv");
+	close(cfd);
+	return before < 0 || after < 0 ? -1 : after - before;
+}
+
+/*
+ * RFC 2883 the other way: a Linux sender over the same reordering path
+ * retransmits in vain and learns so from the receiver's D-SACKs.  A
+ * Linux receiver sends them (the oracle); so must tcplab.
+ */
+TEST_F_TIMEOUT(veth, dsack_sent_to_a_linux_sender, 120)
+{
+	long inet, lab;
+
+	ASSERT_EQ(0, wire_sh(WIRE_IP " netns exec " WIRE_NS_A " " WIRE_TC
+			     " qdisc add dev " WIRE_DEV_A
+			     " root netem delay 10ms reorder 5%%"));
+	inet = linux_sender_dsacks(self, AF_INET);
+	lab = linux_sender_dsacks(self, self->lab);
+	TH_LOG("D-SACKs a Linux sender got over 2 MiB: from Linux %ld, from tcplab %ld",
+	       inet, lab);
+	ASSERT_LT(0, inet);
+	EXPECT_LT(0, lab);
+}
+
 TEST_HARNESS_MAIN

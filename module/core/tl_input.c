@@ -267,6 +267,27 @@ void tl_rcv_prune(struct tl_tcb *tcb, u32 seq)
 	tl_ooo_prune(&tcb->ooo, seq);
 }
 
+/*
+ * RFC 2883 4, the receiver's side of D-SACK: the bytes [@start, @end)
+ * arrived again; the next ACK reports them in its first SACK block, so
+ * the sender can tell a retransmission that was not needed.  A second
+ * duplicate before that ACK that touches the first widens it.
+ */
+static void tl_dsack_note(struct tl_tcb *tcb, u32 start, u32 end)
+{
+	if (!(tcb->opts & TL_TCB_SACK) || !tcb->cfg.dsack ||
+	    !tl_seq_lt(start, end))
+		return;
+	if (tcb->dsack_pending && tl_seq_leq(start, tcb->dsack.end) &&
+	    tl_seq_geq(end, tcb->dsack.start)) {
+		start = tl_seq_min(start, tcb->dsack.start);
+		end = tl_seq_max(end, tcb->dsack.end);
+	}
+	tcb->dsack.start = start;
+	tcb->dsack.end = end;
+	tcb->dsack_pending = true;
+}
+
 /* Seventh, process the segment text; @dseq is its first byte's number. */
 static void tl_input_text(struct tl_tcb *tcb, const struct tl_seg_in *seg,
 			  u32 dseq, u32 len, u64 now, struct tl_actions *act)
@@ -291,6 +312,7 @@ static void tl_input_text(struct tl_tcb *tcb, const struct tl_seg_in *seg,
 		return;
 	case TL_RCV_HELD:
 		act->drop = TL_DROP_OOO_DUP;
+		tl_dsack_note(tcb, dseq, dseq + len);
 		return;
 	case TL_RCV_NO_RANGE:
 		act->drop = TL_DROP_OOO_FULL;
@@ -298,6 +320,9 @@ static void tl_input_text(struct tl_tcb *tcb, const struct tl_seg_in *seg,
 	default:
 		break;
 	}
+	/* Its head was received before: that part is a duplicate. */
+	if (place == TL_RCV_INORDER && tl_seq_lt(dseq, tcb->rcv_nxt))
+		tl_dsack_note(tcb, dseq, tcb->rcv_nxt);
 	/*
 	 * No memory for it: take none of it.  RCV.NXT and the held ranges
 	 * stay, so the ACK going out says what is missing and the peer
@@ -792,8 +817,10 @@ static void tl_input_other(struct tl_tcb *tcb, const struct tl_seg_in *seg,
 		if (tl_seq_geq(th->seq + tl_seg_len(seg), tcb->last_ack_sent))
 			tl_ts_recent_update(tcb, seg, now);
 		/* Data we hold already: our ACK was lost or late. */
-		if (seg->len && tl_seq_leq(th->seq + seg->len, tcb->rcv_nxt))
+		if (seg->len && tl_seq_leq(th->seq + seg->len, tcb->rcv_nxt)) {
 			tl_delack_dup(tcb);
+			tl_dsack_note(tcb, th->seq, th->seq + seg->len);
+		}
 		/*
 		 * A retransmitted FIN in TIME-WAIT is old, so it always lands
 		 * here: "Acknowledge it, and restart the 2 MSL timeout"

@@ -41,9 +41,16 @@ static void tl_out_options(struct tl_tcb *tcb, struct tl_seg_out *s,
 		o->tsecr = tcb->ts_recent;
 		max_sack = 3;	/* 12 + 4 + 3 * 8 = 40 bytes */
 	}
-	if (!syn && (tcb->opts & TL_TCB_SACK) && !tl_ooo_empty(&tcb->ooo)) {
+	if (!syn && (tcb->opts & TL_TCB_SACK) &&
+	    (tcb->dsack_pending || !tl_ooo_empty(&tcb->ooo))) {
+		u8 n = 0;
+
+		/* RFC 2883 4: a duplicate received goes in the first block. */
+		if (tcb->dsack_pending)
+			o->sack[n++] = tcb->dsack;
 		/* RFC 2018 4: report what we hold beyond RCV.NXT. */
-		o->nr_sack = tl_ooo_sack_blocks(&tcb->ooo, o->sack, max_sack);
+		o->nr_sack = n + tl_ooo_sack_blocks(&tcb->ooo, o->sack + n,
+						    max_sack - n);
 		o->present |= TL_OPTF_SACK;
 	}
 }
@@ -98,6 +105,15 @@ static struct tl_seg_out *tl_emit(struct tl_tcb *tcb, u8 flags, u32 seq,
 			act->sack_trimmed = true;
 		else
 			act->sack_sent = true;
+		/*
+		 * RFC 2883 4: each duplicate is reported once.  Blocks are
+		 * left out from the last, so the D-SACK is out when one
+		 * block fits; if none does, the pure ACK that follows
+		 * carries it.
+		 */
+		if (len + 2 + TL_OPT_SACK_BASE_LEN + TL_OPT_SACK_BLOCK_LEN <=
+		    tcb->snd_mss)
+			tcb->dsack_pending = false;
 	}
 	return s;
 }

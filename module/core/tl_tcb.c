@@ -48,6 +48,7 @@ void tl_cfg_default(struct tl_cfg *cfg)
 	cfg->orphan_retries = 8;
 	cfg->fin_timeout_us = 60U * TL_USEC_PER_SEC;
 	cfg->opts = TL_TCB_WSCALE | TL_TCB_SACK | TL_TCB_TS;
+	cfg->dsack = true;	/* Linux: tcp_dsack 1 */
 	cfg->wscale = 7;
 	cfg->mss = 1460;
 	cfg->rcv_buf = 128 * 1024;

@@ -128,6 +128,7 @@ struct tl_cfg {
 	bool nodelay;		/* TCP_NODELAY: no Nagle */
 	bool cork;		/* TCP_CORK */
 	bool keepalive;		/* SO_KEEPALIVE */
+	bool dsack;		/* report duplicates (RFC 2883, tcp_dsack) */
 	u8 keep_cnt;		/* TCP_KEEPCNT */
 	u32 keep_idle_s;	/* TCP_KEEPIDLE */
 	u32 keep_intvl_s;	/* TCP_KEEPINTVL */
@@ -345,6 +346,9 @@ struct tl_tcb {
 	u64 rcv_tstamp;		/* when the last segment arrived */
 
 	struct tl_ooo ooo;
+	/* RFC 2883: a duplicate to report first in the next SACK option */
+	bool dsack_pending;
+	struct tl_sack_block dsack;
 	struct tl_cc cc;
 	struct tl_cfg cfg;
 

@@ -532,6 +532,101 @@ TEST(rfc3708_without_sack_nothing_to_undo)
 	ASSERT_FALSE(c.tcb.rec.undo_ok);
 }
 
+/* ---- D-SACK sent (RFC 2883 4) ---- */
+
+/* The peer's data [@seq, +@len), no options; the ACK we send, if any. */
+static const struct tl_seg_out *t_data(struct t_conn *c, u32 seq, u32 len)
+{
+	struct tl_seg_in s = t_seg("ACK", seq, D0, 60000, len);
+
+	tl_input(&c->tcb, &s, c->now, &c->act);
+	return c->act.nseg ? &c->act.seg[c->act.nseg - 1] : NULL;
+}
+
+#define EXPECT_BLOCK(seg, i, s, e) do {					\
+	EXPECT_EQ((u32)(s), (seg)->opts.sack[i].start);			\
+	EXPECT_EQ((u32)(e), (seg)->opts.sack[i].end);			\
+} while (0)
+
+TEST(rfc2883_4_1_1_duplicate_reported_once)
+{
+	const struct tl_seg_out *a;
+	struct t_conn c;
+
+	t_establish(_metadata, &c, TL_TCB_SACK, &tl_cc_reno);
+	t_data(&c, IRS + 1, 1000);
+	/* the same segment again: our ACK was lost, or it was resent */
+	a = t_data(&c, IRS + 1, 1000);
+	ASSERT_NE(NULL, a);
+	EXPECT_EQ(IRS + 1001, a->th.ack);
+	ASSERT_TRUE(a->opts.present & TL_OPTF_SACK);
+	ASSERT_EQ(1, a->opts.nr_sack);
+	EXPECT_BLOCK(a, 0, IRS + 1, IRS + 1001);
+	/* reported once: the next ACK has no SACK option */
+	c.tcb.ack_pending = true;
+	tl_output(&c.tcb, c.now, &c.act);
+	ASSERT_EQ(1, c.act.nseg);
+	EXPECT_FALSE(c.act.seg[0].opts.present & TL_OPTF_SACK);
+}
+
+TEST(rfc2883_4_2_partial_duplicate)
+{
+	const struct tl_seg_out *a;
+	struct t_conn c;
+
+	t_establish(_metadata, &c, TL_TCB_SACK, &tl_cc_reno);
+	t_data(&c, IRS + 1, 1000);
+	/* half old, half new: the old half is the duplicate */
+	a = t_data(&c, IRS + 501, 1000);
+	c.tcb.ack_pending = true;
+	if (!a) {
+		tl_output(&c.tcb, c.now, &c.act);
+		a = &c.act.seg[0];
+	}
+	EXPECT_EQ(IRS + 1501, a->th.ack);
+	ASSERT_EQ(1, a->opts.nr_sack);
+	EXPECT_BLOCK(a, 0, IRS + 501, IRS + 1001);
+}
+
+TEST(rfc2883_4_1_2_duplicate_above_the_cumulative_ack)
+{
+	const struct tl_seg_out *a;
+	struct t_conn c;
+
+	t_establish(_metadata, &c, TL_TCB_SACK, &tl_cc_reno);
+	a = t_data(&c, IRS + 1001, 1000);		/* out of order */
+	ASSERT_NE(NULL, a);
+	ASSERT_EQ(1, a->opts.nr_sack);
+	EXPECT_BLOCK(a, 0, IRS + 1001, IRS + 2001);
+	a = t_data(&c, IRS + 1001, 1000);		/* and again */
+	ASSERT_NE(NULL, a);
+	EXPECT_EQ(IRS + 1, a->th.ack);
+	/* the D-SACK first, then the block it lies in */
+	ASSERT_EQ(2, a->opts.nr_sack);
+	EXPECT_BLOCK(a, 0, IRS + 1001, IRS + 2001);
+	EXPECT_BLOCK(a, 1, IRS + 1001, IRS + 2001);
+}
+
+TEST(rfc2883_no_dsack_when_off_or_without_sack)
+{
+	const struct tl_seg_out *a;
+	struct t_conn c;
+
+	/* net.ipv4.tcp_dsack 0 */
+	t_establish(_metadata, &c, TL_TCB_SACK, &tl_cc_reno);
+	c.tcb.cfg.dsack = false;
+	t_data(&c, IRS + 1, 1000);
+	a = t_data(&c, IRS + 1, 1000);
+	ASSERT_NE(NULL, a);
+	EXPECT_FALSE(a->opts.present & TL_OPTF_SACK);
+	/* SACK not negotiated */
+	t_establish(_metadata, &c, 0, &tl_cc_reno);
+	t_data(&c, IRS + 1, 1000);
+	a = t_data(&c, IRS + 1, 1000);
+	ASSERT_NE(NULL, a);
+	EXPECT_FALSE(a->opts.present & TL_OPTF_SACK);
+}
+
 TEST(rfc8985_7_tail_loss_probe)
 {
 	struct t_conn c;
