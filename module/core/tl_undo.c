@@ -12,12 +12,12 @@
  *
  * RFC 3708 Section 3 turns that into a test: count the retransmissions
  * of a loss recovery episode and the D-SACKs for them; when every
- * retransmission has come back as a duplicate, "the loss recovery phase
- * was unnecessary".  The RFC leaves the response open; tcplab, as Linux
- * (tcp_try_undo_dsack(), tcp_undo_cwnd_reduction()), puts back the
- * congestion state of before the episode - ssthresh and the algorithm's
- * own state, and cwnd unless it has grown past that since - once the
- * episode is over.
+ * retransmission has come back as a duplicate, nothing was lost and the
+ * episode was spurious.  The RFC leaves the response open; tcplab, as
+ * Linux (tcp_try_undo_dsack(), tcp_undo_cwnd_reduction()), puts back
+ * the congestion state of before the episode - ssthresh and the
+ * algorithm's own state, and cwnd unless it has grown past that since -
+ * once the episode is over.
  *
  * Only fast recovery is undone.  A retransmission timeout ends the
  * chance (the Loss state keeps its cut): undoing it safely needs the
