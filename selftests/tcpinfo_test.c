@@ -377,33 +377,26 @@ TEST_F_TIMEOUT(veth, cwnd_grows_then_halves_reno, 120)
 }
 
 /*
- * RFC 3708 on a path that reorders but loses nothing: netem sends one
- * segment in twenty ahead of the others, the Linux receiver SACKs past
- * the "hole", tcplab retransmits, and the late original and the copy
- * both arrive.  Linux's D-SACK of the copy must undo the recovery.
+ * 2 MiB from a tcplab client in namespace a to a Linux reader in b,
+ * until all is acknowledged; @ti: the client's TCP_INFO at the end.
  */
-TEST_F_TIMEOUT(veth, reordering_undone_by_dsack, 120)
+static int lab_sends_2mib(FIXTURE_DATA(veth) *self, struct tl_tcp_info *ti)
 {
 	struct sockaddr_in sin = wire_sin(WIRE_ADDR_B, 0);
 	struct linger lin = { .l_onoff = 1, .l_linger = 0 };
-	long rec0, undo0, rec, undo;
 	static char buf[65536];
 	socklen_t sl = sizeof(sin);
-	struct tl_tcp_info ti;
-	int lfd, cfd, afd, i;
+	int lfd, cfd, afd, i, err = -1;
 	pid_t pid;
 	double t0;
 
 	lfd = wire_socket(&self->w, self->w.b, AF_INET, SOCK_STREAM, 0);
-	ASSERT_LE(0, lfd);
-	ASSERT_EQ(0, bind(lfd, (struct sockaddr *)&sin, sizeof(sin)));
-	ASSERT_EQ(0, listen(lfd, 1));
-	ASSERT_EQ(0, getsockname(lfd, (struct sockaddr *)&sin, &sl));
-	ASSERT_EQ(0, wire_sh(WIRE_IP " netns exec " WIRE_NS_A " " WIRE_TC
-			     " qdisc add dev " WIRE_DEV_A
-			     " root netem delay 10ms reorder 5%%"));
+	if (lfd < 0 || bind(lfd, (struct sockaddr *)&sin, sizeof(sin)) ||
+	    listen(lfd, 1) || getsockname(lfd, (struct sockaddr *)&sin, &sl))
+		return -1;
 	pid = fork();
-	ASSERT_LE(0, pid);
+	if (pid < 0)
+		return -1;
 	if (!pid) {
 		afd = accept(lfd, NULL, NULL);
 		while (afd >= 0 && recv(afd, buf, sizeof(buf), 0) > 0)
@@ -411,36 +404,63 @@ TEST_F_TIMEOUT(veth, reordering_undone_by_dsack, 120)
 		_exit(0);
 	}
 	close(lfd);
+	cfd = wire_socket(&self->w, self->w.a, self->lab, SOCK_STREAM, 0);
+	if (cfd < 0 || connect(cfd, (struct sockaddr *)&sin, sizeof(sin)))
+		goto out;
+	for (i = 0; i < 32; i++)
+		if (send(cfd, buf, sizeof(buf), 0) != sizeof(buf))
+			goto out;
+	t0 = wire_now();
+	do {
+		usleep(20000);
+		if (tl_get_info(cfd, ti))
+			goto out;
+	} while (ti->b.tcpi_unacked && wire_now() - t0 < 60);
+	err = ti->b.tcpi_unacked ? -1 : 0;
+out:
+	setsockopt(cfd, SOL_SOCKET, SO_LINGER, &lin, sizeof(lin));
+	close(cfd);
+	kill(pid, SIGKILL);
+	waitpid(pid, NULL, 0);
+	return err;
+}
+
+/*
+ * RFC 3708 on a path that reorders but loses nothing: netem sends a
+ * quarter of the segments (in runs: 50% correlation) ahead of the rest,
+ * which wait 10 ms.  The Linux receiver SACKs past the late ones,
+ * tcplab retransmits them, and both copies arrive: the D-SACKs of the
+ * second copies must undo the recovery.  Whether a run of segments
+ * overtakes enough of the others to draw a fast retransmit depends on
+ * timing, so a few transfers are allowed for one to do so.
+ */
+TEST_F_TIMEOUT(veth, reordering_undone_by_dsack, 180)
+{
+	long rec0, undo0, rec = 0, undo = 0;
+	struct tl_tcp_info ti;
+	int round;
+
+	ASSERT_EQ(0, wire_sh(WIRE_IP " netns exec " WIRE_NS_A " " WIRE_TC
+			     " qdisc add dev " WIRE_DEV_A
+			     " root netem delay 10ms reorder 25%% 50%%"));
 	rec0 = wire_stat(&self->w, self->w.a, "SackRecoveries");
 	undo0 = wire_stat(&self->w, self->w.a, "DsackUndos");
 	ASSERT_LE(0, rec0);
 	ASSERT_LE(0, undo0);
-	cfd = wire_socket(&self->w, self->w.a, self->lab, SOCK_STREAM, 0);
-	ASSERT_LE(0, cfd);
-	ASSERT_EQ(0, connect(cfd, (struct sockaddr *)&sin, sizeof(sin)));
-	for (i = 0; i < 32; i++)
-		ASSERT_EQ(sizeof(buf), send(cfd, buf, sizeof(buf), 0));
-	t0 = wire_now();
-	do {
-		usleep(20000);
-		ASSERT_EQ(0, tl_get_info(cfd, &ti));
-	} while (ti.b.tcpi_unacked && wire_now() - t0 < 60);
-	rec = wire_stat(&self->w, self->w.a, "SackRecoveries") - rec0;
-	undo = wire_stat(&self->w, self->w.a, "DsackUndos") - undo0;
-	TH_LOG("2 MiB over a reordering path: %ld SACK recoveries, %ld undone, %u retransmitted, cwnd %u ssthresh %u",
-	       rec, undo, ti.b.tcpi_total_retrans, ti.b.tcpi_snd_cwnd,
-	       ti.b.tcpi_snd_ssthresh);
-	EXPECT_EQ(0, ti.b.tcpi_unacked);
-	/* reordering was seen, and the D-SACKs proved it so */
+	for (round = 1; round <= 5 && !rec; round++) {
+		ASSERT_EQ(0, lab_sends_2mib(self, &ti));
+		rec = wire_stat(&self->w, self->w.a, "SackRecoveries") - rec0;
+		undo = wire_stat(&self->w, self->w.a, "DsackUndos") - undo0;
+		TH_LOG("transfer %d of 2 MiB over a reordering path: %ld SACK recoveries, %ld undone, %u retransmitted, cwnd %u ssthresh %u",
+		       round, rec, undo, ti.b.tcpi_total_retrans,
+		       ti.b.tcpi_snd_cwnd, ti.b.tcpi_snd_ssthresh);
+	}
+	/* reordering was taken for loss, and the D-SACKs proved it wrong */
 	ASSERT_LT(0, rec);
 	EXPECT_LT(0, undo);
 	EXPECT_GE(rec, undo);
 	wire_sh(WIRE_IP " netns exec " WIRE_NS_A " " WIRE_TC " qdisc del dev "
 		WIRE_DEV_A " root");
-	ASSERT_EQ(0, setsockopt(cfd, SOL_SOCKET, SO_LINGER, &lin, sizeof(lin)));
-	close(cfd);
-	kill(pid, SIGKILL);
-	waitpid(pid, NULL, 0);
 }
 
 /*
@@ -450,9 +470,9 @@ TEST_F_TIMEOUT(veth, reordering_undone_by_dsack, 120)
 static long linux_sender_dsacks(FIXTURE_DATA(veth) *self, int fam)
 {
 	struct sockaddr_in sin = wire_sin(WIRE_ADDR_B, 0);
+	long before, after = -1;
 	static char buf[65536];
 	socklen_t sl = sizeof(sin);
-	long before, after;
 	int lfd, cfd, afd, i;
 	pid_t pid;
 
@@ -474,34 +494,52 @@ static long linux_sender_dsacks(FIXTURE_DATA(veth) *self, int fam)
 			  "TCPDSACKRecv");
 	cfd = wire_socket(&self->w, self->w.a, AF_INET, SOCK_STREAM, 0);
 	if (cfd < 0 || connect(cfd, (struct sockaddr *)&sin, sizeof(sin)))
-		return -1;
+		goto out;
 	for (i = 0; i < 32; i++)
 		if (send(cfd, buf, sizeof(buf), 0) != sizeof(buf))
-			return -1;
+			goto out;
 	shutdown(cfd, SHUT_WR);
 	waitpid(pid, NULL, 0);		/* the reader saw the FIN: all in */
+	pid = 0;
 	after = wire_mib(&self->w, self->w.a, "netstat", "TcpExt",
 			 "TCPDSACKRecv");
+out:
 	close(cfd);
+	if (pid) {
+		kill(pid, SIGKILL);
+		waitpid(pid, NULL, 0);
+	}
 	return before < 0 || after < 0 ? -1 : after - before;
 }
 
 /*
- * RFC 2883 the other way: a Linux sender over the same reordering path
+ * RFC 2883 the other way: a Linux sender over the reordering path
  * retransmits in vain and learns so from the receiver's D-SACKs.  A
- * Linux receiver sends them (the oracle); so must tcplab.
+ * Linux receiver sends them (the oracle); so must tcplab.  Up to three
+ * transfers each, for the timing to draw a spurious retransmission.
  */
-TEST_F_TIMEOUT(veth, dsack_sent_to_a_linux_sender, 120)
+TEST_F_TIMEOUT(veth, dsack_sent_to_a_linux_sender, 180)
 {
-	long inet, lab;
+	long inet = 0, lab = 0, n;
+	int round;
 
 	ASSERT_EQ(0, wire_sh(WIRE_IP " netns exec " WIRE_NS_A " " WIRE_TC
 			     " qdisc add dev " WIRE_DEV_A
-			     " root netem delay 10ms reorder 5%%"));
-	inet = linux_sender_dsacks(self, AF_INET);
-	lab = linux_sender_dsacks(self, self->lab);
-	TH_LOG("D-SACKs a Linux sender got over 2 MiB: from Linux %ld, from tcplab %ld",
-	       inet, lab);
+			     " root netem delay 10ms reorder 25%% 50%%"));
+	for (round = 1; round <= 3 && (!inet || !lab); round++) {
+		if (!inet) {
+			n = linux_sender_dsacks(self, AF_INET);
+			ASSERT_LE(0, n);
+			inet += n;
+		}
+		if (!lab) {
+			n = linux_sender_dsacks(self, self->lab);
+			ASSERT_LE(0, n);
+			lab += n;
+		}
+	}
+	TH_LOG("D-SACKs a Linux sender got in %d rounds of 2 MiB: from Linux %ld, from tcplab %ld",
+	       round - 1, inet, lab);
 	ASSERT_LT(0, inet);
 	EXPECT_LT(0, lab);
 }
