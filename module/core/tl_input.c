@@ -689,6 +689,16 @@ static bool tl_input_ack(struct tl_tcb *tcb, const struct tl_seg_in *seg,
 		act->drop = TL_DROP_ACK_OLD;
 		return false;
 	}
+	/*
+	 * RFC 7323 4.3: an accepted segment's TSval becomes TS.Recent.  The
+	 * RFC's pseudo-code records it right after the sequence number
+	 * check; Linux (tcp_ack()) waits until the ACK field is found valid
+	 * too, so that an in-window RST or SYN answered with a challenge
+	 * ACK, or an ACK of unsent or old data, leaves it alone and a blind
+	 * attacker's guess cannot move it.  tcplab does as Linux.
+	 */
+	if (tl_seq_geq(th->ack, tcb->snd_una))
+		tl_ts_recent_update(tcb, seg, now);
 
 	prev_una = tcb->snd_una;
 	if (tl_seq_lt(tcb->snd_una, th->ack)) {
@@ -831,7 +841,6 @@ static void tl_input_other(struct tl_tcb *tcb, const struct tl_seg_in *seg,
 				     now + 2 * (u64)tcb->cfg.msl_us, act);
 		return;
 	}
-	tl_ts_recent_update(tcb, seg, now);
 
 	/*
 	 * Second, check the RST bit (RFC 5961 3.2, adopted by 3.10.7.4): out

@@ -759,6 +759,48 @@ TEST(rfc7323_4_3_retransmitted_duplicate_refreshes_ts_recent)
 }
 
 /*
+ * TS.Recent moves only with a segment whose ACK field is valid (as
+ * Linux's tcp_ack()): an in-window RST or a SYN draws a challenge ACK
+ * (RFC 5961) echoing the old TSval, and so does an ACK of unsent data.
+ */
+TEST(rfc7323_4_3_ts_recent_not_moved_by_invalid_segments)
+{
+	struct tl_seg_in s;
+	struct t_conn c;
+
+	t_establish(_metadata, &c, TL_TCB_TS, &tl_cc_reno);
+	t_data_ts(&c, IRS + 1, 100, 1000);
+	ASSERT_EQ(1000, c.tcb.ts_recent);
+
+	s = t_seg("RST", IRS + 151, 0, 0, 0);
+	s.opts.present = TL_OPTF_TS;
+	s.opts.tsval = 2000;
+	tl_input(&c.tcb, &s, c.now, &c.act);
+	ASSERT_EQ(TL_DROP_RST_CHALLENGE, c.act.drop);
+	EXPECT_SEG(&c, 0, "ACK", D0, IRS + 101);
+	EXPECT_EQ(1000, c.act.seg[0].opts.tsecr);
+
+	s = t_seg("SYN", IRS + 101, 0, 60000, 0);
+	s.opts.present = TL_OPTF_TS;
+	s.opts.tsval = 3000;
+	tl_input(&c.tcb, &s, c.now, &c.act);
+	ASSERT_EQ(TL_DROP_SYN_CHALLENGE, c.act.drop);
+	EXPECT_EQ(1000, c.act.seg[0].opts.tsecr);
+
+	s = t_seg("ACK", IRS + 101, D0 + 5000, 60000, 0);
+	s.opts.present = TL_OPTF_TS;
+	s.opts.tsval = 4000;
+	tl_input(&c.tcb, &s, c.now, &c.act);
+	ASSERT_EQ(TL_DROP_ACK_FUTURE, c.act.drop);
+	EXPECT_EQ(1000, c.act.seg[0].opts.tsecr);
+	EXPECT_EQ(1000, c.tcb.ts_recent);
+
+	/* the next acceptable segment moves it */
+	t_data_ts(&c, IRS + 101, 100, 5000);
+	EXPECT_EQ(5000, c.tcb.ts_recent);
+}
+
+/*
  * We hold data out of order and are sending too.  A full-sized data
  * segment has no room for SACK blocks (RFC 9293 3.7.1), so the pass that
  * sends only such segments ends with a pure ACK that carries them; a
