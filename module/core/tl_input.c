@@ -758,6 +758,21 @@ static void tl_input_other(struct tl_tcb *tcb, const struct tl_seg_in *seg,
 	struct tl_seg_in trimmed;
 
 	/*
+	 * A segment with none of ACK, RST and SYN can only end in the fifth
+	 * step ("if the ACK bit is off drop the segment"), but the steps
+	 * before it would answer an old timestamp or a sequence number
+	 * outside the window with an ACK.  Linux drops it first, silently
+	 * (tcp_rcv_established(), tcp_rcv_state_process()), so that a
+	 * probe with only FIN or PSH learns nothing; so does tcplab.
+	 * TIME-WAIT keeps the RFC's answer, as Linux's does.
+	 */
+	if (!(th->flags & (TL_TCP_ACK | TL_TCP_RST | TL_TCP_SYN)) &&
+	    tcb->state != TL_TIME_WAIT) {
+		act->drop = TL_DROP_NO_ACK;
+		return;
+	}
+
+	/*
 	 * RFC 7323 5.3 R1, before the sequence number check: a segment with
 	 * a timestamp older than TS.Recent is an old duplicate (perhaps from
 	 * a previous wrap of the sequence space): acknowledge and drop it.

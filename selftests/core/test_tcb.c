@@ -361,6 +361,32 @@ TEST(rfc9293_3_10_7_4_syn_received_passive_rst_and_syn)
 	EXPECT_STATE(&c, TL_SYN_RECEIVED);
 }
 
+/*
+ * A segment without ACK, RST or SYN is dropped before any check, as
+ * Linux does: outside the window it draws no ACK either, and its data
+ * is not taken.  TIME-WAIT still answers one outside the window.
+ */
+TEST(rfc9293_3_10_7_4_no_ack_bit_dropped_silently)
+{
+	struct t_conn c;
+
+	t_goto(_metadata, &c, TL_ESTABLISHED);
+	t_in(&c, "FIN", IRS + 900000, 0, 60000, 0);
+	ASSERT_EQ(TL_DROP_NO_ACK, c.act.drop);
+	EXPECT_NOSEG(&c);
+	t_in(&c, "PSH", IRS + 1, 0, 60000, 100);
+	ASSERT_EQ(TL_DROP_NO_ACK, c.act.drop);
+	EXPECT_NOSEG(&c);
+	ASSERT_EQ(0, c.act.deliver_len);
+	EXPECT_STATE(&c, TL_ESTABLISHED);
+	ASSERT_EQ(IRS + 1, c.tcb.rcv_nxt);
+
+	t_goto(_metadata, &c, TL_TIME_WAIT);
+	t_in(&c, "FIN", IRS + 900000, 0, 60000, 0);
+	ASSERT_EQ(1, c.act.nseg);
+	EXPECT_SEG(&c, 0, "ACK", ISS + 2, IRS + 2);
+}
+
 TEST(rfc9293_3_10_4_close_active_four_way)
 {
 	struct t_conn c;
