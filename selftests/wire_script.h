@@ -25,6 +25,7 @@
 #include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -72,7 +73,8 @@ struct ws_seg {
 
 enum ws_sys {
 	WS_SOCKET, WS_BIND, WS_LISTEN, WS_ACCEPT, WS_CONNECT, WS_WRITE,
-	WS_READ, WS_CLOSE, WS_SHUTDOWN, WS_FCNTL, WS_SETSOCKOPT, WS_NSYS,
+	WS_READ, WS_CLOSE, WS_SHUTDOWN, WS_FCNTL, WS_SETSOCKOPT, WS_SEND,
+	WS_POLL, WS_NSYS,
 };
 
 enum ws_arg_kind { WS_ARG_NUM, WS_ARG_DOTS, WS_ARG_BOX };
@@ -134,6 +136,11 @@ static const struct ws_name ws_syms[] = {
 	{ "SO_REUSEADDR", SO_REUSEADDR }, { "SO_KEEPALIVE", SO_KEEPALIVE },
 	{ "TCP_NODELAY", TCP_NODELAY }, { "TCP_QUICKACK", TCP_QUICKACK },
 	{ "TCP_MAXSEG", TCP_MAXSEG }, { "TCP_CORK", TCP_CORK },
+	{ "SO_RCVLOWAT", SO_RCVLOWAT }, { "TCP_KEEPIDLE", TCP_KEEPIDLE },
+	{ "TCP_KEEPINTVL", TCP_KEEPINTVL }, { "TCP_KEEPCNT", TCP_KEEPCNT },
+	{ "TCP_SYNCNT", TCP_SYNCNT }, { "MSG_MORE", MSG_MORE },
+	{ "MSG_DONTWAIT", MSG_DONTWAIT }, { "POLLIN", POLLIN },
+	{ "POLLOUT", POLLOUT }, { "POLLERR", POLLERR }, { "POLLHUP", POLLHUP },
 	{ NULL, 0 }
 };
 
@@ -147,7 +154,7 @@ static const struct ws_name ws_errnos[] = {
 	{ "ENOTCONN", ENOTCONN }, { "ETIMEDOUT", ETIMEDOUT },
 	{ "ECONNREFUSED", ECONNREFUSED }, { "EALREADY", EALREADY },
 	{ "EINPROGRESS", EINPROGRESS }, { "ENOPROTOOPT", ENOPROTOOPT },
-	{ "EINTR", EINTR },
+	{ "EINTR", EINTR }, { "EPROTONOSUPPORT", EPROTONOSUPPORT },
 	{ NULL, 0 }
 };
 
@@ -161,7 +168,8 @@ static const struct {
 	[WS_CONNECT] = { "connect", 3 }, [WS_WRITE] = { "write", 3 },
 	[WS_READ] = { "read", 3 },	[WS_CLOSE] = { "close", 1 },
 	[WS_SHUTDOWN] = { "shutdown", 2 }, [WS_FCNTL] = { "fcntl", 3 },
-	[WS_SETSOCKOPT] = { "setsockopt", 5 },
+	[WS_SETSOCKOPT] = { "setsockopt", 5 }, [WS_SEND] = { "send", 4 },
+	[WS_POLL] = { "poll", 3 },
 };
 
 static inline const char *ws_errno_name(int err)
@@ -749,7 +757,8 @@ static const char *const ws_sys_args[WS_NSYS] = {
 	[WS_SOCKET] = ".nn", [WS_BIND] = "f..", [WS_LISTEN] = "fn",
 	[WS_ACCEPT] = "f..", [WS_CONNECT] = "f..", [WS_WRITE] = "f.n",
 	[WS_READ] = "f.n", [WS_CLOSE] = "f", [WS_SHUTDOWN] = "fn",
-	[WS_FCNTL] = "fnn", [WS_SETSOCKOPT] = "fnnbn",
+	[WS_FCNTL] = "fnn", [WS_SETSOCKOPT] = "fnnbn", [WS_SEND] = "f.nn",
+	[WS_POLL] = "fnn",
 };
 
 static inline int ws_parse_call(struct ws_cur *c, struct ws_call *k,

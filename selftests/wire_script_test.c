@@ -526,6 +526,7 @@ static void do_call(struct run *r, const struct ws_event *e)
 	struct itimerval it = { .it_value.tv_sec = CALL_LIMIT_S * time_factor() };
 	struct itimerval off = { 0 };
 	static char buf[65536];
+	struct pollfd pfd;
 	char text[256];
 	long ret = -1;
 	int val, err;
@@ -539,6 +540,7 @@ static void do_call(struct run *r, const struct ws_event *e)
 		break;
 	case WS_WRITE:
 	case WS_READ:
+	case WS_SEND:
 		if (k->arg[2].num > (long long)sizeof(buf))
 			fail(r, e->line, "at most %zu bytes a call",
 			     sizeof(buf));
@@ -591,6 +593,18 @@ static void do_call(struct run *r, const struct ws_event *e)
 		val = k->arg[3].num;
 		ret = setsockopt(fd_of(r, e, 0), k->arg[1].num, k->arg[2].num,
 				 &val, k->arg[4].num);
+		break;
+	case WS_SEND:
+		memset(buf, 'w', k->arg[2].num);
+		ret = send(fd_of(r, e, 0), buf, k->arg[2].num, k->arg[3].num);
+		break;
+	case WS_POLL:
+		/* The result is the events that came, 0 after the timeout. */
+		pfd.fd = fd_of(r, e, 0);
+		pfd.events = k->arg[1].num;
+		ret = poll(&pfd, 1, k->arg[2].num);
+		if (ret > 0)
+			ret = pfd.revents;
 		break;
 	}
 	err = errno;
