@@ -567,8 +567,12 @@ static void do_call(struct run *r, const struct ws_event *e)
 		break;
 	case WS_CONNECT:
 		r->rport = LISTEN_PORT;
-		if (!r->bound)
-			r->lport = 0;	/* learnt from the SYN */
+		/*
+		 * The port is learnt from the SYN; a connect() again (EALREADY,
+		 * EISCONN) must not forget it before the next peer segment.
+		 */
+		if (!r->bound && !r->have_isn)
+			r->lport = 0;
 		ret = connect(fd_of(r, e, 0), (struct sockaddr *)&sin,
 			      sizeof(sin));
 		break;
