@@ -90,6 +90,7 @@ struct ws_call {
 	int nargs;
 	struct ws_arg arg[WS_MAX_ARGS];
 	long long ret;
+	long long ret_hi;	/* "= LOW..HIGH": any result in between */
 	int err;		/* errno expected with a return of -1 */
 };
 
@@ -811,6 +812,14 @@ static inline int ws_parse_call(struct ws_cur *c, struct ws_call *k,
 	if (ws_num(c, 0x7fffffffLL, &v))
 		return -1;
 	k->ret = v;
+	k->ret_hi = v;
+	/* A count the kernel chooses, as a write into a full buffer. */
+	if (ws_eat(c, "..")) {
+		if (ws_num(c, 0x7fffffffLL, &k->ret_hi) || k->ret_hi < v)
+			return ws_fail(c, "result range LOW..HIGH expected");
+		if (k->sys == WS_SOCKET || k->sys == WS_ACCEPT)
+			return ws_fail(c, "an fd cannot be a range");
+	}
 	return 0;
 }
 
@@ -838,6 +847,8 @@ static inline void ws_format_call(const struct ws_call *k, char *buf,
 		return;
 	if (k->ret == -1)
 		snprintf(buf + n, len - n, ") = -1 %s", ws_errno_name(k->err));
+	else if (k->ret_hi != k->ret)
+		snprintf(buf + n, len - n, ") = %lld..%lld", k->ret, k->ret_hi);
 	else
 		snprintf(buf + n, len - n, ") = %lld", k->ret);
 }
