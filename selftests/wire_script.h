@@ -25,6 +25,7 @@
 #include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -72,7 +73,8 @@ struct ws_seg {
 
 enum ws_sys {
 	WS_SOCKET, WS_BIND, WS_LISTEN, WS_ACCEPT, WS_CONNECT, WS_WRITE,
-	WS_READ, WS_CLOSE, WS_SHUTDOWN, WS_FCNTL, WS_SETSOCKOPT, WS_NSYS,
+	WS_READ, WS_CLOSE, WS_SHUTDOWN, WS_FCNTL, WS_SETSOCKOPT, WS_SEND,
+	WS_POLL, WS_NSYS,
 };
 
 enum ws_arg_kind { WS_ARG_NUM, WS_ARG_DOTS, WS_ARG_BOX };
@@ -88,6 +90,7 @@ struct ws_call {
 	int nargs;
 	struct ws_arg arg[WS_MAX_ARGS];
 	long long ret;
+	long long ret_hi;	/* "= LOW..HIGH": any result in between */
 	int err;		/* errno expected with a return of -1 */
 };
 
@@ -134,6 +137,11 @@ static const struct ws_name ws_syms[] = {
 	{ "SO_REUSEADDR", SO_REUSEADDR }, { "SO_KEEPALIVE", SO_KEEPALIVE },
 	{ "TCP_NODELAY", TCP_NODELAY }, { "TCP_QUICKACK", TCP_QUICKACK },
 	{ "TCP_MAXSEG", TCP_MAXSEG }, { "TCP_CORK", TCP_CORK },
+	{ "SO_RCVLOWAT", SO_RCVLOWAT }, { "TCP_KEEPIDLE", TCP_KEEPIDLE },
+	{ "TCP_KEEPINTVL", TCP_KEEPINTVL }, { "TCP_KEEPCNT", TCP_KEEPCNT },
+	{ "TCP_SYNCNT", TCP_SYNCNT }, { "MSG_MORE", MSG_MORE },
+	{ "MSG_DONTWAIT", MSG_DONTWAIT }, { "POLLIN", POLLIN },
+	{ "POLLOUT", POLLOUT }, { "POLLERR", POLLERR }, { "POLLHUP", POLLHUP },
 	{ NULL, 0 }
 };
 
@@ -147,7 +155,7 @@ static const struct ws_name ws_errnos[] = {
 	{ "ENOTCONN", ENOTCONN }, { "ETIMEDOUT", ETIMEDOUT },
 	{ "ECONNREFUSED", ECONNREFUSED }, { "EALREADY", EALREADY },
 	{ "EINPROGRESS", EINPROGRESS }, { "ENOPROTOOPT", ENOPROTOOPT },
-	{ "EINTR", EINTR },
+	{ "EINTR", EINTR }, { "EPROTONOSUPPORT", EPROTONOSUPPORT },
 	{ NULL, 0 }
 };
 
@@ -161,7 +169,8 @@ static const struct {
 	[WS_CONNECT] = { "connect", 3 }, [WS_WRITE] = { "write", 3 },
 	[WS_READ] = { "read", 3 },	[WS_CLOSE] = { "close", 1 },
 	[WS_SHUTDOWN] = { "shutdown", 2 }, [WS_FCNTL] = { "fcntl", 3 },
-	[WS_SETSOCKOPT] = { "setsockopt", 5 },
+	[WS_SETSOCKOPT] = { "setsockopt", 5 }, [WS_SEND] = { "send", 4 },
+	[WS_POLL] = { "poll", 3 },
 };
 
 static inline const char *ws_errno_name(int err)
@@ -749,7 +758,8 @@ static const char *const ws_sys_args[WS_NSYS] = {
 	[WS_SOCKET] = ".nn", [WS_BIND] = "f..", [WS_LISTEN] = "fn",
 	[WS_ACCEPT] = "f..", [WS_CONNECT] = "f..", [WS_WRITE] = "f.n",
 	[WS_READ] = "f.n", [WS_CLOSE] = "f", [WS_SHUTDOWN] = "fn",
-	[WS_FCNTL] = "fnn", [WS_SETSOCKOPT] = "fnnbn",
+	[WS_FCNTL] = "fnn", [WS_SETSOCKOPT] = "fnnbn", [WS_SEND] = "f.nn",
+	[WS_POLL] = "fnn",
 };
 
 static inline int ws_parse_call(struct ws_cur *c, struct ws_call *k,
@@ -802,6 +812,14 @@ static inline int ws_parse_call(struct ws_cur *c, struct ws_call *k,
 	if (ws_num(c, 0x7fffffffLL, &v))
 		return -1;
 	k->ret = v;
+	k->ret_hi = v;
+	/* A count the kernel chooses, as a write into a full buffer. */
+	if (ws_eat(c, "..")) {
+		if (ws_num(c, 0x7fffffffLL, &k->ret_hi) || k->ret_hi < v)
+			return ws_fail(c, "result range LOW..HIGH expected");
+		if (k->sys == WS_SOCKET || k->sys == WS_ACCEPT)
+			return ws_fail(c, "an fd cannot be a range");
+	}
 	return 0;
 }
 
@@ -829,6 +847,8 @@ static inline void ws_format_call(const struct ws_call *k, char *buf,
 		return;
 	if (k->ret == -1)
 		snprintf(buf + n, len - n, ") = -1 %s", ws_errno_name(k->err));
+	else if (k->ret_hi != k->ret)
+		snprintf(buf + n, len - n, ") = %lld..%lld", k->ret, k->ret_hi);
 	else
 		snprintf(buf + n, len - n, ") = %lld", k->ret);
 }

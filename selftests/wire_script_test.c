@@ -526,6 +526,7 @@ static void do_call(struct run *r, const struct ws_event *e)
 	struct itimerval it = { .it_value.tv_sec = CALL_LIMIT_S * time_factor() };
 	struct itimerval off = { 0 };
 	static char buf[65536];
+	struct pollfd pfd;
 	char text[256];
 	long ret = -1;
 	int val, err;
@@ -539,6 +540,7 @@ static void do_call(struct run *r, const struct ws_event *e)
 		break;
 	case WS_WRITE:
 	case WS_READ:
+	case WS_SEND:
 		if (k->arg[2].num > (long long)sizeof(buf))
 			fail(r, e->line, "at most %zu bytes a call",
 			     sizeof(buf));
@@ -565,8 +567,12 @@ static void do_call(struct run *r, const struct ws_event *e)
 		break;
 	case WS_CONNECT:
 		r->rport = LISTEN_PORT;
-		if (!r->bound)
-			r->lport = 0;	/* learnt from the SYN */
+		/*
+		 * The port is learnt from the SYN; a connect() again (EALREADY,
+		 * EISCONN) must not forget it before the next peer segment.
+		 */
+		if (!r->bound && !r->have_isn)
+			r->lport = 0;
 		ret = connect(fd_of(r, e, 0), (struct sockaddr *)&sin,
 			      sizeof(sin));
 		break;
@@ -592,6 +598,18 @@ static void do_call(struct run *r, const struct ws_event *e)
 		ret = setsockopt(fd_of(r, e, 0), k->arg[1].num, k->arg[2].num,
 				 &val, k->arg[4].num);
 		break;
+	case WS_SEND:
+		memset(buf, 'w', k->arg[2].num);
+		ret = send(fd_of(r, e, 0), buf, k->arg[2].num, k->arg[3].num);
+		break;
+	case WS_POLL:
+		/* The result is the events that came, 0 after the timeout. */
+		pfd.fd = fd_of(r, e, 0);
+		pfd.events = k->arg[1].num;
+		ret = poll(&pfd, 1, k->arg[2].num);
+		if (ret > 0)
+			ret = pfd.revents;
+		break;
 	}
 	err = errno;
 	setitimer(ITIMER_REAL, &off, NULL);
@@ -609,7 +627,7 @@ static void do_call(struct run *r, const struct ws_event *e)
 		     ws_errno_name(err), err);
 	if (k->sys == WS_SOCKET || k->sys == WS_ACCEPT)
 		map_fd(r, e, ret);
-	else if (ret >= 0 && ret != k->ret)
+	else if (ret >= 0 && (ret < k->ret || ret > k->ret_hi))
 		fail(r, e->line, "%s: got %ld", text, ret);
 }
 

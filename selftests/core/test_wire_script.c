@@ -151,6 +151,10 @@ TEST(bad_lines_name_their_line)
 		{ "0 close(3)\n", "line 1:" },
 		{ "0 socket(3, SOCK_STREAM, 0) = 3\n", "line 1:" },
 		{ "0 write(3, 7, 10) = 10\n", "line 1:" },
+		{ "0 send(3, ..., 10) = 10\n", "line 1:" },	/* no flags */
+		{ "0 poll(3, ..., 0) = 0\n", "line 1:" },
+		{ "0 write(3, ..., 10) = 10..5\n", "line 1:" },
+		{ "0 accept(3, ..., ...) = 4..5\n", "line 1:" },
 		{ "0 shutdown(3, SHUT_SIDEWAYS) = 0\n", "line 1:" },
 		{ "0 close(3) = 0 junk\n", "line 1:" },
 		{ "* close(3) = 0\n", "line 1:" },	/* "*" time: outgoing only */
@@ -268,6 +272,11 @@ TEST(calls_round_trip)
 		"setsockopt(4, IPPROTO_TCP, TCP_NODELAY, [1], 4) = 0",
 		"fcntl(3, F_SETFL, O_NONBLOCK) = 0",
 		"write(4, ..., 2000) = 2000",
+		"send(4, ..., 100, MSG_MORE) = 100",
+		"poll(4, POLLIN, 0) = 0",
+		"write(4, ..., 65536) = 1..65536",
+		"setsockopt(4, SOL_SOCKET, SO_RCVLOWAT, [200], 4) = 0",
+		"setsockopt(4, IPPROTO_TCP, TCP_KEEPIDLE, [1], 4) = -1 EINVAL",
 	};
 	unsigned int i;
 
