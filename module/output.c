@@ -103,12 +103,17 @@ int tcplab_route(struct sock *sk)
 
 /*
  * The MSS to announce for a route of path MTU @mtu: the MTU minus the
- * IPv4 and TCP headers (20 + 20), like Linux's advertised MSS.
+ * IPv4 and TCP headers (20 + 20), like Linux's advertised MSS.  An IPv4
+ * packet is at most 65535 bytes long (its Total Length field, RFC 791),
+ * so loopback's MTU of 65536 gives 65495, as in Linux, not 65496.
  */
 static u16 tcplab_mtu_mss(u32 mtu)
 {
-	mtu -= min_t(u32, mtu, sizeof(struct iphdr) + sizeof(struct tcphdr));
-	return clamp_t(u32, mtu, TL_MSS_MIN, 0xffff);
+	u32 hdrs = sizeof(struct iphdr) + sizeof(struct tcphdr);
+
+	mtu = min_t(u32, mtu, IPV4_MAX_PMTU);
+	mtu -= min_t(u32, mtu, hdrs);
+	return max_t(u32, mtu, TL_MSS_MIN);
 }
 
 /* The MSS to announce for @sk's route; TL_MSS_DEFAULT if it has none yet. */
