@@ -246,4 +246,5 @@ void tl_established(struct tl_tcb *tcb, u64 now)
 		tcb->cc.ops->init(&tcb->cc, now);
 	}
 	tl_recovery_init(tcb);
+	tl_rcv_wnd_scaled(tcb);
 }

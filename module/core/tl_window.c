@@ -114,6 +114,29 @@ void tl_rcv_wnd_init(struct tl_tcb *tcb)
 	tcb->rcv_wscale = (tcb->opts & TL_TCB_WSCALE) ? wscale : 0;
 }
 
+/*
+ * The handshake is over: from now on the window field is scaled (RFC 7323
+ * 2.3).  RCV.WND, the window our SYN offered, is rarely a whole number of
+ * the units the field now counts in (64240 is 501.875 units of 128), and
+ * rounding it down would move the right edge the peer knows to the left
+ * by up to a unit (RFC 7323 2.4), which RFC 9293 3.8.6 discourages.
+ * Rounding it up moves the edge right by less than a unit instead, when
+ * the buffer has room: the first scaled window offers no less than the
+ * SYN did, 502 units, as Linux's tcp_select_window() rounds it.  Later
+ * windows are rounded down (tl_rcv_wnd_field()).
+ */
+void tl_rcv_wnd_scaled(struct tl_tcb *tcb)
+{
+	u32 unit, up;
+
+	if (!(tcb->opts & TL_TCB_WSCALE) || !tcb->rcv_wscale)
+		return;
+	unit = 1U << tcb->rcv_wscale;
+	up = (tcb->rcv_wnd + unit - 1) & ~(unit - 1);
+	if (up <= tcb->rcv_space)
+		tcb->rcv_wnd = up;
+}
+
 static u8 tl_rcv_shift(const struct tl_tcb *tcb, bool syn)
 {
 	/* LAB window: begin */

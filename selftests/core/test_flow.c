@@ -1061,30 +1061,32 @@ static void w_cfg(struct tl_cfg *cfg)
 
 /*
  * The active SYN offers the first window and shift (RFC 7323 2.2), its
- * retransmission the same; the first scaled window, after the handshake,
- * is the same RCV.WND shifted (RFC 7323 2.3): 64240 >> 7 = 501, rounded
- * down (2.4), not grown by the 1296 bytes the SWS threshold of 1460
- * does not allow (RFC 9293 3.8.6.2.2).
+ * retransmission the same.  The first scaled window, after the handshake,
+ * is that window in whole units of 128 rounded up, 502, where rounding
+ * down (501) would move the right edge left (RFC 7323 2.4); it does not
+ * grow by the 1296 bytes the SWS threshold of 1460 does not allow (RFC
+ * 9293 3.8.6.2.2).  @buf is the receive buffer's window.
  */
-TEST(syn_offers_the_initial_window_and_wscale)
+static void w_syn_handshake(struct __test_metadata *_metadata, u32 buf,
+			    struct t_conn *c)
 {
 	struct tl_seg_in s;
 	struct tl_cfg cfg;
-	struct t_conn c;
 
 	w_cfg(&cfg);
-	t_init_cfg(&c, &cfg);
-	ASSERT_EQ(0, tl_open_active(&c.tcb, T_LPORT, T_RPORT, ISS, c.now,
-				    &c.act));
-	EXPECT_SEG(&c, 0, "SYN", ISS, 0);
-	ASSERT_EQ(64240, c.act.seg[0].th.wnd);
-	ASSERT_TRUE(c.act.seg[0].opts.present & TL_OPTF_WSCALE);
-	ASSERT_EQ(7, c.act.seg[0].opts.wscale);
-	ASSERT_EQ(1460, c.act.seg[0].opts.mss);
-	t_fire(&c, TL_TIMER_RTX);
-	EXPECT_SEG(&c, 0, "SYN", ISS, 0);
-	ASSERT_EQ(64240, c.act.seg[0].th.wnd);
-	ASSERT_EQ(7, c.act.seg[0].opts.wscale);
+	cfg.rcv_buf = buf;
+	t_init_cfg(c, &cfg);
+	ASSERT_EQ(0, tl_open_active(&c->tcb, T_LPORT, T_RPORT, ISS, c->now,
+				    &c->act));
+	EXPECT_SEG(c, 0, "SYN", ISS, 0);
+	ASSERT_EQ(64240, c->act.seg[0].th.wnd);
+	ASSERT_TRUE(c->act.seg[0].opts.present & TL_OPTF_WSCALE);
+	ASSERT_EQ(7, c->act.seg[0].opts.wscale);
+	ASSERT_EQ(1460, c->act.seg[0].opts.mss);
+	t_fire(c, TL_TIMER_RTX);
+	EXPECT_SEG(c, 0, "SYN", ISS, 0);
+	ASSERT_EQ(64240, c->act.seg[0].th.wnd);
+	ASSERT_EQ(7, c->act.seg[0].opts.wscale);
 
 	s = t_seg("SYN|ACK", IRS, ISS + 1, 65535, 0);
 	s.opts.present = TL_OPTF_MSS | TL_OPTF_WSCALE | TL_OPTF_SACK_PERM |
@@ -1092,16 +1094,37 @@ TEST(syn_offers_the_initial_window_and_wscale)
 	s.opts.mss = 1460;
 	s.opts.wscale = 6;
 	s.opts.tsval = 777;
-	s.opts.tsecr = c.act.seg[0].opts.tsval;
-	c.now += 10 * MS;
-	tl_input(&c.tcb, &s, c.now, &c.act);
-	EXPECT_STATE(&c, TL_ESTABLISHED);
-	EXPECT_SEG(&c, 0, "ACK", ISS + 1, IRS + 1);
-	ASSERT_EQ(7, c.tcb.rcv_wscale);
-	ASSERT_EQ(6, c.tcb.snd_wscale);
-	ASSERT_EQ(64240, c.tcb.rcv_wnd);
-	ASSERT_EQ(64240 >> 7, c.act.seg[0].th.wnd);
+	s.opts.tsecr = c->act.seg[0].opts.tsval;
+	c->now += 10 * MS;
+	tl_input(&c->tcb, &s, c->now, &c->act);
+	EXPECT_STATE(c, TL_ESTABLISHED);
+	EXPECT_SEG(c, 0, "ACK", ISS + 1, IRS + 1);
+	ASSERT_EQ(7, c->tcb.rcv_wscale);
+	ASSERT_EQ(6, c->tcb.snd_wscale);
 }
+
+TEST(syn_offers_the_initial_window_and_wscale)
+{
+	struct t_conn c;
+
+	w_syn_handshake(_metadata, LINUX_SPACE, &c);
+	ASSERT_EQ(502 << 7, c.tcb.rcv_wnd);
+	ASSERT_EQ(502, c.act.seg[0].th.wnd);
+}
+
+/*
+ * A buffer of exactly 44 segments has no room for the 16 bytes that
+ * round 64240 up: the first scaled window is rounded down, 501 units.
+ */
+TEST(syn_first_scaled_window_rounds_down_without_room)
+{
+	struct t_conn c;
+
+	w_syn_handshake(_metadata, 64240, &c);
+	ASSERT_EQ(64240, c.tcb.rcv_wnd);
+	ASSERT_EQ(501, c.act.seg[0].th.wnd);
+}
+
 
 /* A peer without window scaling: the option is not offered back. */
 TEST(syn_without_peer_wscale_keeps_the_window_unscaled)
