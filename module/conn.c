@@ -182,7 +182,10 @@ static void tcplab_cfg(struct sock *sk, struct tl_cfg *cfg)
 			    3600000) * USEC_PER_MSEC;
 	/*
 	 * Like Linux, half of SO_RCVBUF is offered as window: the rest pays
-	 * for skb overhead.
+	 * for skb overhead.  Linux's tcp_full_space() says the same when a
+	 * connection starts: 6.6 and later from a ratio that begins at one
+	 * half (TCP_DEFAULT_SCALING_RATIO), earlier kernels from
+	 * net.ipv4.tcp_adv_win_scale, 1 (a half) by default.
 	 */
 	cfg->rcv_buf = max_t(u32, READ_ONCE(sk->sk_rcvbuf) / 2, TL_MSS_DEFAULT);
 	/*
@@ -194,6 +197,17 @@ static void tcplab_cfg(struct sock *sk, struct tl_cfg *cfg)
 	    READ_ONCE(sock_net(sk)->ipv4.sysctl_tcp_moderate_rcvbuf))
 		cfg->rcv_buf_max =
 			READ_ONCE(sock_net(sk)->ipv4.sysctl_tcp_rmem[2]) / 2;
+	/*
+	 * The window scale (tl_rcv_wnd_initial()) covers the largest buffer
+	 * the socket could be given: tcp_rmem[2], up to which autotuning
+	 * grows it, or net.core.rmem_max, up to which SO_RCVBUF sets it -
+	 * even with autotuning off, as Linux's tcp_select_initial_window().
+	 * A buffer the user fixed is all there is.
+	 */
+	cfg->rcv_buf_limit =
+		max_t(u32, READ_ONCE(sock_net(sk)->ipv4.sysctl_tcp_rmem[2]),
+		      READ_ONCE(sysctl_rmem_max));
+	cfg->rcv_buf_fixed = sk->sk_userlocks & SOCK_RCVBUF_LOCK;
 	/* SYN retries from the namespace's sysctl, as tcp_write_timeout(). */
 	cfg->syn_retries = READ_ONCE(sock_net(sk)->ipv4.sysctl_tcp_syn_retries);
 	/* D-SACKs sent (RFC 2883) as the namespace's net.ipv4.tcp_dsack. */
@@ -759,9 +773,17 @@ static void tcplab_cookie_synack(struct sock *lsk, struct sk_buff *in,
 	u64 now = tcplab_now_us();
 	struct tl_seg_out out;
 	struct tl_seg_in syn;
+	struct flowi4 fl4;
+	struct tl_cfg cfg;
+	struct rtable *rt;
 	u32 t, cookie;
+	u16 mss;
 	u8 idx;
 
+	/* The route first: its MSS is announced, and the window rounded to it. */
+	rt = tcplab_reply_route(net, in, req->lport, req->rport, &fl4, &mss);
+	if (!rt)
+		return;
 	memset(&syn, 0, sizeof(syn));
 	syn.th.sport = req->rport;
 	syn.th.dport = req->lport;
@@ -776,14 +798,19 @@ static void tcplab_cookie_synack(struct sock *lsk, struct sk_buff *in,
 	cookie = tl_syncookie_make(t, idx,
 				   tcplab_cookie_hash(laddr, raddr, req->lport,
 						      req->rport, req->irs, t));
-	/* Our MSS 0: the route's, filled in by tcplab_send_reset(). */
-	tl_syncookie_synack(&syn, &ltsk->tcb.cfg, cookie, 0, now, &out);
+	/*
+	 * The window and window scale from the listener's buffer and sysctls
+	 * now, as the child made when the cookie comes back reads them
+	 * (tcplab_child_alloc()): the scale must be the same.
+	 */
+	tcplab_cfg(lsk, &cfg);
+	tl_syncookie_synack(&syn, &cfg, cookie, mss, now, &out);
 	/* tcp_synq_overflow(): the ACKs of the next 2 minutes are checked. */
 	WRITE_ONCE(ltsk->synq_overflow, jiffies);
 	set_bit(TCPLAB_LISTEN_COOKIES_SENT, &ltsk->listen_flags);
 	tcplab_inc_stats(net, TCPLAB_MIB_SYNCOOKIES_SENT);
 	trace_tcplab_segment_out(ltsk, &out.th, 0);
-	tcplab_send_reset(net, in, &out);
+	tcplab_reply_send(net, in, &out, rt, &fl4);
 }
 
 /*

@@ -102,10 +102,21 @@ int tcplab_route(struct sock *sk)
 }
 
 /*
- * The MSS to announce for @sk's route: the path MTU minus the IPv4 and
- * TCP headers (20 + 20), like Linux's advertised MSS.  TL_MSS_DEFAULT if
- * the socket has no route yet.
+ * The MSS to announce for a route of path MTU @mtu: the MTU minus the
+ * IPv4 and TCP headers (20 + 20), like Linux's advertised MSS.  An IPv4
+ * packet is at most 65535 bytes long (its Total Length field, RFC 791),
+ * so loopback's MTU of 65536 gives 65495, as in Linux, not 65496.
  */
+static u16 tcplab_mtu_mss(u32 mtu)
+{
+	u32 hdrs = sizeof(struct iphdr) + sizeof(struct tcphdr);
+
+	mtu = min_t(u32, mtu, IPV4_MAX_PMTU);
+	mtu -= min_t(u32, mtu, hdrs);
+	return max_t(u32, mtu, TL_MSS_MIN);
+}
+
+/* The MSS to announce for @sk's route; TL_MSS_DEFAULT if it has none yet. */
 u16 tcplab_route_mss(struct sock *sk)
 {
 	struct dst_entry *dst;
@@ -119,8 +130,7 @@ u16 tcplab_route_mss(struct sock *sk)
 
 	if (!mtu)
 		return TL_MSS_DEFAULT;
-	mtu -= min_t(u32, mtu, sizeof(struct iphdr) + sizeof(struct tcphdr));
-	return clamp_t(u32, mtu, TL_MSS_MIN, 0xffff);
+	return tcplab_mtu_mss(mtu);
 }
 
 /*
@@ -578,45 +588,50 @@ int tcplab_xmit(struct sock *sk, const struct tl_seg_out *seg)
 }
 
 /*
- * Answer @in_skb, a segment that reached no connection, with @rst: the
- * reset from tl_rst_reply(), or a listener's stateless SYN,ACK
- * (tl_syncookie_synack()), whose MSS option of 0 asks for the route's.
+ * Replies to a segment that reached no connection: a reset from
+ * tl_rst_reply(), or a listener's stateless SYN,ACK (tl_syncookie_synack()).
  * in_skb's IP header is still in place (ip_hdr()); addresses are swapped,
  * no socket is involved.  Like Linux TCP (tcp_v4_send_reset()), only
  * segments addressed to a local unicast address are answered.  Any
  * context.
+ *
+ * The route of a reply to @in_skb from our port @sport to its @dport,
+ * with the MSS to announce on it in *@mss; NULL if no reply is due or
+ * there is no route.  The caller passes it on to tcplab_reply_send().
  */
-void tcplab_send_reset(struct net *net, struct sk_buff *in_skb,
-		       const struct tl_seg_out *rst)
+struct rtable *tcplab_reply_route(struct net *net, struct sk_buff *in_skb,
+				  u16 sport, u16 dport, struct flowi4 *fl4,
+				  u16 *mss)
 {
 	const struct iphdr *iph = ip_hdr(in_skb);
 	struct rtable *in_rt = skb_rtable(in_skb);
-	u8 hdr[TL_TCP_HDR_MAX];
-	struct tl_seg_out seg;
-	struct flowi4 fl4;
-	struct sk_buff *skb;
 	struct rtable *rt;
-	int hlen;
 
 	if (in_rt && in_rt->rt_type != RTN_LOCAL)
-		return;
+		return NULL;
 
-	rt = tcplab_route_flow(net, &fl4, NULL,
+	rt = tcplab_route_flow(net, fl4, NULL,
 			       IP4_REPLY_MARK(net, in_skb->mark),
-			       iph->saddr, iph->daddr,
-			       htons(rst->th.dport), htons(rst->th.sport), 0);
-	if (IS_ERR(rt))
-		goto out_err;
-
-	seg = *rst;
-	if ((seg.opts.present & TL_OPTF_MSS) && !seg.opts.mss) {
-		u32 mtu = dst_mtu(&rt->dst);
-
-		mtu -= min_t(u32, mtu,
-			     sizeof(struct iphdr) + sizeof(struct tcphdr));
-		seg.opts.mss = clamp_t(u32, mtu, TL_MSS_MIN, 0xffff);
+			       iph->saddr, iph->daddr, htons(dport),
+			       htons(sport), 0);
+	if (IS_ERR(rt)) {
+		tcplab_inc_stats(net, TCPLAB_MIB_OUT_ERRORS);
+		return NULL;
 	}
-	hlen = tl_seg_out_build(hdr, sizeof(hdr), &seg);
+	*mss = tcplab_mtu_mss(dst_mtu(&rt->dst));
+	return rt;
+}
+
+/* Send @seg, the reply to @in_skb, on @rt; takes over its reference. */
+void tcplab_reply_send(struct net *net, struct sk_buff *in_skb,
+		       const struct tl_seg_out *seg, struct rtable *rt,
+		       struct flowi4 *fl4)
+{
+	u8 hdr[TL_TCP_HDR_MAX];
+	struct sk_buff *skb;
+	int hlen;
+
+	hlen = tl_seg_out_build(hdr, sizeof(hdr), seg);
 	if (WARN_ON_ONCE(hlen < 0)) {
 		ip_rt_put(rt);
 		return;
@@ -632,12 +647,26 @@ void tcplab_send_reset(struct net *net, struct sk_buff *in_skb,
 	skb->mark = IP4_REPLY_MARK(net, in_skb->mark);
 
 	tcplab_inc_stats(net, TCPLAB_MIB_SEGS_OUT);
-	if (seg.th.flags & TL_TCP_RST)
+	if (seg->th.flags & TL_TCP_RST)
 		tcplab_inc_stats(net, TCPLAB_MIB_RST_OUT);
-	if (tcplab_ip_send(net, skb, &rt->dst, fl4.saddr, fl4.daddr))
+	if (tcplab_ip_send(net, skb, &rt->dst, fl4->saddr, fl4->daddr))
 		goto out_err;
 	return;
 
 out_err:
 	tcplab_inc_stats(net, TCPLAB_MIB_OUT_ERRORS);
+}
+
+/* Answer @in_skb with @rst, a reset from tl_rst_reply(). */
+void tcplab_send_reset(struct net *net, struct sk_buff *in_skb,
+		       const struct tl_seg_out *rst)
+{
+	struct flowi4 fl4;
+	struct rtable *rt;
+	u16 mss;
+
+	rt = tcplab_reply_route(net, in_skb, rst->th.sport, rst->th.dport,
+				&fl4, &mss);
+	if (rt)
+		tcplab_reply_send(net, in_skb, rst, rt, &fl4);
 }

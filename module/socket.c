@@ -89,6 +89,13 @@ void tcplab_sock_init(struct sock *sk, struct socket *sock)
 	struct tcplab_sock *tsk = tcplab_sk(sk);
 
 	sock_init_data(sock, sk);
+	/*
+	 * Linux TCP starts a socket's receive buffer at tcp_rmem[1] (its
+	 * tcp_init_sock()), not sock_init_data()'s rmem_default; the first
+	 * window a connection offers is derived from it (tl_window.c).
+	 */
+	WRITE_ONCE(sk->sk_rcvbuf,
+		   READ_ONCE(sock_net(sk)->ipv4.sysctl_tcp_rmem[1]));
 	sk->sk_protocol = IPPROTO_TCP;
 	sk->sk_destruct = tcplab_sk_destruct;
 	sk->sk_write_space = tcplab_write_space;

@@ -372,10 +372,18 @@ int tcplab_input_net_init(struct net *net);
 void tcplab_input_net_exit(struct net *net);
 
 /* output.c */
+struct rtable;
+struct flowi4;
 int tcplab_route(struct sock *sk);
 u16 tcplab_route_mss(struct sock *sk);
 int tcplab_xmit(struct sock *sk, const struct tl_seg_out *seg);
 void tcplab_xmit_flush(struct sock *sk);
+struct rtable *tcplab_reply_route(struct net *net, struct sk_buff *in_skb,
+				  u16 sport, u16 dport, struct flowi4 *fl4,
+				  u16 *mss);
+void tcplab_reply_send(struct net *net, struct sk_buff *in_skb,
+		       const struct tl_seg_out *seg, struct rtable *rt,
+		       struct flowi4 *fl4);
 void tcplab_send_reset(struct net *net, struct sk_buff *in_skb,
 		       const struct tl_seg_out *rst);
 

@@ -666,6 +666,11 @@ static void always(struct __test_metadata *_metadata, struct wire *w, int lab,
 	/* Each end scales by the shift the other announced. */
 	EXPECT_EQ((int)lc.b.tcpi_snd_wscale, (int)ls.b.tcpi_rcv_wscale);
 	EXPECT_EQ((int)lc.b.tcpi_rcv_wscale, (int)ls.b.tcpi_snd_wscale);
+	/*
+	 * The shift the cookie's SYN,ACK announced is the one Linux's
+	 * listener announces from the same buffer and sysctls.
+	 */
+	EXPECT_EQ((int)is.b.tcpi_rcv_wscale, (int)ls.b.tcpi_rcv_wscale);
 	if (ts)
 		EXPECT_LT(0, (int)ls.b.tcpi_snd_wscale);
 }

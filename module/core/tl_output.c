@@ -26,7 +26,7 @@ static void tl_out_options(struct tl_tcb *tcb, struct tl_seg_out *s,
 		o->mss = tcb->cfg.mss;
 		if (tcb->opts & TL_TCB_WSCALE) {
 			o->present |= TL_OPTF_WSCALE;
-			o->wscale = min_t(u8, tcb->cfg.wscale, TL_WSCALE_MAX);
+			o->wscale = tcb->rcv_wscale;
 		}
 		if (tcb->opts & TL_TCB_SACK)
 			o->present |= TL_OPTF_SACK_PERM;

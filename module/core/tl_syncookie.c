@@ -97,26 +97,28 @@ void tl_syncookie_synack(const struct tl_seg_in *syn, const struct tl_cfg *cfg,
 		  (peer->present & TL_OPTF_WSCALE);
 	bool sack = ts && (cfg->opts & TL_TCB_SACK) &&
 		    (peer->present & TL_OPTF_SACK_PERM);
+	u8 wscale;
 
 	memset(out, 0, sizeof(*out));
 	out->th.sport = syn->th.dport;
 	out->th.dport = syn->th.sport;
 	/*
 	 * RFC 9293 3.10.7.2 third: "<SEQ=ISS><ACK=RCV.NXT><CTL=SYN,ACK>",
-	 * with the cookie as ISS and RCV.NXT = SEG.SEQ + 1.  The window of
-	 * a SYN is never scaled (RFC 7323 2.2): what a new connection would
-	 * offer, capped to the field.
+	 * with the cookie as ISS and RCV.NXT = SEG.SEQ + 1.  The window and
+	 * the shift are those the child will take when the cookie comes
+	 * back (tl_accept_cookie()), chosen the same way as in any SYN,ACK
+	 * (tl_rcv_wnd_syn()).
 	 */
 	out->th.seq = cookie;
 	out->th.ack = syn->th.seq + 1;
 	out->th.flags = TL_TCP_SYN | TL_TCP_ACK;
-	out->th.wnd = (u16)min_t(u32, cfg->rcv_buf, TL_WND_MAX);
+	out->th.wnd = tl_rcv_wnd_syn(cfg, mss, ts, &wscale);
 
 	o->present = TL_OPTF_MSS;
 	o->mss = mss;
 	if (ws) {
 		o->present |= TL_OPTF_WSCALE;
-		o->wscale = min_t(u8, cfg->wscale, TL_WSCALE_MAX);
+		o->wscale = wscale;
 	}
 	if (sack)
 		o->present |= TL_OPTF_SACK_PERM;

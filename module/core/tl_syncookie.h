@@ -78,8 +78,10 @@ u32 tl_syncookie_tsval(u32 ts_now, bool wscale_ok, u8 wscale, bool sack_ok);
  * The SYN,ACK a listener in cookie mode answers @syn with: <SEQ=cookie>
  * <ACK=SEG.SEQ+1><CTL=SYN,ACK> and the options of @cfg the SYN agreed
  * to (RFC 9293 3.10.7.2 third, RFC 7323 2.2 and 3.2, RFC 2018 2).  Our
- * MSS is @mss.  Without timestamps, window scaling and SACK cannot be
- * remembered, so they are not offered.
+ * MSS is @mss, the route's: the window offered is rounded to it.  The
+ * window scale we offer is not in the cookie; the child chooses it again
+ * from the same @cfg.  Without timestamps, window scaling and SACK cannot
+ * be remembered, so they are not offered.
  */
 void tl_syncookie_synack(const struct tl_seg_in *syn, const struct tl_cfg *cfg,
 			 u32 cookie, u16 mss, u64 now, struct tl_seg_out *out);

@@ -49,9 +49,10 @@ void tl_cfg_default(struct tl_cfg *cfg)
 	cfg->fin_timeout_us = 60U * TL_USEC_PER_SEC;
 	cfg->opts = TL_TCB_WSCALE | TL_TCB_SACK | TL_TCB_TS;
 	cfg->dsack = true;	/* Linux: tcp_dsack 1 */
-	cfg->wscale = 7;
 	cfg->mss = 1460;
 	cfg->rcv_buf = 128 * 1024;
+	/* Linux's default tcp_rmem[2]: a window scale of 7. */
+	cfg->rcv_buf_limit = 6 * 1024 * 1024;
 	cfg->cc = &tl_cc_reno;
 	/* Linux: TCP_ATO_MIN 40 ms, TCP_DELACK_MAX 200 ms, cork 200 ms. */
 	cfg->delack_min_us = 40U * 1000U;
@@ -188,7 +189,8 @@ void tl_conn_done(struct tl_tcb *tcb, int err, struct tl_actions *act)
 /*
  * Apply the options of the peer's SYN (RFC 9293 3.7.1, RFC 7323 2.2,
  * RFC 2018 2).  tcb->opts holds what we offer; afterwards it holds what
- * both sides agreed on.
+ * both sides agreed on.  tcb->rcv_wscale holds the shift we offer (or
+ * will offer: tl_rcv_wnd_init()).
  */
 void tl_syn_negotiate(struct tl_tcb *tcb, const struct tl_tcp_opts *peer)
 {
@@ -197,7 +199,6 @@ void tl_syn_negotiate(struct tl_tcb *tcb, const struct tl_tcp_opts *peer)
 	/* RFC 7323 2.2: scaling only if both SYNs carry the option. */
 	if ((tcb->opts & TL_TCB_WSCALE) && (peer->present & TL_OPTF_WSCALE)) {
 		tcb->snd_wscale = peer->wscale;
-		tcb->rcv_wscale = min_t(u8, tcb->cfg.wscale, TL_WSCALE_MAX);
 	} else {
 		tcb->opts &= ~TL_TCB_WSCALE;
 		tcb->snd_wscale = 0;
@@ -245,4 +246,5 @@ void tl_established(struct tl_tcb *tcb, u64 now)
 		tcb->cc.ops->init(&tcb->cc, now);
 	}
 	tl_recovery_init(tcb);
+	tl_rcv_wnd_scaled(tcb);
 }

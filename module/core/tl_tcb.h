@@ -115,10 +115,17 @@ struct tl_cfg {
 	u8 orphan_retries;	/* the same once orphaned (Linux: 8) */
 	u32 fin_timeout_us;	/* orphan in FIN-WAIT-2 (tcp_fin_timeout) */
 	u8 opts;		/* TL_TCB_* options to offer */
-	u8 wscale;		/* our window scale shift, if offered */
 	u16 mss;		/* our MSS: from the route MTU (1460) */
-	u32 rcv_buf;		/* receive buffer size in bytes */
+	u32 rcv_buf;		/* the window the receive buffer allows */
 	u32 rcv_buf_max;	/* autotuning may grow rcv_buf this far */
+	/*
+	 * The window scale we offer (tl_rcv_wnd_initial()) covers the
+	 * largest receive buffer the socket could be given, rcv_buf_limit
+	 * (Linux: tcp_rmem[2] or rmem_max); when the user fixed SO_RCVBUF
+	 * (rcv_buf_fixed), no more than rcv_buf.
+	 */
+	u32 rcv_buf_limit;
+	bool rcv_buf_fixed;
 	const struct tl_cc_ops *cc;	/* NULL: no congestion control */
 
 	/* Flow control and timers of tl_delack/nagle/persist/keepalive.c */
@@ -136,6 +143,18 @@ struct tl_cfg {
 
 /* Linux-like defaults (MSL 30 s so TIME-WAIT lasts 60 s as in Linux). */
 void tl_cfg_default(struct tl_cfg *cfg);
+
+/*
+ * The receive window a new connection offers in its SYN or SYN,ACK and
+ * the window scale it announces, as Linux's tcp_select_initial_window()
+ * chooses them (tl_window.c).  @space is the window the receive buffer
+ * allows now (cfg.rcv_buf), @limit the largest buffer the socket could
+ * be given (cfg.rcv_buf_limit), @fixed true if the user set SO_RCVBUF,
+ * @mss the data in a full segment from the peer.  Returns RCV.WND;
+ * *@wscale gets the shift.
+ */
+u32 tl_rcv_wnd_initial(u32 space, u32 limit, bool fixed, u16 mss,
+		       u8 *wscale);
 
 /* What the glue needs to create a connection for a SYN to a listener. */
 struct tl_child_req {

@@ -56,6 +56,9 @@ u32 tl_snd_avail(const struct tl_tcb *tcb);
 void tl_send_window_probe(struct tl_tcb *tcb, u64 now, struct tl_actions *act);
 
 /* tl_window.c: the receive window (RFC 9293 3.8.6.2.2) */
+u16 tl_rcv_wnd_syn(const struct tl_cfg *cfg, u16 mss, bool ts, u8 *wscale);
+void tl_rcv_wnd_init(struct tl_tcb *tcb);
+void tl_rcv_wnd_scaled(struct tl_tcb *tcb);
 u16 tl_rcv_wnd_field(struct tl_tcb *tcb, bool syn);
 
 /* tl_delack.c: when to acknowledge (RFC 9293 3.8.6.3, RFC 1122 4.2.3.2) */

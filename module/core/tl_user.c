@@ -31,6 +31,7 @@ int tl_open_active(struct tl_tcb *tcb, u16 lport, u16 rport, u32 iss,
 	if (tcb->state != TL_CLOSED)
 		return -EISCONN;
 	tl_conn_setup(tcb, lport, rport, iss);
+	tl_rcv_wnd_init(tcb);
 	/*
 	 * 3.10.1 OPEN, CLOSED state, active: "Send a SYN segment of the form
 	 * <SEQ=ISS><CTL=SYN>.  Set SND.UNA to ISS, SND.NXT to ISS+1, enter
@@ -71,6 +72,7 @@ static int tl_child_from_syn(struct tl_tcb *child,
 	child->irs = req->irs;
 	child->rcv_nxt = req->irs + 1;
 	tl_syn_negotiate(child, &req->opts);
+	tl_rcv_wnd_init(child);
 	child->snd_wnd = req->wnd;
 	child->snd_wl1 = req->irs;
 	child->max_snd_wnd = req->wnd;
@@ -103,9 +105,11 @@ int tl_accept_cookie(struct tl_tcb *child, const struct tl_child_req *req,
 
 	if (err)
 		return err;
+	/*
+	 * tl_child_from_syn() set RCV.WND and our shift as the SYN,ACK did
+	 * (tl_syncookie_synack()), from the same buffer and MSS.
+	 */
 	child->snd_max = iss + 1;
-	/* The window the SYN,ACK offered (tl_syncookie_synack()). */
-	tl_rcv_wnd_field(child, true);
 	/*
 	 * 3.10.7.2 third: "The connection state should be changed to
 	 * SYN-RECEIVED."  The caller passes the ACK to tl_input(), whose

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * tl_window.c - the receive window we offer (RFC 9293 Section 3.8.6.2.2)
- * and when it is worth a window update of its own.
+ * tl_window.c - the receive window we offer (RFC 9293 Section 3.8.6.2.2):
+ * the first one and the window scale, chosen for our SYN (RFC 7323 2.2),
+ * then how it moves, and when it is worth a window update of its own.
  *
  * The window to advertise is remembered in RCV.WND.  Two rules shape it:
  *  - receiver SWS avoidance (3.8.6.2.2): only open the window when it can
@@ -26,6 +27,115 @@
 #include "tl_types.h"
 #include "tl_tcb_priv.h"
 #include "tl_paws.h"
+
+/*
+ * The first window: what our SYN or SYN,ACK offers, and the shift its
+ * window scale option announces.
+ *
+ * RFC 9293 3.8.6.2.2 and RFC 7323 2.2 leave both to the receiver.  The
+ * shift is offered once, in the SYN, and holds for the whole connection
+ * (RFC 7323 2.2), so it must cover the largest window the receive buffer
+ * may ever allow, not only today's; RFC 7323 2.3 caps it at 14, for
+ * windows of up to 65535 << 14 bytes, just under 1 GiB.  A shift larger
+ * than needed costs precision, as the field then counts in coarser units
+ * (RFC 7323 2.4).  The SYN's own window field is never scaled (RFC 7323
+ * 2.2): whatever the shift, it offers at most 65535 bytes.
+ *
+ * tcplab picks the numbers that Linux's tcp_select_initial_window()
+ * picks, so that a peer sees the same SYN from both:
+ *  - the window is the space the buffer allows now, rounded down to whole
+ *    segments of @mss, so that the sender fills it with full segments and
+ *    no sliver is left over (the concern of the receiver's SWS avoidance,
+ *    RFC 9293 3.8.6.2.2).  Linux's default buffer, tcp_rmem[1] = 128 KiB
+ *    of which half is offered as window, gives 65536, rounded down to
+ *    44 * 1460 = 64240 on a 1500-byte MTU;
+ *  - the shift is the smallest that lets the largest buffer fit in the
+ *    16-bit field: @limit, the larger of net.ipv4.tcp_rmem[2] (up to
+ *    which autotuning grows the buffer) and net.core.rmem_max (up to
+ *    which SO_RCVBUF may set it), 6 MiB and a shift of 7 by default on a
+ *    machine with enough memory; but when the user @fixed SO_RCVBUF, no
+ *    more than the window it allows (4 KiB gives 0).  Like Linux, the
+ *    shift covers the whole buffer, though only half of it is ever
+ *    offered as window.  (Linux computes it as ilog2(top) - 15; the loop
+ *    below finds the same number.)
+ */
+u32 tl_rcv_wnd_initial(u32 space, u32 limit, bool fixed, u16 mss,
+		       u8 *wscale)
+{
+	const u32 most = TL_WND_MAX << TL_WSCALE_MAX;
+	u32 wnd = min_t(u32, space, most);
+	u32 top;
+	u8 shift = 0;
+
+	if (mss && wnd > mss)
+		wnd -= wnd % mss;
+	top = max_t(u32, wnd, limit);
+	if (fixed)
+		top = min_t(u32, top, space);
+	top = min_t(u32, top, most);
+	while (shift < TL_WSCALE_MAX && (top >> shift) > TL_WND_MAX)
+		shift++;
+	*wscale = shift;
+	return wnd;
+}
+
+/*
+ * The window field of our SYN or SYN,ACK, which is never scaled (RFC 7323
+ * 2.2), and in *@wscale the shift to offer, for a connection set up by
+ * @cfg whose MSS is @mss.  With timestamps (@ts) each of the peer's
+ * segments carries 12 bytes of them, so a full segment holds that much
+ * less data (RFC 7323 3.2): a passive end knows from the peer's SYN, an
+ * active one does not know yet (Linux: tcp_openreq_init_rwin() and
+ * tcp_connect_init()).
+ */
+u16 tl_rcv_wnd_syn(const struct tl_cfg *cfg, u16 mss, bool ts, u8 *wscale)
+{
+	u32 wnd;
+
+	if (ts)
+		mss -= min_t(u16, mss, TL_OPT_TS_SPACE);
+	wnd = tl_rcv_wnd_initial(cfg->rcv_buf, cfg->rcv_buf_limit,
+				 cfg->rcv_buf_fixed, mss, wscale);
+	return (u16)min_t(u32, wnd, TL_WND_MAX);
+}
+
+/*
+ * RCV.WND and our shift before our first SYN or SYN,ACK goes out.  RCV.WND
+ * is what that segment offers: more would be a window the peer has never
+ * heard of.  The shift is kept only if both ends agree to scaling
+ * (tl_syn_negotiate()).
+ */
+void tl_rcv_wnd_init(struct tl_tcb *tcb)
+{
+	bool ts = tcb->passive && (tcb->opts & TL_TCB_TS);
+	u8 wscale;
+
+	tcb->rcv_wnd = tl_rcv_wnd_syn(&tcb->cfg, tcb->cfg.mss, ts, &wscale);
+	tcb->rcv_wscale = (tcb->opts & TL_TCB_WSCALE) ? wscale : 0;
+}
+
+/*
+ * The handshake is over: from now on the window field is scaled (RFC 7323
+ * 2.3).  RCV.WND, the window our SYN offered, is rarely a whole number of
+ * the units the field now counts in (64240 is 501.875 units of 128), and
+ * rounding it down would move the right edge the peer knows to the left
+ * by up to a unit (RFC 7323 2.4), which RFC 9293 3.8.6 discourages.
+ * Rounding it up moves the edge right by less than a unit instead, when
+ * the buffer has room: the first scaled window offers no less than the
+ * SYN did, 502 units, as Linux's tcp_select_window() rounds it.  Later
+ * windows are rounded down (tl_rcv_wnd_field()).
+ */
+void tl_rcv_wnd_scaled(struct tl_tcb *tcb)
+{
+	u32 unit, up;
+
+	if (!(tcb->opts & TL_TCB_WSCALE) || !tcb->rcv_wscale)
+		return;
+	unit = 1U << tcb->rcv_wscale;
+	up = (tcb->rcv_wnd + unit - 1) & ~(unit - 1);
+	if (up <= tcb->rcv_space)
+		tcb->rcv_wnd = up;
+}
 
 static u8 tl_rcv_shift(const struct tl_tcb *tcb, bool syn)
 {

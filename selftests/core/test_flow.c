@@ -2,11 +2,13 @@
 /*
  * test_flow.c - flow control and its timers: delayed ACK (tl_delack.c),
  * Nagle / cork / MSG_MORE (tl_nagle.c), the persist timer (tl_persist.c),
- * keepalive (tl_keepalive.c) and window updates (tl_window.c).
+ * keepalive (tl_keepalive.c) and the receive window (tl_window.c): its
+ * first value and the window scale, updates, autotuning.
  *
  * ISS = 100, IRS = 5000, MSS 1000, receive buffer 8000, no options, no
  * congestion control; unlike test_tcb.c, delayed ACKs (40 ms .. 200 ms)
- * and Nagle are on, as in tl_cfg_default().
+ * and Nagle are on, as in tl_cfg_default().  The first-window tests use
+ * Linux's numbers instead (w_cfg()).
  */
 #include "test_util.h"
 
@@ -926,17 +928,355 @@ TEST(window_update_small_buffer_opens_by_half_of_it)
 	cfg.delack_min_us = 0;
 	cfg.rcv_buf = 1200;
 	f_establish(_metadata, &c, &cfg);
+	/* The first window is the buffer in whole segments: one. */
+	ASSERT_EQ(T_MSS, c.tcb.rcv_wnd);
 	f_data(&c, 0, T_MSS);
-	f_data(&c, T_MSS, 200);
-	EXPECT_SEG(&c, 0, "ACK", ISS + 1, IRS + 1 + 1200);
+	EXPECT_SEG(&c, 0, "ACK", ISS + 1, IRS + 1 + T_MSS);
 	ASSERT_EQ(0, c.act.seg[0].th.wnd);
 	/* 500 free, less than 600: still shut */
-	tl_rcv_read(&c.tcb, 500, c.now, &c.act);
+	tl_rcv_read(&c.tcb, 300, c.now, &c.act);
 	EXPECT_NOSEG(&c);
 	/* 600 free: open, although less than one MSS */
 	tl_rcv_read(&c.tcb, 100, c.now, &c.act);
 	ASSERT_EQ(1, c.act.nseg);
 	ASSERT_EQ(600, c.act.seg[0].th.wnd);
+}
+
+/*
+ * The first window and window scale (tl_rcv_wnd_initial()): the numbers
+ * Linux's tcp_select_initial_window() gives.  Linux's defaults: a new
+ * socket's buffer is tcp_rmem[1], 128 KiB, half of it window; the largest
+ * buffer is tcp_rmem[2], 6 MiB (rmem_max is 208 KiB).
+ */
+#define LINUX_SPACE	(131072 / 2)
+#define LINUX_LIMIT	(6 * 1024 * 1024)
+
+TEST(rfc7323_initial_window_linux_defaults)
+{
+	u8 ws = 99;
+
+	/* 44 segments of 1460, a shift of 7: what a peer sees from Linux */
+	ASSERT_EQ(64240, tl_rcv_wnd_initial(LINUX_SPACE, LINUX_LIMIT, false,
+					    1460, &ws));
+	ASSERT_EQ(7, ws);
+	/* segments that carry timestamps hold 1448 bytes of data: 45 */
+	ws = 99;
+	ASSERT_EQ(65160, tl_rcv_wnd_initial(LINUX_SPACE, LINUX_LIMIT, false,
+					    1448, &ws));
+	ASSERT_EQ(7, ws);
+	/* loopback's MSS, 65495: one segment */
+	ASSERT_EQ(65495, tl_rcv_wnd_initial(LINUX_SPACE, LINUX_LIMIT, false,
+					    65495, &ws));
+	/* rmem_max above tcp_rmem[2] decides: 16 MiB needs a shift of 9 */
+	ws = 99;
+	ASSERT_EQ(64240, tl_rcv_wnd_initial(LINUX_SPACE, 16 << 20, false,
+					    1460, &ws));
+	ASSERT_EQ(9, ws);
+}
+
+/* SO_RCVBUF set by the user: the shift covers that buffer alone. */
+TEST(rfc7323_initial_window_fixed_rcvbuf)
+{
+	u8 ws = 99;
+
+	/* SO_RCVBUF 4096: a buffer of 8192, a window of 4096, two segments */
+	ASSERT_EQ(2 * 1460, tl_rcv_wnd_initial(4096, LINUX_LIMIT, true,
+					       1460, &ws));
+	ASSERT_EQ(0, ws);
+	/* the same buffer left to autotuning: room for tcp_rmem[2] */
+	ws = 99;
+	ASSERT_EQ(2 * 1460, tl_rcv_wnd_initial(4096, LINUX_LIMIT, false,
+					       1460, &ws));
+	ASSERT_EQ(7, ws);
+	/* SO_RCVBUF 100000: a window of 100000 needs a shift of 1 */
+	ws = 99;
+	ASSERT_EQ(68 * 1460, tl_rcv_wnd_initial(100000, LINUX_LIMIT, true,
+						1460, &ws));
+	ASSERT_EQ(1, ws);
+	/*
+	 * A buffer forced above the limits (SO_RCVBUFFORCE): the window in
+	 * whole segments, 129940, fits a shift of 1, although the unrounded
+	 * 131080 would need 2; Linux sizes it by the larger of the rounded
+	 * window and the limits, no more than the buffer.
+	 */
+	ws = 99;
+	ASSERT_EQ(89 * 1460, tl_rcv_wnd_initial(131080, 100000, true, 1460,
+						&ws));
+	ASSERT_EQ(1, ws);
+}
+
+/* RFC 7323 2.3: the smallest shift that fits, and never more than 14. */
+TEST(rfc7323_2_3_initial_wscale_smallest_at_most_14)
+{
+	static const struct {
+		u32 limit;
+		u8 ws;
+	} t[] = {
+		{ 0, 0 }, { 65535, 0 }, { 65536, 1 }, { 131071, 1 },
+		{ 131072, 2 }, { 4194303, 6 }, { 4194304, 7 },
+		{ 65535U << 14, 14 }, { 0x7fffffff, 14 }, { 0xffffffff, 14 },
+	};
+	unsigned int i;
+	u32 wnd;
+	u8 ws;
+
+	for (i = 0; i < ARRAY_SIZE(t); i++) {
+		ws = 99;
+		tl_rcv_wnd_initial(1000, t[i].limit, false, 1460, &ws);
+		ASSERT_EQ(t[i].ws, ws) TH_LOG("limit %u", t[i].limit);
+	}
+	/* a window beyond 65535 << 14 is cut to it, in whole segments */
+	ws = 99;
+	wnd = tl_rcv_wnd_initial(0xffffffff, 0xffffffff, true, 1460, &ws);
+	ASSERT_EQ(14, ws);
+	ASSERT_EQ(0, wnd % 1460);
+	ASSERT_GE(65535U << 14, wnd);
+	ASSERT_LT((65535U << 14) - 1460, wnd);
+}
+
+/* Whole segments when there is room for one, else the whole space. */
+TEST(initial_window_rounded_down_to_the_mss)
+{
+	u8 ws;
+
+	ASSERT_EQ(1000, tl_rcv_wnd_initial(1000, 0, true, 1460, &ws));
+	ASSERT_EQ(1460, tl_rcv_wnd_initial(1460, 0, true, 1460, &ws));
+	ASSERT_EQ(1460, tl_rcv_wnd_initial(2919, 0, true, 1460, &ws));
+	ASSERT_EQ(2920, tl_rcv_wnd_initial(2920, 0, true, 1460, &ws));
+	/* no MSS known: nothing to round to */
+	ASSERT_EQ(65536, tl_rcv_wnd_initial(65536, 0, true, 0, &ws));
+	ASSERT_EQ(1, ws);
+}
+
+/* A connection configured as the glue does for Linux's defaults. */
+static void w_cfg(struct tl_cfg *cfg)
+{
+	f_cfg(cfg);
+	cfg->opts = TL_TCB_WSCALE | TL_TCB_SACK | TL_TCB_TS;
+	cfg->mss = 1460;
+	cfg->rcv_buf = LINUX_SPACE;
+	cfg->rcv_buf_max = LINUX_LIMIT / 2;
+	cfg->rcv_buf_limit = LINUX_LIMIT;
+}
+
+/*
+ * The active SYN offers the first window and shift (RFC 7323 2.2), its
+ * retransmission the same.  The first scaled window, after the handshake,
+ * is that window in whole units of 128 rounded up, 502, where rounding
+ * down (501) would move the right edge left (RFC 7323 2.4); it does not
+ * grow by the 1296 bytes the SWS threshold of 1460 does not allow (RFC
+ * 9293 3.8.6.2.2).  @buf is the receive buffer's window.
+ */
+static void w_syn_handshake(struct __test_metadata *_metadata, u32 buf,
+			    struct t_conn *c)
+{
+	struct tl_seg_in s;
+	struct tl_cfg cfg;
+
+	w_cfg(&cfg);
+	cfg.rcv_buf = buf;
+	t_init_cfg(c, &cfg);
+	ASSERT_EQ(0, tl_open_active(&c->tcb, T_LPORT, T_RPORT, ISS, c->now,
+				    &c->act));
+	EXPECT_SEG(c, 0, "SYN", ISS, 0);
+	ASSERT_EQ(64240, c->act.seg[0].th.wnd);
+	ASSERT_TRUE(c->act.seg[0].opts.present & TL_OPTF_WSCALE);
+	ASSERT_EQ(7, c->act.seg[0].opts.wscale);
+	ASSERT_EQ(1460, c->act.seg[0].opts.mss);
+	t_fire(c, TL_TIMER_RTX);
+	EXPECT_SEG(c, 0, "SYN", ISS, 0);
+	ASSERT_EQ(64240, c->act.seg[0].th.wnd);
+	ASSERT_EQ(7, c->act.seg[0].opts.wscale);
+
+	s = t_seg("SYN|ACK", IRS, ISS + 1, 65535, 0);
+	s.opts.present = TL_OPTF_MSS | TL_OPTF_WSCALE | TL_OPTF_SACK_PERM |
+			 TL_OPTF_TS;
+	s.opts.mss = 1460;
+	s.opts.wscale = 6;
+	s.opts.tsval = 777;
+	s.opts.tsecr = c->act.seg[0].opts.tsval;
+	c->now += 10 * MS;
+	tl_input(&c->tcb, &s, c->now, &c->act);
+	EXPECT_STATE(c, TL_ESTABLISHED);
+	EXPECT_SEG(c, 0, "ACK", ISS + 1, IRS + 1);
+	ASSERT_EQ(7, c->tcb.rcv_wscale);
+	ASSERT_EQ(6, c->tcb.snd_wscale);
+}
+
+TEST(syn_offers_the_initial_window_and_wscale)
+{
+	struct t_conn c;
+
+	w_syn_handshake(_metadata, LINUX_SPACE, &c);
+	ASSERT_EQ(502 << 7, c.tcb.rcv_wnd);
+	ASSERT_EQ(502, c.act.seg[0].th.wnd);
+}
+
+/*
+ * A buffer of exactly 44 segments has no room for the 16 bytes that
+ * round 64240 up: the first scaled window is rounded down, 501 units.
+ */
+TEST(syn_first_scaled_window_rounds_down_without_room)
+{
+	struct t_conn c;
+
+	w_syn_handshake(_metadata, 64240, &c);
+	ASSERT_EQ(64240, c.tcb.rcv_wnd);
+	ASSERT_EQ(501, c.act.seg[0].th.wnd);
+}
+
+
+/* A peer without window scaling: the option is not offered back. */
+TEST(syn_without_peer_wscale_keeps_the_window_unscaled)
+{
+	struct tl_seg_in s;
+	struct tl_cfg cfg;
+	struct t_conn c;
+
+	w_cfg(&cfg);
+	t_init_cfg(&c, &cfg);
+	ASSERT_EQ(0, tl_open_active(&c.tcb, T_LPORT, T_RPORT, ISS, c.now,
+				    &c.act));
+	ASSERT_EQ(7, c.act.seg[0].opts.wscale);
+	s = t_seg("SYN|ACK", IRS, ISS + 1, 65535, 0);
+	s.opts.present = TL_OPTF_MSS;
+	s.opts.mss = 1460;
+	c.now += 10 * MS;
+	tl_input(&c.tcb, &s, c.now, &c.act);
+	EXPECT_STATE(&c, TL_ESTABLISHED);
+	ASSERT_EQ(0, c.tcb.rcv_wscale);
+	ASSERT_EQ(64240, c.act.seg[0].th.wnd);
+}
+
+/*
+ * A listener's child answers the SYN: its SYN,ACK offers the window in
+ * whole segments of what the peer will send (1448 with timestamps) and
+ * the shift, when the peer offered scaling.
+ */
+static void w_synack(struct __test_metadata *_metadata,
+		     const struct tl_cfg *cfg, u8 peer_opts, struct t_conn *c)
+{
+	struct tl_seg_in s = t_seg("SYN", IRS, 0, 65535, 0);
+	struct t_conn lst;
+
+	t_init_cfg(&lst, cfg);
+	ASSERT_EQ(0, tl_open_passive(&lst.tcb, T_LPORT, &lst.act));
+	s.opts.present = TL_OPTF_MSS | peer_opts;
+	s.opts.mss = 1460;
+	s.opts.wscale = 7;
+	s.opts.tsval = 777;
+	tl_input(&lst.tcb, &s, lst.now, &lst.act);
+	ASSERT_TRUE(lst.act.child);
+	t_init_cfg(c, cfg);
+	ASSERT_EQ(0, tl_accept_syn(&c->tcb, &lst.act.child_req, ISS, c->now,
+				   &c->act));
+	EXPECT_SEG(c, 0, "SYN|ACK", ISS, IRS + 1);
+}
+
+TEST(synack_offers_the_initial_window_and_wscale)
+{
+	struct tl_cfg cfg;
+	struct t_conn c;
+
+	w_cfg(&cfg);
+	/* MSS, SACK, window scale: passive_open_exact.wire's SYN */
+	w_synack(_metadata, &cfg, TL_OPTF_WSCALE | TL_OPTF_SACK_PERM, &c);
+	ASSERT_EQ(64240, c.act.seg[0].th.wnd);
+	ASSERT_TRUE(c.act.seg[0].opts.present & TL_OPTF_WSCALE);
+	ASSERT_EQ(7, c.act.seg[0].opts.wscale);
+	/* its retransmission offers the same */
+	t_fire(&c, TL_TIMER_RTX);
+	EXPECT_SEG(&c, 0, "SYN|ACK", ISS, IRS + 1);
+	ASSERT_EQ(64240, c.act.seg[0].th.wnd);
+	ASSERT_EQ(7, c.act.seg[0].opts.wscale);
+
+	/* with timestamps: 45 segments of 1448 */
+	w_synack(_metadata, &cfg, TL_OPTF_WSCALE | TL_OPTF_TS, &c);
+	ASSERT_EQ(65160, c.act.seg[0].th.wnd);
+	ASSERT_EQ(7, c.act.seg[0].opts.wscale);
+
+	/* no window scale from the peer: none back, the same window */
+	w_synack(_metadata, &cfg, 0, &c);
+	ASSERT_EQ(64240, c.act.seg[0].th.wnd);
+	ASSERT_FALSE(c.act.seg[0].opts.present & TL_OPTF_WSCALE);
+	ASSERT_EQ(0, c.tcb.rcv_wscale);
+}
+
+/*
+ * SO_RCVBUF 4096 before listen(): a window of two segments and a shift
+ * of 0, offered because the peer offered scaling; the handshake's ACK
+ * leaves the window as it was, unscaled.
+ */
+TEST(synack_small_rcvbuf_small_window_and_wscale)
+{
+	struct tl_cfg cfg;
+	struct t_conn c;
+
+	w_cfg(&cfg);
+	cfg.rcv_buf = 4096;
+	cfg.rcv_buf_max = 0;
+	cfg.rcv_buf_fixed = true;
+	w_synack(_metadata, &cfg, TL_OPTF_WSCALE | TL_OPTF_SACK_PERM, &c);
+	ASSERT_EQ(2920, c.act.seg[0].th.wnd);
+	ASSERT_TRUE(c.act.seg[0].opts.present & TL_OPTF_WSCALE);
+	ASSERT_EQ(0, c.act.seg[0].opts.wscale);
+	c.now += 10 * MS;
+	t_in(&c, "ACK", IRS + 1, ISS + 1, 1000, 0);
+	EXPECT_STATE(&c, TL_ESTABLISHED);
+	/* data: the window shrinks by it and never beyond the buffer */
+	f_data(&c, 0, 1460);
+	EXPECT_SEG(&c, 0, "ACK", ISS + 1, IRS + 1 + 1460);
+	ASSERT_EQ(2920 - 1460, c.act.seg[0].th.wnd);
+	tl_rcv_read(&c.tcb, 1460, c.now, &c.act);
+	ASSERT_EQ(1, c.act.nseg);
+	ASSERT_EQ(4096, c.act.seg[0].th.wnd);
+}
+
+/*
+ * After the handshake the scaled window grows with the reader, past
+ * what a SYN can say, up to rcv_buf_max (autotuning), and the field
+ * times 128 never exceeds RCV.WND.
+ */
+TEST(scaled_window_grows_past_the_syn_window)
+{
+	struct tl_seg_in s;
+	struct tl_cfg cfg;
+	struct t_conn c;
+	u32 off = 0, right = 0;
+	int i, round;
+
+	w_cfg(&cfg);
+	cfg.opts = TL_TCB_WSCALE;
+	t_init_cfg(&c, &cfg);
+	ASSERT_EQ(0, tl_open_active(&c.tcb, T_LPORT, T_RPORT, ISS, c.now,
+				    &c.act));
+	s = t_seg("SYN|ACK", IRS, ISS + 1, 65535, 0);
+	s.opts.present = TL_OPTF_MSS | TL_OPTF_WSCALE;
+	s.opts.mss = 1460;
+	s.opts.wscale = 7;
+	c.now += 10 * MS;
+	tl_input(&c.tcb, &s, c.now, &c.act);
+	EXPECT_STATE(&c, TL_ESTABLISHED);
+	c.tcb.rcv_rtt_us = 10 * MS;
+	for (round = 0; round < 8; round++) {
+		for (i = 0; i < 40; i++) {
+			c.now += 100;
+			t_in(&c, "ACK", IRS + 1 + off, ISS + 1, 60000, 1460);
+			off += 1460;
+			tl_rcv_read(&c.tcb, 1460, c.now, &c.act);
+			if (!c.act.nseg)
+				continue;
+			ASSERT_GE(c.tcb.rcv_wnd,
+				  (u32)c.act.seg[c.act.nseg - 1].th.wnd << 7);
+			/* RFC 9293 3.8.6: the right edge never moves left */
+			ASSERT_GE(c.tcb.rcv_nxt + c.tcb.rcv_wnd, right);
+			right = c.tcb.rcv_nxt + c.tcb.rcv_wnd;
+		}
+		c.now += 10 * MS;
+	}
+	ASSERT_LT(65535, c.tcb.rcv_wnd);
+	ASSERT_LT(LINUX_SPACE, c.tcb.cfg.rcv_buf);
+	ASSERT_GE(cfg.rcv_buf_max, c.tcb.cfg.rcv_buf);
 }
 
 TEST_HARNESS_MAIN

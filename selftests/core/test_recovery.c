@@ -997,7 +997,7 @@ static void t_lossy(struct __test_metadata *_metadata, u8 opts,
 	cfg.opts = opts;
 	cfg.cc = cc;
 	cfg.rcv_buf = 64000;
-	cfg.wscale = 2;
+	cfg.rcv_buf_limit = 200000;	/* a window scale of 2 */
 	cfg.data_retries = 30;
 	t_init_cfg(&a, &cfg);
 	t_init_cfg(&b, &cfg);

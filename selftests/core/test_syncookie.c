@@ -135,11 +135,16 @@ static struct tl_seg_in t_syn(u32 seq, bool ts, bool ws, bool sack)
 	return s;
 }
 
+/*
+ * Our MSS is the route's, 1400, in the SYN,ACK and in the child alike;
+ * the buffer limit is Linux's default tcp_rmem[2], a window scale of 7.
+ */
 static void t_cookie_cfg(struct tl_cfg *cfg)
 {
 	t_cfg(cfg);
 	cfg->opts = TL_TCB_WSCALE | TL_TCB_SACK | TL_TCB_TS;
-	cfg->wscale = 7;
+	cfg->mss = 1400;
+	cfg->rcv_buf_limit = 6 * 1024 * 1024;
 }
 
 /*
@@ -165,11 +170,15 @@ static void t_cookie_handshake(struct __test_metadata *_metadata,
 	/* All bits ones (8960, hash ~0): ISS + 1 wraps to 0. */
 	cookie = tl_syncookie_make(t, tl_syncookie_mss_index(8960), ~0U);
 	ASSERT_EQ(0xffffffffU, cookie);
-	tl_syncookie_synack(&syn, &cfg, cookie, 1400, now, &sa);
+	tl_syncookie_synack(&syn, &cfg, cookie, cfg.mss, now, &sa);
 	ASSERT_EQ(TL_TCP_SYN | TL_TCP_ACK, sa.th.flags);
 	ASSERT_EQ(cookie, sa.th.seq);
 	ASSERT_EQ(0, sa.th.ack);	/* IRS + 1 wrapped */
-	ASSERT_EQ(T_BUF, sa.th.wnd);
+	/*
+	 * The buffer's 8000 in whole segments of the peer's data: 1400,
+	 * less 12 bytes when every segment carries timestamps.
+	 */
+	ASSERT_EQ(ts ? 5 * 1388 : 5 * 1400, sa.th.wnd);
 	ASSERT_EQ(1400, sa.opts.mss);
 	ASSERT_EQ(ts, !!(sa.opts.present & TL_OPTF_TS));
 	ASSERT_EQ(ts && ws, !!(sa.opts.present & TL_OPTF_WSCALE));
@@ -204,6 +213,8 @@ static void t_cookie_handshake(struct __test_metadata *_metadata,
 	ASSERT_EQ(0, tl_accept_cookie(&c.tcb, &req, cookie, c.now, &c.act));
 	EXPECT_STATE(&c, TL_SYN_RECEIVED);
 	EXPECT_NOSEG(&c);
+	/* The child offers what the SYN,ACK offered. */
+	ASSERT_EQ(sa.th.wnd, c.tcb.rcv_wnd);
 	tl_input(&c.tcb, &ack, c.now, &c.act);
 	EXPECT_STATE(&c, TL_ESTABLISHED);
 	ASSERT_EQ(1, c.act.nstate);
@@ -220,12 +231,13 @@ static void t_cookie_handshake(struct __test_metadata *_metadata,
 		ASSERT_EQ(7, c.tcb.rcv_wscale);
 		ASSERT_EQ(500U << 9, c.tcb.snd_wnd);
 	} else {
+		ASSERT_EQ(0, c.tcb.rcv_wscale);
 		ASSERT_EQ(500, c.tcb.snd_wnd);
 	}
 	if (ts)
 		ASSERT_EQ(800, c.tcb.ts_recent);
 	/* min(8960 from the table, ours), less the timestamps' 12 bytes. */
-	ASSERT_EQ(ts ? 1000 - 12 : 1000, c.tcb.snd_mss);
+	ASSERT_EQ(ts ? 1400 - 12 : 1400, c.tcb.snd_mss);
 }
 
 TEST(handshake_with_ts_wscale_sack)

@@ -1285,8 +1285,8 @@ TEST(rfc7323_options_negotiated_and_carried)
 	/* passive side: the peer offers everything */
 	t_cfg(&cfg);
 	cfg.opts = TL_TCB_WSCALE | TL_TCB_SACK | TL_TCB_TS;
-	cfg.wscale = 2;
 	cfg.rcv_buf = 100000;
+	cfg.rcv_buf_limit = 200000;	/* a window scale of 2 */
 	t_init_cfg(&lst, &cfg);
 	tl_open_passive(&lst.tcb, T_LPORT, &lst.act);
 	s = t_seg("SYN", IRS, 0, 65535, 0);
