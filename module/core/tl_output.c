@@ -281,7 +281,12 @@ void tl_send_syn(struct tl_tcb *tcb, u64 now, struct tl_actions *act)
 	tl_rtx_timer_restart(tcb, now, act);
 }
 
-/* <SEQ=seq><CTL=RST> from this connection (ABORT, 3.10.5). */
+/*
+ * A reset from this connection (ABORT, 3.10.5): <SEQ=seq><CTL=RST>.  Once
+ * the peer's SYN is in, Linux (tcp_send_active_reset()) also sets ACK
+ * with RCV.NXT, which the RFC allows and costs the receiver nothing: its
+ * RST checks look at the sequence number only.  tcplab does the same.
+ */
 void tl_send_rst(struct tl_tcb *tcb, u32 seq, struct tl_actions *act)
 {
 	struct tl_seg_out *s;
@@ -294,6 +299,11 @@ void tl_send_rst(struct tl_tcb *tcb, u32 seq, struct tl_actions *act)
 	s->th.dport = tcb->rport;
 	s->th.seq = seq;
 	s->th.flags = TL_TCP_RST;
+	if (tcb->state != TL_SYN_SENT && tcb->state != TL_LISTEN &&
+	    tcb->state != TL_CLOSED) {
+		s->th.flags |= TL_TCP_ACK;
+		s->th.ack = tcb->rcv_nxt;
+	}
 }
 
 bool tl_rst_reply(const struct tl_tcphdr *th, u32 payload_len,

@@ -622,7 +622,7 @@ TEST(keepalive_probes_and_etimedout)
 		EXPECT_SEG(&c, 0, "ACK", ISS, IRS + 1);
 	}
 	t_fire(&c, TL_TIMER_KEEPALIVE);
-	EXPECT_SEG(&c, 0, "RST", ISS + 1, 0);
+	EXPECT_SEG(&c, 0, "RST|ACK", ISS + 1, IRS + 1);
 	ASSERT_EQ(-ETIMEDOUT, c.act.error);
 	EXPECT_STATE(&c, TL_CLOSED);
 }

@@ -1042,7 +1042,8 @@ TEST(rfc9293_3_10_5_abort)
 	t_goto(_metadata, &c, TL_ESTABLISHED);
 	tl_send(&c.tcb, 10, c.now, &c.act);
 	ASSERT_EQ(0, tl_abort(&c.tcb, &c.act));
-	EXPECT_SEG(&c, 0, "RST", ISS + 11, 0);
+	/* <SEQ=SND.NXT><CTL=RST>, with ACK of RCV.NXT as Linux's */
+	EXPECT_SEG(&c, 0, "RST|ACK", ISS + 11, IRS + 1);
 	EXPECT_STATE(&c, TL_CLOSED);
 	ASSERT_TRUE(c.act.release);
 	ASSERT_EQ(-ENOTCONN, tl_abort(&c.tcb, &c.act));
