@@ -1453,6 +1453,7 @@ static bool tcplab_abort_on_data(struct sock *sk, const struct tl_seg_in *seg)
 	const struct tl_tcb *tcb = &tsk->tcb;
 	u32 end = seg->th.seq + seg->len;
 	struct tl_actions *act;
+	unsigned int i;
 
 	if (!(READ_ONCE(sk->sk_shutdown) & RCV_SHUTDOWN) || !seg->len ||
 	    (seg->th.flags & (TL_TCP_SYN | TL_TCP_RST)) ||
@@ -1465,6 +1466,14 @@ static bool tcplab_abort_on_data(struct sock *sk, const struct tl_seg_in *seg)
 		tcplab_act_put(act);
 		return false;
 	}
+	/*
+	 * Linux answers the segment itself (tcp_reset(), then
+	 * tcp_v4_send_reset()): the reply form of 3.10.7.1,
+	 * <SEQ=SEG.ACK><CTL=RST>, rather than the ABORT form.
+	 */
+	for (i = 0; i < act->nseg; i++)
+		if (act->seg[i].th.flags & TL_TCP_RST)
+			tl_rst_reply(&seg->th, seg->len, &act->seg[i]);
 	if (!sock_flag(sk, SOCK_DEAD)) {
 		/* tcp_reset() in FIN-WAIT: the user learns ECONNRESET. */
 		WRITE_ONCE(sk->sk_err, ECONNRESET);
