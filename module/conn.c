@@ -832,6 +832,7 @@ static struct sock *tcplab_child_alloc(struct sock *lsk,
 	if (sock_flag(lsk, SOCK_KEEPOPEN))
 		sock_set_flag(csk, SOCK_KEEPOPEN);
 	ctsk->cork = READ_ONCE(ltsk->cork);
+	ctsk->tos = READ_ONCE(ltsk->tos);	/* inet_sk(sk)->tos, cloned */
 	ctsk->keepidle = READ_ONCE(ltsk->keepidle);
 	ctsk->keepintvl = READ_ONCE(ltsk->keepintvl);
 	ctsk->keepcnt = READ_ONCE(ltsk->keepcnt);

@@ -20,6 +20,7 @@
 #include <linux/sched/signal.h>
 #include <net/sock.h>
 #include <net/tcp_states.h>
+#include <net/inet_ecn.h>
 #include <net/ip.h>
 #include <net/route.h>
 #include <net/tcp.h>		/* MAX_TCP_HEADER */
@@ -1182,6 +1183,89 @@ static int tcplab_get_info(struct sock *sk, char __user *optval,
 	return 0;
 }
 
+/*
+ * IP_TOS: the value goes into the IPv4 header of every segment the
+ * connection sends (output.c).  As do_ip_setsockopt() reads it: an int
+ * if @optlen holds one, else one byte, and nothing at all (@optlen 0)
+ * means 0; any int is taken and cut to its low byte.  For a stream
+ * socket __ip_sock_set_tos() keeps the ECN field (RFC 3168 5) to TCP
+ * itself; tcplab does not do ECN, so the field stays 0.
+ */
+static int tcplab_set_tos(struct sock *sk, sockptr_t optval,
+			  unsigned int optlen)
+{
+	struct tcplab_sock *tsk = tcplab_sk(sk);
+	int val = 0;
+	u8 tos;
+
+	if (optlen >= sizeof(int)) {
+		if (copy_from_sockptr(&val, optval, sizeof(val)))
+			return -EFAULT;
+	} else if (optlen >= sizeof(u8)) {
+		u8 byte;
+
+		if (copy_from_sockptr(&byte, optval, sizeof(byte)))
+			return -EFAULT;
+		val = byte;
+	}
+	tos = (u8)val & ~INET_ECN_MASK;
+	lock_sock(sk);
+	if (tsk->tos != tos) {
+		WRITE_ONCE(tsk->tos, tos);
+		WRITE_ONCE(sk->sk_priority, rt_tos2priority(tos));
+		/* The TOS is a routing key: route again on the next send. */
+		sk_dst_reset(sk);
+	}
+	release_sock(sk);
+	return 0;
+}
+
+/* SOL_IP options: IP_TOS only. */
+static int tcplab_ip_setsockopt(struct sock *sk, int optname,
+				sockptr_t optval, unsigned int optlen)
+{
+	switch (optname) {
+	case IP_TOS:
+		return tcplab_set_tos(sk, optval, optlen);
+	default:
+		return -ENOPROTOOPT;
+	}
+}
+
+/*
+ * As do_ip_getsockopt() copies a small value out: one byte when the
+ * buffer is shorter than an int (and not empty), else at most an int.
+ */
+static int tcplab_ip_getsockopt(struct sock *sk, int optname,
+				char __user *optval, int __user *optlen)
+{
+	int val, len;
+
+	if (get_user(len, optlen))
+		return -EFAULT;
+	if (len < 0)
+		return -EINVAL;
+	switch (optname) {
+	case IP_TOS:
+		val = READ_ONCE(tcplab_sk(sk)->tos);
+		break;
+	default:
+		return -ENOPROTOOPT;
+	}
+	if (len > 0 && len < sizeof(int)) {
+		u8 byte = val;
+
+		len = 1;
+		if (put_user(len, optlen) || copy_to_user(optval, &byte, 1))
+			return -EFAULT;
+		return 0;
+	}
+	len = min_t(unsigned int, len, sizeof(int));
+	if (put_user(len, optlen) || copy_to_user(optval, &val, len))
+		return -EFAULT;
+	return 0;
+}
+
 static int tcplab_setsockopt(struct socket *sock, int level, int optname,
 			     sockptr_t optval, unsigned int optlen)
 {
@@ -1191,6 +1275,8 @@ static int tcplab_setsockopt(struct socket *sock, int level, int optname,
 		return tcplab_tls_setsockopt(sock->sk, optname, optval, optlen);
 	if (level == SOL_TCP && optname == TCP_ULP)
 		return tcplab_tls_set_ulp(sock->sk, optval, optlen);
+	if (level == SOL_IP)
+		return tcplab_ip_setsockopt(sock->sk, optname, optval, optlen);
 	if (level != SOL_TCP)
 		return -ENOPROTOOPT;
 	if (optname == TCP_CONGESTION)
@@ -1222,6 +1308,8 @@ static int tcplab_getsockopt(struct socket *sock, int level, int optname,
 		return tcplab_tls_getsockopt(sock->sk, optname, optval, optlen);
 	if (level == SOL_TCP && optname == TCP_ULP)
 		return tcplab_tls_get_ulp(sock->sk, optval, optlen);
+	if (level == SOL_IP)
+		return tcplab_ip_getsockopt(sock->sk, optname, optval, optlen);
 	if (level != SOL_TCP)
 		return -ENOPROTOOPT;
 	if (get_user(len, optlen))

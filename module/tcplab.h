@@ -228,6 +228,7 @@ struct tcplab_sock {
 	bool			nodelay;	/* TCP_NODELAY */
 	bool			orphan_counted;	/* in mem.c's orphan count */
 	bool			cork;		/* TCP_CORK */
+	u8			tos;		/* IP_TOS, ECN bits clear */
 	/* TCP_KEEPIDLE/INTVL (s), TCP_KEEPCNT; 0: the netns sysctl */
 	u32			keepidle;
 	u32			keepintvl;

@@ -69,6 +69,105 @@ TEST_F(one, tcp_nodelay)
 	close(fd);
 }
 
+/*
+ * IP_TOS (SOL_IP) on both families, each call on an AF_INET socket first:
+ * the same result, errno, value and returned length.  An int, one byte
+ * or nothing (0); any int is cut to its low byte, and the ECN field
+ * (the low two bits) stays with TCP; a short buffer reads one byte.
+ */
+static void tos_same(struct __test_metadata *_metadata, int fd, int ref,
+		     const void *val, socklen_t len)
+{
+	unsigned char out[8], rout[8];
+	socklen_t olen, rlen;
+	int r, rr, e, re, i;
+
+	errno = 0;
+	rr = setsockopt(ref, SOL_IP, IP_TOS, val, len);
+	re = errno;
+	errno = 0;
+	r = setsockopt(fd, SOL_IP, IP_TOS, val, len);
+	e = errno;
+	EXPECT_EQ(rr, r) TH_LOG("setsockopt length %u", len);
+	EXPECT_EQ(re, e) TH_LOG("setsockopt length %u", len);
+	for (i = 0; i <= 6; i++) {
+		memset(out, 0xaa, sizeof(out));
+		memset(rout, 0xaa, sizeof(rout));
+		olen = rlen = i;
+		rr = getsockopt(ref, SOL_IP, IP_TOS, rout, &rlen);
+		r = getsockopt(fd, SOL_IP, IP_TOS, out, &olen);
+		EXPECT_EQ(rr, r) TH_LOG("getsockopt length %d", i);
+		EXPECT_EQ(rlen, olen) TH_LOG("getsockopt length %d", i);
+		EXPECT_EQ(0, memcmp(rout, out, sizeof(out)))
+			TH_LOG("getsockopt length %d: %02x %02x", i, rout[0],
+			       out[0]);
+	}
+}
+
+TEST_F(one, ip_tos)
+{
+	int fd = socket(self->fam, SOCK_STREAM, 0);
+	int ref = socket(AF_INET, SOCK_STREAM, 0);
+	static const int ints[] = { 0x10, 0x2b, 0x1ff, -1, 0xb8, 0 };
+	unsigned char byte = 0x73;
+	socklen_t len = sizeof(int);
+	int i, val = 0;
+
+	ASSERT_LE(0, fd);
+	ASSERT_LE(0, ref);
+	EXPECT_EQ(0, api_sockopt_int(fd, SOL_IP, IP_TOS));
+	for (i = 0; i < (int)(sizeof(ints) / sizeof(ints[0])); i++)
+		tos_same(_metadata, fd, ref, &ints[i], sizeof(int));
+	tos_same(_metadata, fd, ref, &byte, 1);
+	tos_same(_metadata, fd, ref, &ints[1], 3);
+	tos_same(_metadata, fd, ref, NULL, 0);	/* as if 0 */
+	tos_same(_metadata, fd, ref, &ints[4], 8);
+	EXPECT_EQ(0xb8, api_sockopt_int(fd, SOL_IP, IP_TOS));
+	/* A negative length, and a bad pointer. */
+	len = -1;
+	EXPECT_EQ(-1, getsockopt(fd, SOL_IP, IP_TOS, &val, &len));
+	EXPECT_EQ(EINVAL, errno);
+	EXPECT_EQ(-1, setsockopt(fd, SOL_IP, IP_TOS, (void *)8, sizeof(int)));
+	EXPECT_EQ(EFAULT, errno);
+	/* The ECN bits of a value are dropped: 0x2b gives 0x28. */
+	ASSERT_EQ(0, api_set_int(ref, SOL_IP, IP_TOS, 0x2b));
+	ASSERT_EQ(0, api_set_int(fd, SOL_IP, IP_TOS, 0x2b));
+	EXPECT_EQ(0x28, api_sockopt_int(fd, SOL_IP, IP_TOS));
+	/* SO_PRIORITY follows the TOS as rt_tos2priority() maps it. */
+	EXPECT_EQ(api_sockopt_int(ref, SOL_SOCKET, SO_PRIORITY),
+		  api_sockopt_int(fd, SOL_SOCKET, SO_PRIORITY));
+	ASSERT_EQ(0, api_set_int(ref, SOL_IP, IP_TOS, 0x10));
+	ASSERT_EQ(0, api_set_int(fd, SOL_IP, IP_TOS, 0x10));
+	EXPECT_EQ(api_sockopt_int(ref, SOL_SOCKET, SO_PRIORITY),
+		  api_sockopt_int(fd, SOL_SOCKET, SO_PRIORITY));
+	EXPECT_NE(0, api_sockopt_int(fd, SOL_SOCKET, SO_PRIORITY));
+	close(ref);
+	close(fd);
+}
+
+/* A listener's IP_TOS is its children's (sk_clone_lock() copies it). */
+TEST_F(one, ip_tos_inherited)
+{
+	struct sockaddr_in addr = api_sin("127.0.0.1", 0);
+	socklen_t len = sizeof(addr);
+	int lfd = socket(self->fam, SOCK_STREAM, 0), cfd, afd;
+
+	ASSERT_LE(0, lfd);
+	ASSERT_EQ(0, api_set_int(lfd, SOL_IP, IP_TOS, 0x88));
+	ASSERT_EQ(0, bind(lfd, (struct sockaddr *)&addr, sizeof(addr)));
+	ASSERT_EQ(0, listen(lfd, 4));
+	ASSERT_EQ(0, getsockname(lfd, (struct sockaddr *)&addr, &len));
+	cfd = api_connect(self->fam, &addr);
+	ASSERT_LE(0, cfd);
+	afd = accept(lfd, NULL, NULL);
+	ASSERT_LE(0, afd);
+	EXPECT_EQ(0x88, api_sockopt_int(afd, SOL_IP, IP_TOS));
+	EXPECT_EQ(0, api_sockopt_int(cfd, SOL_IP, IP_TOS));
+	close(afd);
+	close(cfd);
+	close(lfd);
+}
+
 TEST_F(one, linger_roundtrip)
 {
 	struct linger lg = { .l_onoff = 1, .l_linger = 0 }, out;
