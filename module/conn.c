@@ -211,6 +211,12 @@ void tcplab_conn_init(struct sock *sk)
 
 	tcplab_cfg(sk, &cfg);
 	tl_tcb_init(&tsk->tcb, &cfg, tsk->ooo_ranges, TCPLAB_OOO_RANGES);
+	/*
+	 * Until a connection finds its own, the MSS shown (TCP_MAXSEG,
+	 * tcpi_snd_mss) is RFC 9293 3.7.1's default, as tcp_init_sock()
+	 * sets mss_cache.
+	 */
+	tsk->tcb.snd_mss = TL_MSS_DEFAULT;
 	skb_queue_head_init(&tsk->ooo_queue);
 	timer_setup(&tsk->timer, tcplab_timer_fire, 0);
 	INIT_LIST_HEAD(&tsk->accept_node);
@@ -224,10 +230,18 @@ void tcplab_conn_setup(struct sock *sk, u16 mss)
 {
 	struct tcplab_sock *tsk = tcplab_sk(sk);
 	struct tl_cfg cfg;
+	u16 user_mss;
 
 	tcplab_cfg(sk, &cfg);
 	if (mss)
 		cfg.mss = mss;
+	/*
+	 * TCP_MAXSEG caps both the MSS we announce and the one we send
+	 * with, as Linux's user_mss does (tcp_mss_clamp(), mss_clamp).
+	 */
+	user_mss = READ_ONCE(tsk->user_mss);
+	if (user_mss && user_mss < cfg.mss)
+		cfg.mss = user_mss;
 	tl_tcb_init(&tsk->tcb, &cfg, tsk->ooo_ranges, TCPLAB_OOO_RANGES);
 }
 
@@ -776,8 +790,12 @@ static void tcplab_cookie_synack(struct sock *lsk, struct sk_buff *in,
 	cookie = tl_syncookie_make(t, idx,
 				   tcplab_cookie_hash(laddr, raddr, req->lport,
 						      req->rport, req->irs, t));
-	/* Our MSS 0: the route's, filled in by tcplab_send_reset(). */
-	tl_syncookie_synack(&syn, &ltsk->tcb.cfg, cookie, 0, now, &out);
+	/*
+	 * Our MSS: TCP_MAXSEG's, or 0 for the route's; tcplab_send_reset()
+	 * announces the smaller of the two.
+	 */
+	tl_syncookie_synack(&syn, &ltsk->tcb.cfg, cookie,
+			    READ_ONCE(ltsk->user_mss), now, &out);
 	/* tcp_synq_overflow(): the ACKs of the next 2 minutes are checked. */
 	WRITE_ONCE(ltsk->synq_overflow, jiffies);
 	set_bit(TCPLAB_LISTEN_COOKIES_SENT, &ltsk->listen_flags);
@@ -833,6 +851,7 @@ static struct sock *tcplab_child_alloc(struct sock *lsk,
 		sock_set_flag(csk, SOCK_KEEPOPEN);
 	ctsk->cork = READ_ONCE(ltsk->cork);
 	ctsk->tos = READ_ONCE(ltsk->tos);	/* inet_sk(sk)->tos, cloned */
+	ctsk->user_mss = READ_ONCE(ltsk->user_mss);	/* tcp_openreq_init() */
 	ctsk->keepidle = READ_ONCE(ltsk->keepidle);
 	ctsk->keepintvl = READ_ONCE(ltsk->keepintvl);
 	ctsk->keepcnt = READ_ONCE(ltsk->keepcnt);

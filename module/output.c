@@ -591,7 +591,8 @@ int tcplab_xmit(struct sock *sk, const struct tl_seg_out *seg)
 /*
  * Answer @in_skb, a segment that reached no connection, with @rst: the
  * reset from tl_rst_reply(), or a listener's stateless SYN,ACK
- * (tl_syncookie_synack()), whose MSS option of 0 asks for the route's.
+ * (tl_syncookie_synack()), whose MSS option is capped to the route's
+ * (0 asks for the route's).
  * in_skb's IP header is still in place (ip_hdr()); addresses are swapped,
  * no socket is involved.  Like Linux TCP (tcp_v4_send_reset()), only
  * segments addressed to a local unicast address are answered.  Any
@@ -620,12 +621,14 @@ void tcplab_send_reset(struct net *net, struct sk_buff *in_skb,
 		goto out_err;
 
 	seg = *rst;
-	if ((seg.opts.present & TL_OPTF_MSS) && !seg.opts.mss) {
+	if (seg.opts.present & TL_OPTF_MSS) {
 		u32 mtu = dst_mtu(&rt->dst);
 
 		mtu -= min_t(u32, mtu,
 			     sizeof(struct iphdr) + sizeof(struct tcphdr));
-		seg.opts.mss = clamp_t(u32, mtu, TL_MSS_MIN, 0xffff);
+		mtu = clamp_t(u32, mtu, TL_MSS_MIN, 0xffff);
+		if (!seg.opts.mss || seg.opts.mss > mtu)
+			seg.opts.mss = mtu;
 	}
 	hlen = tl_seg_out_build(hdr, sizeof(hdr), &seg);
 	if (WARN_ON_ONCE(hlen < 0)) {

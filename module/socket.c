@@ -1184,6 +1184,43 @@ static int tcplab_get_info(struct sock *sk, char __user *optval,
 }
 
 /*
+ * TCP_MAXSEG caps the MSS of the connections the socket makes or accepts
+ * from then on (tcplab_conn_setup()): both the one announced in the SYN
+ * or SYN,ACK and the one used to send (RFC 9293 3.7.1 lets either end
+ * send less than the peer's MSS).  0 takes the cap away.  Linux's
+ * bounds, as do_tcp_setsockopt(): TCP_MIN_MSS (88) to MAX_TCP_WINDOW
+ * (32767); a value above the route's MTU has no effect.
+ */
+static int tcplab_set_maxseg(struct sock *sk, int val)
+{
+	if (val && (val < TCP_MIN_MSS || val > MAX_TCP_WINDOW))
+		return -EINVAL;
+	lock_sock(sk);
+	WRITE_ONCE(tcplab_sk(sk)->user_mss, val);
+	release_sock(sk);
+	return 0;
+}
+
+/*
+ * As tcp_getsockopt(): while closed or listening, the value TCP_MAXSEG
+ * set; otherwise the MSS the connection sends with, which a socket that
+ * never connected, and a listener, leave at the default of 536
+ * (tcp_init_sock()'s mss_cache).
+ */
+static int tcplab_get_maxseg(struct sock *sk)
+{
+	struct tcplab_sock *tsk = tcplab_sk(sk);
+	int state = READ_ONCE(sk->sk_state);
+	u16 user_mss = READ_ONCE(tsk->user_mss);
+
+	if (user_mss && (state == TCP_CLOSE || state == TCP_LISTEN))
+		return user_mss;
+	if (state == TCP_LISTEN)
+		return TL_MSS_DEFAULT;
+	return READ_ONCE(tsk->tcb.snd_mss) ? : TL_MSS_DEFAULT;
+}
+
+/*
  * IP_TOS: the value goes into the IPv4 header of every segment the
  * connection sends (output.c).  As do_ip_setsockopt() reads it: an int
  * if @optlen holds one, else one byte, and nothing at all (@optlen 0)
@@ -1293,6 +1330,8 @@ static int tcplab_setsockopt(struct socket *sock, int level, int optname,
 	case TCP_KEEPINTVL:
 	case TCP_KEEPCNT:
 		return tcplab_set_flowopt(sock->sk, optname, val);
+	case TCP_MAXSEG:
+		return tcplab_set_maxseg(sock->sk, val);
 	default:
 		return -ENOPROTOOPT;
 	}
@@ -1325,7 +1364,7 @@ static int tcplab_getsockopt(struct socket *sock, int level, int optname,
 		val = READ_ONCE(tsk->nodelay);
 		break;
 	case TCP_MAXSEG:
-		val = tsk->tcb.snd_mss ? : TL_MSS_DEFAULT;
+		val = tcplab_get_maxseg(sock->sk);
 		break;
 	case TCP_CORK:
 		val = READ_ONCE(tsk->cork);

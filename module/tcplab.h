@@ -229,6 +229,7 @@ struct tcplab_sock {
 	bool			orphan_counted;	/* in mem.c's orphan count */
 	bool			cork;		/* TCP_CORK */
 	u8			tos;		/* IP_TOS, ECN bits clear */
+	u16			user_mss;	/* TCP_MAXSEG; 0: the route's */
 	/* TCP_KEEPIDLE/INTVL (s), TCP_KEEPCNT; 0: the netns sysctl */
 	u32			keepidle;
 	u32			keepintvl;
