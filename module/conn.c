@@ -147,6 +147,7 @@ static void tcplab_cfg_recovery(struct sock *sk, struct tl_cfg *cfg)
 	cfg->fin_timeout_us = min_t(u64, (u64)jiffies_to_msecs(max(fin, 1)) *
 				    USEC_PER_MSEC, U32_MAX);
 	cfg->cc = READ_ONCE(tcplab_sk(sk)->cc_ops) ?: tcplab_cc_for(net);
+	cfg->user_timeout_ms = READ_ONCE(tcplab_sk(sk)->user_timeout);
 }
 
 /*
@@ -852,6 +853,8 @@ static struct sock *tcplab_child_alloc(struct sock *lsk,
 	ctsk->cork = READ_ONCE(ltsk->cork);
 	ctsk->tos = READ_ONCE(ltsk->tos);	/* inet_sk(sk)->tos, cloned */
 	ctsk->user_mss = READ_ONCE(ltsk->user_mss);	/* tcp_openreq_init() */
+	/* sk_clone_lock() copies icsk_user_timeout with the rest. */
+	ctsk->user_timeout = READ_ONCE(ltsk->user_timeout);
 	ctsk->keepidle = READ_ONCE(ltsk->keepidle);
 	ctsk->keepintvl = READ_ONCE(ltsk->keepintvl);
 	ctsk->keepcnt = READ_ONCE(ltsk->keepcnt);

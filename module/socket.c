@@ -1184,6 +1184,26 @@ static int tcplab_get_info(struct sock *sk, char __user *optval,
 }
 
 /*
+ * TCP_USER_TIMEOUT (RFC 5482), in ms: how long sent data may stay
+ * unacknowledged, or keepalive probes unanswered, before the connection
+ * fails with ETIMEDOUT (core/tl_timer.c, tl_keepalive.c).  Any value but
+ * a negative one, as tcp_sock_set_user_timeout() takes it; a running
+ * connection uses it from its next timeout on.
+ */
+static int tcplab_set_user_timeout(struct sock *sk, int val)
+{
+	struct tcplab_sock *tsk = tcplab_sk(sk);
+
+	if (val < 0)
+		return -EINVAL;
+	lock_sock(sk);
+	WRITE_ONCE(tsk->user_timeout, val);
+	tsk->tcb.cfg.user_timeout_ms = val;
+	release_sock(sk);
+	return 0;
+}
+
+/*
  * TCP_MAXSEG caps the MSS of the connections the socket makes or accepts
  * from then on (tcplab_conn_setup()): both the one announced in the SYN
  * or SYN,ACK and the one used to send (RFC 9293 3.7.1 lets either end
@@ -1330,6 +1350,8 @@ static int tcplab_setsockopt(struct socket *sock, int level, int optname,
 	case TCP_KEEPINTVL:
 	case TCP_KEEPCNT:
 		return tcplab_set_flowopt(sock->sk, optname, val);
+	case TCP_USER_TIMEOUT:
+		return tcplab_set_user_timeout(sock->sk, val);
 	case TCP_MAXSEG:
 		return tcplab_set_maxseg(sock->sk, val);
 	default:
@@ -1383,6 +1405,9 @@ static int tcplab_getsockopt(struct socket *sock, int level, int optname,
 	case TCP_KEEPCNT:
 		val = READ_ONCE(tsk->keepcnt) ? :
 		      READ_ONCE(sock_net(sock->sk)->ipv4.sysctl_tcp_keepalive_probes);
+		break;
+	case TCP_USER_TIMEOUT:
+		val = READ_ONCE(tsk->user_timeout);
 		break;
 	default:
 		return -ENOPROTOOPT;

@@ -230,6 +230,7 @@ struct tcplab_sock {
 	bool			cork;		/* TCP_CORK */
 	u8			tos;		/* IP_TOS, ECN bits clear */
 	u16			user_mss;	/* TCP_MAXSEG; 0: the route's */
+	u32			user_timeout;	/* TCP_USER_TIMEOUT, ms; 0: off */
 	/* TCP_KEEPIDLE/INTVL (s), TCP_KEEPCNT; 0: the netns sysctl */
 	u32			keepidle;
 	u32			keepintvl;

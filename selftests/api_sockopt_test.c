@@ -169,6 +169,58 @@ TEST_F(one, ip_tos_inherited)
 	close(lfd);
 }
 
+/*
+ * TCP_USER_TIMEOUT: any int but a negative one, read back as set, on
+ * AF_INET and tcplab alike; a listener passes it to its children.
+ */
+TEST_F(one, user_timeout_values)
+{
+	static const int vals[] = { 0, 1, 3000, -1, 0x7fffffff, -5, 42 };
+	struct sockaddr_in addr;
+	int fd = socket(self->fam, SOCK_STREAM, 0);
+	int ref = socket(AF_INET, SOCK_STREAM, 0);
+	short two = 10;
+	unsigned int i;
+	int lfd, cfd, afd;
+
+	ASSERT_LE(0, fd);
+	ASSERT_LE(0, ref);
+	EXPECT_EQ(0, api_sockopt_int(fd, SOL_TCP, TCP_USER_TIMEOUT));
+	for (i = 0; i < sizeof(vals) / sizeof(vals[0]); i++) {
+		EXPECT_EQ(api_set_int(ref, SOL_TCP, TCP_USER_TIMEOUT, vals[i]),
+			  api_set_int(fd, SOL_TCP, TCP_USER_TIMEOUT, vals[i]))
+			TH_LOG("TCP_USER_TIMEOUT %d", vals[i]);
+		EXPECT_EQ(api_sockopt_int(ref, SOL_TCP, TCP_USER_TIMEOUT),
+			  api_sockopt_int(fd, SOL_TCP, TCP_USER_TIMEOUT))
+			TH_LOG("after TCP_USER_TIMEOUT %d", vals[i]);
+	}
+	EXPECT_EQ(-EINVAL, api_set_int(fd, SOL_TCP, TCP_USER_TIMEOUT, -1));
+	EXPECT_EQ(42, api_sockopt_int(fd, SOL_TCP, TCP_USER_TIMEOUT));
+	EXPECT_EQ(-1, setsockopt(fd, SOL_TCP, TCP_USER_TIMEOUT, &two,
+				 sizeof(two)));
+	EXPECT_EQ(EINVAL, errno);
+	close(ref);
+	close(fd);
+
+	lfd = socket(self->fam, SOCK_STREAM, 0);
+	ASSERT_LE(0, lfd);
+	ASSERT_EQ(0, api_set_int(lfd, SOL_TCP, TCP_USER_TIMEOUT, 7000));
+	addr = api_sin("127.0.0.1", 0);
+	ASSERT_EQ(0, bind(lfd, (struct sockaddr *)&addr, sizeof(addr)));
+	ASSERT_EQ(0, listen(lfd, 4));
+	ASSERT_EQ(0, getsockname(lfd, (struct sockaddr *)&addr,
+				 &(socklen_t){ sizeof(addr) }));
+	cfd = api_connect(self->fam, &addr);
+	ASSERT_LE(0, cfd);
+	afd = accept(lfd, NULL, NULL);
+	ASSERT_LE(0, afd);
+	EXPECT_EQ(7000, api_sockopt_int(afd, SOL_TCP, TCP_USER_TIMEOUT));
+	EXPECT_EQ(0, api_sockopt_int(cfd, SOL_TCP, TCP_USER_TIMEOUT));
+	close(afd);
+	close(cfd);
+	close(lfd);
+}
+
 TEST_F(one, linger_roundtrip)
 {
 	struct linger lg = { .l_onoff = 1, .l_linger = 0 }, out;
