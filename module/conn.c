@@ -855,6 +855,7 @@ static struct sock *tcplab_child_alloc(struct sock *lsk,
 	ctsk->user_mss = READ_ONCE(ltsk->user_mss);	/* tcp_openreq_init() */
 	/* sk_clone_lock() copies icsk_user_timeout with the rest. */
 	ctsk->user_timeout = READ_ONCE(ltsk->user_timeout);
+	ctsk->notsent_lowat = READ_ONCE(ltsk->notsent_lowat);
 	ctsk->keepidle = READ_ONCE(ltsk->keepidle);
 	ctsk->keepintvl = READ_ONCE(ltsk->keepintvl);
 	ctsk->keepcnt = READ_ONCE(ltsk->keepcnt);
@@ -1402,6 +1403,12 @@ again:
 
 	if (wake & TL_WAKE_READ)
 		sk->sk_data_ready(sk);
+	/*
+	 * Under a notsent low-water mark, sending makes room as freeing
+	 * acknowledged bytes does (tcp_stream_memory_free()).
+	 */
+	if (act->nseg && tcplab_notsent_lowat(sk) != UINT_MAX)
+		wake |= TL_WAKE_WRITE;
 	if (wake & TL_WAKE_WRITE)
 		sk->sk_write_space(sk);
 	/*

@@ -108,6 +108,34 @@ void tcplab_sock_init(struct sock *sk, struct socket *sock)
 	spin_unlock_bh(&tn->all_lock);
 }
 
+/*
+ * TCP_NOTSENT_LOWAT, else the namespace's net.ipv4.tcp_notsent_lowat,
+ * read each time as tcp_notsent_lowat() does (UINT_MAX by default: no
+ * limit).
+ */
+u32 tcplab_notsent_lowat(const struct sock *sk)
+{
+	return READ_ONCE(tcplab_sk(sk)->notsent_lowat) ? :
+	       READ_ONCE(sock_net(sk)->ipv4.sysctl_tcp_notsent_lowat);
+}
+
+/*
+ * proto.stream_memory_free, which sk_stream_memory_free() (sendmsg) and
+ * sk_stream_is_writeable() (poll, with @wake 1) consult after the send
+ * buffer's own limit, as tcp_stream_memory_free() does for Linux TCP:
+ * the bytes queued but never sent must stay below the low-water mark,
+ * and below half of it to report the socket writable, so that a
+ * writer woken has room for a worthwhile write.
+ */
+static bool tcplab_stream_memory_free(const struct sock *sk, int wake)
+{
+	const struct tl_tcb *tcb = &tcplab_sk(sk)->tcb;
+	u32 end = READ_ONCE(tcb->snd_end), max = READ_ONCE(tcb->snd_max);
+	u64 notsent = tl_seq_gt(end, max) ? end - max : 0;
+
+	return (notsent << wake) < tcplab_notsent_lowat(sk);
+}
+
 struct proto tcplab_prot = {
 	.name		= "TCPLAB",
 	.owner		= THIS_MODULE,
@@ -115,6 +143,7 @@ struct proto tcplab_prot = {
 	.backlog_rcv	= tcplab_sk_rcv,
 	.release_cb	= tcplab_release_cb,
 	.keepalive	= tcplab_keepalive,
+	.stream_memory_free	= tcplab_stream_memory_free,
 	/* Memory of all sockets together (mem.c) */
 	.enter_memory_pressure	= tcplab_enter_memory_pressure,
 	.leave_memory_pressure	= tcplab_leave_memory_pressure,
@@ -1352,6 +1381,16 @@ static int tcplab_setsockopt(struct socket *sock, int level, int optname,
 		return tcplab_set_flowopt(sock->sk, optname, val);
 	case TCP_USER_TIMEOUT:
 		return tcplab_set_user_timeout(sock->sk, val);
+	case TCP_NOTSENT_LOWAT:
+		/*
+		 * Any value, taken as unsigned, as do_tcp_setsockopt() does;
+		 * a writer it lets through is woken at once.
+		 */
+		lock_sock(sock->sk);
+		WRITE_ONCE(tcplab_sk(sock->sk)->notsent_lowat, val);
+		sock->sk->sk_write_space(sock->sk);
+		release_sock(sock->sk);
+		return 0;
 	case TCP_MAXSEG:
 		return tcplab_set_maxseg(sock->sk, val);
 	default:
@@ -1408,6 +1447,9 @@ static int tcplab_getsockopt(struct socket *sock, int level, int optname,
 		break;
 	case TCP_USER_TIMEOUT:
 		val = READ_ONCE(tsk->user_timeout);
+		break;
+	case TCP_NOTSENT_LOWAT:
+		val = READ_ONCE(tsk->notsent_lowat);
 		break;
 	default:
 		return -ENOPROTOOPT;
