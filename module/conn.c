@@ -147,6 +147,7 @@ static void tcplab_cfg_recovery(struct sock *sk, struct tl_cfg *cfg)
 	cfg->fin_timeout_us = min_t(u64, (u64)jiffies_to_msecs(max(fin, 1)) *
 				    USEC_PER_MSEC, U32_MAX);
 	cfg->cc = READ_ONCE(tcplab_sk(sk)->cc_ops) ?: tcplab_cc_for(net);
+	cfg->user_timeout_ms = READ_ONCE(tcplab_sk(sk)->user_timeout);
 }
 
 /*
@@ -225,6 +226,12 @@ void tcplab_conn_init(struct sock *sk)
 
 	tcplab_cfg(sk, &cfg);
 	tl_tcb_init(&tsk->tcb, &cfg, tsk->ooo_ranges, TCPLAB_OOO_RANGES);
+	/*
+	 * Until a connection finds its own, the MSS shown (TCP_MAXSEG,
+	 * tcpi_snd_mss) is RFC 9293 3.7.1's default, as tcp_init_sock()
+	 * sets mss_cache.
+	 */
+	tsk->tcb.snd_mss = TL_MSS_DEFAULT;
 	skb_queue_head_init(&tsk->ooo_queue);
 	timer_setup(&tsk->timer, tcplab_timer_fire, 0);
 	INIT_LIST_HEAD(&tsk->accept_node);
@@ -238,10 +245,18 @@ void tcplab_conn_setup(struct sock *sk, u16 mss)
 {
 	struct tcplab_sock *tsk = tcplab_sk(sk);
 	struct tl_cfg cfg;
+	u16 user_mss;
 
 	tcplab_cfg(sk, &cfg);
 	if (mss)
 		cfg.mss = mss;
+	/*
+	 * TCP_MAXSEG caps both the MSS we announce and the one we send
+	 * with, as Linux's user_mss does (tcp_mss_clamp(), mss_clamp).
+	 */
+	user_mss = READ_ONCE(tsk->user_mss);
+	if (user_mss && user_mss < cfg.mss)
+		cfg.mss = user_mss;
 	tl_tcb_init(&tsk->tcb, &cfg, tsk->ooo_ranges, TCPLAB_OOO_RANGES);
 }
 
@@ -801,9 +816,13 @@ static void tcplab_cookie_synack(struct sock *lsk, struct sk_buff *in,
 	/*
 	 * The window and window scale from the listener's buffer and sysctls
 	 * now, as the child made when the cookie comes back reads them
-	 * (tcplab_child_alloc()): the scale must be the same.
+	 * (tcplab_child_alloc()): the scale must be the same.  The MSS is
+	 * the route's, or TCP_MAXSEG's if that is smaller (Linux's
+	 * user_mss, tcp_openreq_init()).
 	 */
 	tcplab_cfg(lsk, &cfg);
+	if (READ_ONCE(ltsk->user_mss) && READ_ONCE(ltsk->user_mss) < mss)
+		mss = READ_ONCE(ltsk->user_mss);
 	tl_syncookie_synack(&syn, &cfg, cookie, mss, now, &out);
 	/* tcp_synq_overflow(): the ACKs of the next 2 minutes are checked. */
 	WRITE_ONCE(ltsk->synq_overflow, jiffies);
@@ -859,6 +878,11 @@ static struct sock *tcplab_child_alloc(struct sock *lsk,
 	if (sock_flag(lsk, SOCK_KEEPOPEN))
 		sock_set_flag(csk, SOCK_KEEPOPEN);
 	ctsk->cork = READ_ONCE(ltsk->cork);
+	ctsk->tos = READ_ONCE(ltsk->tos);	/* inet_sk(sk)->tos, cloned */
+	ctsk->user_mss = READ_ONCE(ltsk->user_mss);	/* tcp_openreq_init() */
+	/* sk_clone_lock() copies icsk_user_timeout with the rest. */
+	ctsk->user_timeout = READ_ONCE(ltsk->user_timeout);
+	ctsk->notsent_lowat = READ_ONCE(ltsk->notsent_lowat);
 	ctsk->keepidle = READ_ONCE(ltsk->keepidle);
 	ctsk->keepintvl = READ_ONCE(ltsk->keepintvl);
 	ctsk->keepcnt = READ_ONCE(ltsk->keepcnt);
@@ -1406,6 +1430,12 @@ again:
 
 	if (wake & TL_WAKE_READ)
 		sk->sk_data_ready(sk);
+	/*
+	 * Under a notsent low-water mark, sending makes room as freeing
+	 * acknowledged bytes does (tcp_stream_memory_free()).
+	 */
+	if (act->nseg && tcplab_notsent_lowat(sk) != UINT_MAX)
+		wake |= TL_WAKE_WRITE;
 	if (wake & TL_WAKE_WRITE)
 		sk->sk_write_space(sk);
 	/*

@@ -55,13 +55,18 @@
 #include "tcplab.h"
 #include "core/tl_seq.h"
 
-/* Route a flow of ours; the caller owns the reference of the result. */
+/*
+ * Route a flow of ours; the caller owns the reference of the result.
+ * @tos is a routing key too ("ip rule tos"), as RT_CONN_FLAGS() makes
+ * it for Linux TCP.
+ */
 static struct rtable *tcplab_route_flow(struct net *net, struct flowi4 *fl4,
 					const struct sock *sk, u32 mark,
 					__be32 daddr, __be32 saddr,
-					__be16 dport, __be16 sport, int oif)
+					__be16 dport, __be16 sport, int oif,
+					u8 tos)
 {
-	flowi4_init_output(fl4, oif, mark, RT_TOS(0), RT_SCOPE_UNIVERSE,
+	flowi4_init_output(fl4, oif, mark, RT_TOS(tos), RT_SCOPE_UNIVERSE,
 			   IPPROTO_TCP, 0, daddr, saddr, dport, sport,
 			   sock_net_uid(net, sk));
 	return ip_route_output_flow(net, fl4, NULL);
@@ -83,7 +88,8 @@ int tcplab_route(struct sock *sk)
 
 	rt = tcplab_route_flow(net, &fl4, sk, READ_ONCE(sk->sk_mark),
 			       tsk->daddr, tsk->saddr, tsk->dport, tsk->sport,
-			       READ_ONCE(sk->sk_bound_dev_if));
+			       READ_ONCE(sk->sk_bound_dev_if),
+			       READ_ONCE(tsk->tos));
 	if (IS_ERR(rt)) {
 		tcplab_inc_stats(net, TCPLAB_MIB_OUT_ERRORS);
 		return PTR_ERR(rt);
@@ -135,11 +141,14 @@ u16 tcplab_route_mss(struct sock *sk)
 
 /*
  * Add the IPv4 header in front of the TCP segment at skb->data (transport
- * header set), fill in the TCP checksum and send it.  Consumes @skb and
+ * header set), fill in the TCP checksum and send it.  @tos is the IPv4
+ * TOS byte (IP_TOS; RFC 2474's DSCP in its upper six bits, RFC 3168's
+ * ECN field below, which tcplab leaves at Not-ECT).  Consumes @skb and
  * the reference on @dst.  Returns 0 or -errno.
  */
 static int tcplab_ip_send(struct net *net, struct sk_buff *skb,
-			  struct dst_entry *dst, __be32 saddr, __be32 daddr)
+			  struct dst_entry *dst, __be32 saddr, __be32 daddr,
+			  u8 tos)
 {
 	unsigned int len = skb->len;
 	struct tcphdr *th = tcp_hdr(skb);
@@ -171,7 +180,7 @@ static int tcplab_ip_send(struct net *net, struct sk_buff *skb,
 	skb_reset_network_header(skb);
 	iph->version = 4;
 	iph->ihl = sizeof(*iph) / 4;
-	iph->tos = 0;
+	iph->tos = tos;
 	iph->tot_len = htons(skb->len);
 	iph->frag_off = htons(IP_DF);	/* path MTU discovery, like TCP */
 	iph->ttl = ip4_dst_hoplimit(dst);
@@ -383,7 +392,8 @@ static int tcplab_xmit_one(struct sock *sk, const struct tl_seg_out *seg)
 	tcplab_inc_stats(net, TCPLAB_MIB_SEGS_OUT);
 	if (seg->th.flags & TL_TCP_RST)
 		tcplab_inc_stats(net, TCPLAB_MIB_RST_OUT);
-	err = tcplab_ip_send(net, skb, dst_clone(dst), tsk->saddr, tsk->daddr);
+	err = tcplab_ip_send(net, skb, dst_clone(dst), tsk->saddr, tsk->daddr,
+			     READ_ONCE(tsk->tos));
 	if (err)
 		goto out_err;
 	return 0;
@@ -526,7 +536,8 @@ void tcplab_xmit_flush(struct sock *sk)
 	skb->priority = READ_ONCE(sk->sk_priority);
 	skb->mark = READ_ONCE(sk->sk_mark);
 	atomic_long_add(g->segs, &tcplab_pernet(net)->mib[TCPLAB_MIB_SEGS_OUT]);
-	err = tcplab_ip_send(net, skb, dst_clone(dst), tsk->saddr, tsk->daddr);
+	err = tcplab_ip_send(net, skb, dst_clone(dst), tsk->saddr, tsk->daddr,
+			     READ_ONCE(tsk->tos));
 out:
 	if (err)
 		tcplab_inc_stats(net, TCPLAB_MIB_OUT_ERRORS);
@@ -613,7 +624,7 @@ struct rtable *tcplab_reply_route(struct net *net, struct sk_buff *in_skb,
 	rt = tcplab_route_flow(net, fl4, NULL,
 			       IP4_REPLY_MARK(net, in_skb->mark),
 			       iph->saddr, iph->daddr, htons(dport),
-			       htons(sport), 0);
+			       htons(sport), 0, 0);
 	if (IS_ERR(rt)) {
 		tcplab_inc_stats(net, TCPLAB_MIB_OUT_ERRORS);
 		return NULL;
@@ -649,7 +660,7 @@ void tcplab_reply_send(struct net *net, struct sk_buff *in_skb,
 	tcplab_inc_stats(net, TCPLAB_MIB_SEGS_OUT);
 	if (seg->th.flags & TL_TCP_RST)
 		tcplab_inc_stats(net, TCPLAB_MIB_RST_OUT);
-	if (tcplab_ip_send(net, skb, &rt->dst, fl4->saddr, fl4->daddr))
+	if (tcplab_ip_send(net, skb, &rt->dst, fl4->saddr, fl4->daddr, 0))
 		goto out_err;
 	return;
 

@@ -20,6 +20,7 @@
 #include <linux/sched/signal.h>
 #include <net/sock.h>
 #include <net/tcp_states.h>
+#include <net/inet_ecn.h>
 #include <net/ip.h>
 #include <net/route.h>
 #include <net/tcp.h>		/* MAX_TCP_HEADER */
@@ -114,6 +115,34 @@ void tcplab_sock_init(struct sock *sk, struct socket *sock)
 	spin_unlock_bh(&tn->all_lock);
 }
 
+/*
+ * TCP_NOTSENT_LOWAT, else the namespace's net.ipv4.tcp_notsent_lowat,
+ * read each time as tcp_notsent_lowat() does (UINT_MAX by default: no
+ * limit).
+ */
+u32 tcplab_notsent_lowat(const struct sock *sk)
+{
+	return READ_ONCE(tcplab_sk(sk)->notsent_lowat) ? :
+	       READ_ONCE(sock_net(sk)->ipv4.sysctl_tcp_notsent_lowat);
+}
+
+/*
+ * proto.stream_memory_free, which sk_stream_memory_free() (sendmsg) and
+ * sk_stream_is_writeable() (poll, with @wake 1) consult after the send
+ * buffer's own limit, as tcp_stream_memory_free() does for Linux TCP:
+ * the bytes queued but never sent must stay below the low-water mark,
+ * and below half of it to report the socket writable, so that a
+ * writer woken has room for a worthwhile write.
+ */
+static bool tcplab_stream_memory_free(const struct sock *sk, int wake)
+{
+	const struct tl_tcb *tcb = &tcplab_sk(sk)->tcb;
+	u32 end = READ_ONCE(tcb->snd_end), max = READ_ONCE(tcb->snd_max);
+	u64 notsent = tl_seq_gt(end, max) ? end - max : 0;
+
+	return (notsent << wake) < tcplab_notsent_lowat(sk);
+}
+
 struct proto tcplab_prot = {
 	.name		= "TCPLAB",
 	.owner		= THIS_MODULE,
@@ -121,6 +150,7 @@ struct proto tcplab_prot = {
 	.backlog_rcv	= tcplab_sk_rcv,
 	.release_cb	= tcplab_release_cb,
 	.keepalive	= tcplab_keepalive,
+	.stream_memory_free	= tcplab_stream_memory_free,
 	/* Memory of all sockets together (mem.c) */
 	.enter_memory_pressure	= tcplab_enter_memory_pressure,
 	.leave_memory_pressure	= tcplab_leave_memory_pressure,
@@ -1189,6 +1219,146 @@ static int tcplab_get_info(struct sock *sk, char __user *optval,
 	return 0;
 }
 
+/*
+ * TCP_USER_TIMEOUT (RFC 5482), in ms: how long sent data may stay
+ * unacknowledged, or keepalive probes unanswered, before the connection
+ * fails with ETIMEDOUT (core/tl_timer.c, tl_keepalive.c).  Any value but
+ * a negative one, as tcp_sock_set_user_timeout() takes it; a running
+ * connection uses it from its next timeout on.
+ */
+static int tcplab_set_user_timeout(struct sock *sk, int val)
+{
+	struct tcplab_sock *tsk = tcplab_sk(sk);
+
+	if (val < 0)
+		return -EINVAL;
+	lock_sock(sk);
+	WRITE_ONCE(tsk->user_timeout, val);
+	tsk->tcb.cfg.user_timeout_ms = val;
+	release_sock(sk);
+	return 0;
+}
+
+/*
+ * TCP_MAXSEG caps the MSS of the connections the socket makes or accepts
+ * from then on (tcplab_conn_setup()): both the one announced in the SYN
+ * or SYN,ACK and the one used to send (RFC 9293 3.7.1 lets either end
+ * send less than the peer's MSS).  0 takes the cap away.  Linux's
+ * bounds, as do_tcp_setsockopt(): TCP_MIN_MSS (88) to MAX_TCP_WINDOW
+ * (32767); a value above the route's MTU has no effect.
+ */
+static int tcplab_set_maxseg(struct sock *sk, int val)
+{
+	if (val && (val < TCP_MIN_MSS || val > MAX_TCP_WINDOW))
+		return -EINVAL;
+	lock_sock(sk);
+	WRITE_ONCE(tcplab_sk(sk)->user_mss, val);
+	release_sock(sk);
+	return 0;
+}
+
+/*
+ * As tcp_getsockopt(): while closed or listening, the value TCP_MAXSEG
+ * set; otherwise the MSS the connection sends with, which a socket that
+ * never connected, and a listener, leave at the default of 536
+ * (tcp_init_sock()'s mss_cache).
+ */
+static int tcplab_get_maxseg(struct sock *sk)
+{
+	struct tcplab_sock *tsk = tcplab_sk(sk);
+	int state = READ_ONCE(sk->sk_state);
+	u16 user_mss = READ_ONCE(tsk->user_mss);
+
+	if (user_mss && (state == TCP_CLOSE || state == TCP_LISTEN))
+		return user_mss;
+	if (state == TCP_LISTEN)
+		return TL_MSS_DEFAULT;
+	return READ_ONCE(tsk->tcb.snd_mss) ? : TL_MSS_DEFAULT;
+}
+
+/*
+ * IP_TOS: the value goes into the IPv4 header of every segment the
+ * connection sends (output.c).  As do_ip_setsockopt() reads it: an int
+ * if @optlen holds one, else one byte, and nothing at all (@optlen 0)
+ * means 0; any int is taken and cut to its low byte.  For a stream
+ * socket __ip_sock_set_tos() keeps the ECN field (RFC 3168 5) to TCP
+ * itself; tcplab does not do ECN, so the field stays 0.
+ */
+static int tcplab_set_tos(struct sock *sk, sockptr_t optval,
+			  unsigned int optlen)
+{
+	struct tcplab_sock *tsk = tcplab_sk(sk);
+	int val = 0;
+	u8 tos;
+
+	if (optlen >= sizeof(int)) {
+		if (copy_from_sockptr(&val, optval, sizeof(val)))
+			return -EFAULT;
+	} else if (optlen >= sizeof(u8)) {
+		u8 byte;
+
+		if (copy_from_sockptr(&byte, optval, sizeof(byte)))
+			return -EFAULT;
+		val = byte;
+	}
+	tos = (u8)val & ~INET_ECN_MASK;
+	lock_sock(sk);
+	if (tsk->tos != tos) {
+		WRITE_ONCE(tsk->tos, tos);
+		WRITE_ONCE(sk->sk_priority, rt_tos2priority(tos));
+		/* The TOS is a routing key: route again on the next send. */
+		sk_dst_reset(sk);
+	}
+	release_sock(sk);
+	return 0;
+}
+
+/* SOL_IP options: IP_TOS only. */
+static int tcplab_ip_setsockopt(struct sock *sk, int optname,
+				sockptr_t optval, unsigned int optlen)
+{
+	switch (optname) {
+	case IP_TOS:
+		return tcplab_set_tos(sk, optval, optlen);
+	default:
+		return -ENOPROTOOPT;
+	}
+}
+
+/*
+ * As do_ip_getsockopt() copies a small value out: one byte when the
+ * buffer is shorter than an int (and not empty), else at most an int.
+ */
+static int tcplab_ip_getsockopt(struct sock *sk, int optname,
+				char __user *optval, int __user *optlen)
+{
+	int val, len;
+
+	if (get_user(len, optlen))
+		return -EFAULT;
+	if (len < 0)
+		return -EINVAL;
+	switch (optname) {
+	case IP_TOS:
+		val = READ_ONCE(tcplab_sk(sk)->tos);
+		break;
+	default:
+		return -ENOPROTOOPT;
+	}
+	if (len > 0 && len < sizeof(int)) {
+		u8 byte = val;
+
+		len = 1;
+		if (put_user(len, optlen) || copy_to_user(optval, &byte, 1))
+			return -EFAULT;
+		return 0;
+	}
+	len = min_t(unsigned int, len, sizeof(int));
+	if (put_user(len, optlen) || copy_to_user(optval, &val, len))
+		return -EFAULT;
+	return 0;
+}
+
 static int tcplab_setsockopt(struct socket *sock, int level, int optname,
 			     sockptr_t optval, unsigned int optlen)
 {
@@ -1198,6 +1368,8 @@ static int tcplab_setsockopt(struct socket *sock, int level, int optname,
 		return tcplab_tls_setsockopt(sock->sk, optname, optval, optlen);
 	if (level == SOL_TCP && optname == TCP_ULP)
 		return tcplab_tls_set_ulp(sock->sk, optval, optlen);
+	if (level == SOL_IP)
+		return tcplab_ip_setsockopt(sock->sk, optname, optval, optlen);
 	if (level != SOL_TCP)
 		return -ENOPROTOOPT;
 	if (optname == TCP_CONGESTION)
@@ -1214,6 +1386,20 @@ static int tcplab_setsockopt(struct socket *sock, int level, int optname,
 	case TCP_KEEPINTVL:
 	case TCP_KEEPCNT:
 		return tcplab_set_flowopt(sock->sk, optname, val);
+	case TCP_USER_TIMEOUT:
+		return tcplab_set_user_timeout(sock->sk, val);
+	case TCP_NOTSENT_LOWAT:
+		/*
+		 * Any value, taken as unsigned, as do_tcp_setsockopt() does;
+		 * a writer it lets through is woken at once.
+		 */
+		lock_sock(sock->sk);
+		WRITE_ONCE(tcplab_sk(sock->sk)->notsent_lowat, val);
+		sock->sk->sk_write_space(sock->sk);
+		release_sock(sock->sk);
+		return 0;
+	case TCP_MAXSEG:
+		return tcplab_set_maxseg(sock->sk, val);
 	default:
 		return -ENOPROTOOPT;
 	}
@@ -1229,6 +1415,8 @@ static int tcplab_getsockopt(struct socket *sock, int level, int optname,
 		return tcplab_tls_getsockopt(sock->sk, optname, optval, optlen);
 	if (level == SOL_TCP && optname == TCP_ULP)
 		return tcplab_tls_get_ulp(sock->sk, optval, optlen);
+	if (level == SOL_IP)
+		return tcplab_ip_getsockopt(sock->sk, optname, optval, optlen);
 	if (level != SOL_TCP)
 		return -ENOPROTOOPT;
 	if (get_user(len, optlen))
@@ -1244,7 +1432,7 @@ static int tcplab_getsockopt(struct socket *sock, int level, int optname,
 		val = READ_ONCE(tsk->nodelay);
 		break;
 	case TCP_MAXSEG:
-		val = tsk->tcb.snd_mss ? : TL_MSS_DEFAULT;
+		val = tcplab_get_maxseg(sock->sk);
 		break;
 	case TCP_CORK:
 		val = READ_ONCE(tsk->cork);
@@ -1263,6 +1451,12 @@ static int tcplab_getsockopt(struct socket *sock, int level, int optname,
 	case TCP_KEEPCNT:
 		val = READ_ONCE(tsk->keepcnt) ? :
 		      READ_ONCE(sock_net(sock->sk)->ipv4.sysctl_tcp_keepalive_probes);
+		break;
+	case TCP_USER_TIMEOUT:
+		val = READ_ONCE(tsk->user_timeout);
+		break;
+	case TCP_NOTSENT_LOWAT:
+		val = READ_ONCE(tsk->notsent_lowat);
 		break;
 	default:
 		return -ENOPROTOOPT;

@@ -228,6 +228,10 @@ struct tcplab_sock {
 	bool			nodelay;	/* TCP_NODELAY */
 	bool			orphan_counted;	/* in mem.c's orphan count */
 	bool			cork;		/* TCP_CORK */
+	u8			tos;		/* IP_TOS, ECN bits clear */
+	u16			user_mss;	/* TCP_MAXSEG; 0: the route's */
+	u32			user_timeout;	/* TCP_USER_TIMEOUT, ms; 0: off */
+	u32			notsent_lowat;	/* TCP_NOTSENT_LOWAT; 0: sysctl */
 	/* TCP_KEEPIDLE/INTVL (s), TCP_KEEPCNT; 0: the netns sysctl */
 	u32			keepidle;
 	u32			keepintvl;
@@ -323,6 +327,7 @@ void tcplab_timers_stop(struct sock *sk);
 /* flow control socket options (conn.c) */
 void tcplab_keepalive(struct sock *sk, int on);
 void tcplab_keepalive_update(struct sock *sk);
+u32 tcplab_notsent_lowat(const struct sock *sk);
 
 /*
  * table.c: ports and lookup.

@@ -5,6 +5,8 @@
  */
 #include <linux/filter.h>
 
+#include <sys/uio.h>
+
 #include "kselftest_harness.h"
 #include "api_util.h"
 
@@ -186,6 +188,80 @@ TEST_F(api, sigpipe_after_reset)
 	EXPECT_EQ(-1, send(self->cfd, "x", 1, MSG_NOSIGNAL));
 	EXPECT_EQ(EPIPE, errno);
 	EXPECT_EQ(1, api_signals);
+}
+
+/*
+ * A send of no bytes: every way of saying it (send() of length 0,
+ * sendmsg() without an iovec or with empty ones, writev()) returns 0 on
+ * a connection and sends nothing; after shutdown(SHUT_WR) or a reset
+ * send() and sendmsg() fail like a send with bytes (the socket is no
+ * longer ESTABLISHED or CLOSE-WAIT, so tcp_sendmsg_locked() fails before
+ * it looks at the data), and an unconnected socket gives EPIPE.
+ */
+static int send_empty(int fd, int how, int flags)
+{
+	struct iovec iov[2] = { { .iov_base = "", .iov_len = 0 },
+				{ .iov_base = NULL, .iov_len = 0 } };
+	struct msghdr msg = { 0 };
+
+	switch (how) {
+	case 0:
+		return send(fd, "", 0, flags) < 0 ? -errno : 0;
+	case 1:
+		return sendmsg(fd, &msg, flags) < 0 ? -errno : 0;
+	case 2:
+		msg.msg_iov = iov;
+		msg.msg_iovlen = 2;
+		return sendmsg(fd, &msg, flags) < 0 ? -errno : 0;
+	default:
+		return writev(fd, iov, 1) < 0 ? -errno : 0;
+	}
+}
+
+TEST_F(api, send_empty)
+{
+	char buf[8];
+	int how, fd;
+
+	api_catch(SIGPIPE, false);
+	for (how = 0; how < 4; how++) {
+		EXPECT_EQ(0, send_empty(self->cfd, how, 0)) TH_LOG("way %d", how);
+		EXPECT_EQ(0, send_empty(self->afd, how, MSG_DONTWAIT))
+			TH_LOG("way %d", how);
+	}
+	/* Nothing went out: the peer has nothing to read. */
+	usleep(100000);
+	EXPECT_EQ(-1, recv(self->afd, buf, sizeof(buf), MSG_DONTWAIT));
+	EXPECT_EQ(EAGAIN, errno);
+	EXPECT_EQ(0, api_signals);
+
+	/* Unconnected: EPIPE. */
+	fd = socket(api_family(variant->lab_client), SOCK_STREAM, 0);
+	ASSERT_LE(0, fd);
+	EXPECT_EQ(-EPIPE, send_empty(fd, 1, MSG_NOSIGNAL));
+	EXPECT_EQ(0, api_signals);
+	close(fd);
+
+	/*
+	 * After SHUT_WR: EPIPE, as for one byte, and SIGPIPE without
+	 * MSG_NOSIGNAL.  writev() of nothing never reaches the protocol
+	 * (the socket layer returns 0 for it first).
+	 */
+	ASSERT_EQ(0, shutdown(self->cfd, SHUT_WR));
+	for (how = 0; how < 3; how++)
+		EXPECT_EQ(-EPIPE, send_empty(self->cfd, how, MSG_NOSIGNAL))
+			TH_LOG("way %d", how);
+	EXPECT_EQ(0, api_signals);
+	EXPECT_EQ(-EPIPE, send_empty(self->cfd, 1, 0));
+	EXPECT_EQ(1, api_signals);
+	EXPECT_EQ(0, send_empty(self->cfd, 3, 0));
+
+	/* A reset (in FIN-WAIT-2): the error once, then EPIPE. */
+	api_close_rst(self->afd);
+	self->afd = -1;
+	api_poll_wait(self->cfd, POLLERR, 2000);
+	EXPECT_EQ(-ECONNRESET, send_empty(self->cfd, 2, MSG_NOSIGNAL));
+	EXPECT_EQ(-EPIPE, send_empty(self->cfd, 2, MSG_NOSIGNAL));
 }
 
 /* SHUT_RD: queued data is still read, then EOF; sending still works. */

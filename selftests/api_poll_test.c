@@ -232,4 +232,141 @@ TEST_F(api, epoll_edge)
 	close(ep);
 }
 
+/*
+ * TCP_NOTSENT_LOWAT (on the socket, or net.ipv4.tcp_notsent_lowat of
+ * the namespace when @sockopt is false) of 16 KiB on @cfd, whose peer
+ * @afd does not read: once the window is full and the unsent bytes
+ * reach the mark, send() finds no room and poll() no POLLOUT, though
+ * the send buffer has plenty (tcp_stream_memory_free()); a higher mark,
+ * by the option or the sysctl, lets the writer on at once.  When the reader drains the connection,
+ * a writer waiting in poll() is woken.
+ */
+#define LOWAT_SYSCTL	"/proc/sys/net/ipv4/tcp_notsent_lowat"
+
+static void lowat_check(struct __test_metadata *_metadata, int cfd, int afd,
+			bool sockopt)
+{
+	static char buf[65536];
+	long sent, got = 0;
+	char c = 0;
+	pid_t pid;
+	int m;
+
+	/* A fixed, large send buffer: only the mark holds the writer. */
+	ASSERT_EQ(0, api_set_int(cfd, SOL_SOCKET, SO_SNDBUF, 1 << 20));
+	if (sockopt)
+		ASSERT_EQ(0, api_set_int(cfd, SOL_TCP, TCP_NOTSENT_LOWAT,
+					 16384));
+	/* The socket's own value only, as tcp_getsockopt() reads it. */
+	EXPECT_EQ(sockopt ? 16384 : 0,
+		  api_sockopt_int(cfd, SOL_TCP, TCP_NOTSENT_LOWAT));
+	EXPECT_TRUE(api_poll_mask(cfd) & POLLOUT);
+	sent = api_fill(cfd);
+	ASSERT_LT(0, sent);
+	TH_LOG("%ld bytes queued before the mark held the writer", sent);
+	m = api_poll_mask(cfd);
+	EXPECT_FALSE(m & POLLOUT) TH_LOG("mask %#x", m);
+	EXPECT_EQ(-1, send(cfd, &c, 1, MSG_DONTWAIT));
+	EXPECT_EQ(EAGAIN, errno);
+	if (sockopt) {
+		ASSERT_EQ(0, api_set_int(cfd, SOL_TCP, TCP_NOTSENT_LOWAT,
+					 64 << 20));
+		EXPECT_TRUE(api_poll_mask(cfd) & POLLOUT);
+		ASSERT_EQ(0, api_set_int(cfd, SOL_TCP, TCP_NOTSENT_LOWAT,
+					 16384));
+	} else {
+		/* The sysctl is read each time, as tcp_notsent_lowat() does. */
+		ASSERT_EQ(0, api_sysctl(LOWAT_SYSCTL, "67108864"));
+		EXPECT_TRUE(api_poll_mask(cfd) & POLLOUT);
+		ASSERT_EQ(0, api_sysctl(LOWAT_SYSCTL, "16384"));
+	}
+	EXPECT_FALSE(api_poll_mask(cfd) & POLLOUT);
+
+	pid = fork();
+	ASSERT_LE(0, pid);
+	if (!pid) {
+		usleep(300000);
+		while (got < sent) {
+			ssize_t n;
+
+			if (!(api_poll_wait(afd, POLLIN, 3000) & POLLIN))
+				_exit(1);
+			n = recv(afd, buf, sizeof(buf), MSG_DONTWAIT);
+			if (n <= 0)
+				_exit(2);
+			got += n;
+		}
+		_exit(0);
+	}
+	m = api_poll_wait(cfd, POLLOUT, 5000);
+	EXPECT_TRUE(m & POLLOUT) TH_LOG("mask %#x", m);
+	EXPECT_EQ(0, api_wait_child(pid));
+}
+
+TEST_F(api, notsent_lowat)
+{
+	lowat_check(_metadata, self->cfd, self->afd, true);
+}
+
+/* The same mark from the namespace's sysctl, every pair of stacks. */
+TEST(notsent_lowat_sysctl)
+{
+	int lab = api_family(true), i, cfd, afd;
+
+	if (lab < 0)
+		ENV_FAIL("tcplab module not loaded");
+	if (unshare(CLONE_NEWNET) || api_run(API_IP " link set lo up"))
+		ENV_FAIL("no network namespace");
+	ASSERT_EQ(0, api_sysctl(LOWAT_SYSCTL, "16384"));
+	for (i = 0; i < 4; i++) {
+		int cfam = i & 1 ? lab : AF_INET, sfam = i & 2 ? lab : AF_INET;
+
+		TH_LOG("client %s, server %s", i & 1 ? "tcplab" : "Linux",
+		       i & 2 ? "tcplab" : "Linux");
+		ASSERT_EQ(0, api_pair(cfam, sfam, &cfd, &afd));
+		lowat_check(_metadata, cfd, afd, false);
+		close(cfd);
+		close(afd);
+	}
+}
+
+/* A listener passes the option to its children. */
+TEST_F(one, notsent_lowat_values)
+{
+	static const int vals[] = { 0, 1, 16384, -1, 0x7fffffff, 0 };
+	struct sockaddr_in addr;
+	int fd = socket(self->fam, SOCK_STREAM, 0);
+	int ref = socket(AF_INET, SOCK_STREAM, 0);
+	int lfd, cfd, afd;
+	short two = 10;
+	unsigned int i;
+
+	ASSERT_LE(0, fd);
+	ASSERT_LE(0, ref);
+	for (i = 0; i < sizeof(vals) / sizeof(vals[0]); i++) {
+		EXPECT_EQ(api_set_int(ref, SOL_TCP, TCP_NOTSENT_LOWAT, vals[i]),
+			  api_set_int(fd, SOL_TCP, TCP_NOTSENT_LOWAT, vals[i]));
+		EXPECT_EQ(api_sockopt_int(ref, SOL_TCP, TCP_NOTSENT_LOWAT),
+			  api_sockopt_int(fd, SOL_TCP, TCP_NOTSENT_LOWAT))
+			TH_LOG("after TCP_NOTSENT_LOWAT %d", vals[i]);
+	}
+	EXPECT_EQ(-1, setsockopt(fd, SOL_TCP, TCP_NOTSENT_LOWAT, &two,
+				 sizeof(two)));
+	EXPECT_EQ(EINVAL, errno);
+	close(ref);
+	close(fd);
+
+	lfd = api_listener(self->fam, 4, &addr);
+	ASSERT_LE(0, lfd);
+	ASSERT_EQ(0, api_set_int(lfd, SOL_TCP, TCP_NOTSENT_LOWAT, 4096));
+	cfd = api_connect(self->fam, &addr);
+	ASSERT_LE(0, cfd);
+	afd = accept(lfd, NULL, NULL);
+	ASSERT_LE(0, afd);
+	EXPECT_EQ(4096, api_sockopt_int(afd, SOL_TCP, TCP_NOTSENT_LOWAT));
+	close(afd);
+	close(cfd);
+	close(lfd);
+}
+
 TEST_HARNESS_MAIN

@@ -9,6 +9,7 @@
  */
 #include "kselftest_harness.h"
 #include "api_util.h"
+#include "tcp_info_util.h"
 
 /* SO_TYPE, SO_DOMAIN (the family number itself), SO_PROTOCOL, ... */
 TEST_F(one, identity)
@@ -69,6 +70,157 @@ TEST_F(one, tcp_nodelay)
 	close(fd);
 }
 
+/*
+ * IP_TOS (SOL_IP) on both families, each call on an AF_INET socket first:
+ * the same result, errno, value and returned length.  An int, one byte
+ * or nothing (0); any int is cut to its low byte, and the ECN field
+ * (the low two bits) stays with TCP; a short buffer reads one byte.
+ */
+static void tos_same(struct __test_metadata *_metadata, int fd, int ref,
+		     const void *val, socklen_t len)
+{
+	unsigned char out[8], rout[8];
+	socklen_t olen, rlen;
+	int r, rr, e, re, i;
+
+	errno = 0;
+	rr = setsockopt(ref, SOL_IP, IP_TOS, val, len);
+	re = errno;
+	errno = 0;
+	r = setsockopt(fd, SOL_IP, IP_TOS, val, len);
+	e = errno;
+	EXPECT_EQ(rr, r) TH_LOG("setsockopt length %u", len);
+	EXPECT_EQ(re, e) TH_LOG("setsockopt length %u", len);
+	for (i = 0; i <= 6; i++) {
+		memset(out, 0xaa, sizeof(out));
+		memset(rout, 0xaa, sizeof(rout));
+		olen = rlen = i;
+		rr = getsockopt(ref, SOL_IP, IP_TOS, rout, &rlen);
+		r = getsockopt(fd, SOL_IP, IP_TOS, out, &olen);
+		EXPECT_EQ(rr, r) TH_LOG("getsockopt length %d", i);
+		EXPECT_EQ(rlen, olen) TH_LOG("getsockopt length %d", i);
+		EXPECT_EQ(0, memcmp(rout, out, sizeof(out)))
+			TH_LOG("getsockopt length %d: %02x %02x", i, rout[0],
+			       out[0]);
+	}
+}
+
+TEST_F(one, ip_tos)
+{
+	int fd = socket(self->fam, SOCK_STREAM, 0);
+	int ref = socket(AF_INET, SOCK_STREAM, 0);
+	static const int ints[] = { 0x10, 0x2b, 0x1ff, -1, 0xb8, 0 };
+	unsigned char byte = 0x73;
+	socklen_t len = sizeof(int);
+	int i, val = 0;
+
+	ASSERT_LE(0, fd);
+	ASSERT_LE(0, ref);
+	EXPECT_EQ(0, api_sockopt_int(fd, SOL_IP, IP_TOS));
+	for (i = 0; i < (int)(sizeof(ints) / sizeof(ints[0])); i++)
+		tos_same(_metadata, fd, ref, &ints[i], sizeof(int));
+	tos_same(_metadata, fd, ref, &byte, 1);
+	tos_same(_metadata, fd, ref, &ints[1], 3);
+	tos_same(_metadata, fd, ref, NULL, 0);	/* as if 0 */
+	tos_same(_metadata, fd, ref, &ints[4], 8);
+	EXPECT_EQ(0xb8, api_sockopt_int(fd, SOL_IP, IP_TOS));
+	/* A negative length, and a bad pointer. */
+	len = -1;
+	EXPECT_EQ(-1, getsockopt(fd, SOL_IP, IP_TOS, &val, &len));
+	EXPECT_EQ(EINVAL, errno);
+	EXPECT_EQ(-1, setsockopt(fd, SOL_IP, IP_TOS, (void *)8, sizeof(int)));
+	EXPECT_EQ(EFAULT, errno);
+	/* The ECN bits of a value are dropped: 0x2b gives 0x28. */
+	ASSERT_EQ(0, api_set_int(ref, SOL_IP, IP_TOS, 0x2b));
+	ASSERT_EQ(0, api_set_int(fd, SOL_IP, IP_TOS, 0x2b));
+	EXPECT_EQ(0x28, api_sockopt_int(fd, SOL_IP, IP_TOS));
+	/* SO_PRIORITY follows the TOS as rt_tos2priority() maps it. */
+	EXPECT_EQ(api_sockopt_int(ref, SOL_SOCKET, SO_PRIORITY),
+		  api_sockopt_int(fd, SOL_SOCKET, SO_PRIORITY));
+	ASSERT_EQ(0, api_set_int(ref, SOL_IP, IP_TOS, 0x10));
+	ASSERT_EQ(0, api_set_int(fd, SOL_IP, IP_TOS, 0x10));
+	EXPECT_EQ(api_sockopt_int(ref, SOL_SOCKET, SO_PRIORITY),
+		  api_sockopt_int(fd, SOL_SOCKET, SO_PRIORITY));
+	EXPECT_NE(0, api_sockopt_int(fd, SOL_SOCKET, SO_PRIORITY));
+	close(ref);
+	close(fd);
+}
+
+/* A listener's IP_TOS is its children's (sk_clone_lock() copies it). */
+TEST_F(one, ip_tos_inherited)
+{
+	struct sockaddr_in addr = api_sin("127.0.0.1", 0);
+	socklen_t len = sizeof(addr);
+	int lfd = socket(self->fam, SOCK_STREAM, 0), cfd, afd;
+
+	ASSERT_LE(0, lfd);
+	ASSERT_EQ(0, api_set_int(lfd, SOL_IP, IP_TOS, 0x88));
+	ASSERT_EQ(0, bind(lfd, (struct sockaddr *)&addr, sizeof(addr)));
+	ASSERT_EQ(0, listen(lfd, 4));
+	ASSERT_EQ(0, getsockname(lfd, (struct sockaddr *)&addr, &len));
+	cfd = api_connect(self->fam, &addr);
+	ASSERT_LE(0, cfd);
+	afd = accept(lfd, NULL, NULL);
+	ASSERT_LE(0, afd);
+	EXPECT_EQ(0x88, api_sockopt_int(afd, SOL_IP, IP_TOS));
+	EXPECT_EQ(0, api_sockopt_int(cfd, SOL_IP, IP_TOS));
+	close(afd);
+	close(cfd);
+	close(lfd);
+}
+
+/*
+ * TCP_USER_TIMEOUT: any int but a negative one, read back as set, on
+ * AF_INET and tcplab alike; a listener passes it to its children.
+ */
+TEST_F(one, user_timeout_values)
+{
+	static const int vals[] = { 0, 1, 3000, -1, 0x7fffffff, -5, 42 };
+	struct sockaddr_in addr;
+	int fd = socket(self->fam, SOCK_STREAM, 0);
+	int ref = socket(AF_INET, SOCK_STREAM, 0);
+	short two = 10;
+	unsigned int i;
+	int lfd, cfd, afd;
+
+	ASSERT_LE(0, fd);
+	ASSERT_LE(0, ref);
+	EXPECT_EQ(0, api_sockopt_int(fd, SOL_TCP, TCP_USER_TIMEOUT));
+	for (i = 0; i < sizeof(vals) / sizeof(vals[0]); i++) {
+		EXPECT_EQ(api_set_int(ref, SOL_TCP, TCP_USER_TIMEOUT, vals[i]),
+			  api_set_int(fd, SOL_TCP, TCP_USER_TIMEOUT, vals[i]))
+			TH_LOG("TCP_USER_TIMEOUT %d", vals[i]);
+		EXPECT_EQ(api_sockopt_int(ref, SOL_TCP, TCP_USER_TIMEOUT),
+			  api_sockopt_int(fd, SOL_TCP, TCP_USER_TIMEOUT))
+			TH_LOG("after TCP_USER_TIMEOUT %d", vals[i]);
+	}
+	EXPECT_EQ(-EINVAL, api_set_int(fd, SOL_TCP, TCP_USER_TIMEOUT, -1));
+	EXPECT_EQ(42, api_sockopt_int(fd, SOL_TCP, TCP_USER_TIMEOUT));
+	EXPECT_EQ(-1, setsockopt(fd, SOL_TCP, TCP_USER_TIMEOUT, &two,
+				 sizeof(two)));
+	EXPECT_EQ(EINVAL, errno);
+	close(ref);
+	close(fd);
+
+	lfd = socket(self->fam, SOCK_STREAM, 0);
+	ASSERT_LE(0, lfd);
+	ASSERT_EQ(0, api_set_int(lfd, SOL_TCP, TCP_USER_TIMEOUT, 7000));
+	addr = api_sin("127.0.0.1", 0);
+	ASSERT_EQ(0, bind(lfd, (struct sockaddr *)&addr, sizeof(addr)));
+	ASSERT_EQ(0, listen(lfd, 4));
+	ASSERT_EQ(0, getsockname(lfd, (struct sockaddr *)&addr,
+				 &(socklen_t){ sizeof(addr) }));
+	cfd = api_connect(self->fam, &addr);
+	ASSERT_LE(0, cfd);
+	afd = accept(lfd, NULL, NULL);
+	ASSERT_LE(0, afd);
+	EXPECT_EQ(7000, api_sockopt_int(afd, SOL_TCP, TCP_USER_TIMEOUT));
+	EXPECT_EQ(0, api_sockopt_int(cfd, SOL_TCP, TCP_USER_TIMEOUT));
+	close(afd);
+	close(cfd);
+	close(lfd);
+}
+
 TEST_F(one, linger_roundtrip)
 {
 	struct linger lg = { .l_onoff = 1, .l_linger = 0 }, out;
@@ -114,6 +266,141 @@ FIXTURE_TEARDOWN(api)
 		close(self->cfd);
 	if (self->afd >= 0)
 		close(self->afd);
+}
+
+/*
+ * TCP_MAXSEG's bounds (TCP_MIN_MSS 88 to MAX_TCP_WINDOW 32767, 0 to take
+ * the cap away) and its value read back while closed, as on AF_INET.
+ */
+TEST_F(one, maxseg_values)
+{
+	static const int vals[] = { 0, 87, 88, 1000, 32767, 32768, -1, 65535,
+				    500, 0 };
+	int fd = socket(self->fam, SOCK_STREAM, 0);
+	int ref = socket(AF_INET, SOCK_STREAM, 0);
+	short two = 1000;
+	unsigned int i;
+
+	ASSERT_LE(0, fd);
+	ASSERT_LE(0, ref);
+	EXPECT_EQ(api_sockopt_int(ref, SOL_TCP, TCP_MAXSEG),
+		  api_sockopt_int(fd, SOL_TCP, TCP_MAXSEG));
+	for (i = 0; i < sizeof(vals) / sizeof(vals[0]); i++) {
+		EXPECT_EQ(api_set_int(ref, SOL_TCP, TCP_MAXSEG, vals[i]),
+			  api_set_int(fd, SOL_TCP, TCP_MAXSEG, vals[i]))
+			TH_LOG("TCP_MAXSEG %d", vals[i]);
+		EXPECT_EQ(api_sockopt_int(ref, SOL_TCP, TCP_MAXSEG),
+			  api_sockopt_int(fd, SOL_TCP, TCP_MAXSEG))
+			TH_LOG("after TCP_MAXSEG %d", vals[i]);
+	}
+	EXPECT_EQ(-EINVAL, api_set_int(fd, SOL_TCP, TCP_MAXSEG, 87));
+	EXPECT_EQ(-EINVAL, api_set_int(fd, SOL_TCP, TCP_MAXSEG, 32768));
+	EXPECT_EQ(0, api_set_int(fd, SOL_TCP, TCP_MAXSEG, 1200));
+	EXPECT_EQ(1200, api_sockopt_int(fd, SOL_TCP, TCP_MAXSEG));
+	EXPECT_EQ(-1, setsockopt(fd, SOL_TCP, TCP_MAXSEG, &two, sizeof(two)));
+	EXPECT_EQ(EINVAL, errno);
+	close(ref);
+	close(fd);
+}
+
+/*
+ * The MSS each end of a connection uses, when the client (@cmss) or the
+ * listener (@lmss) set TCP_MAXSEG (0: not set) before connect()/listen():
+ * TCP_MAXSEG of the listener, the client and the accepted socket, and
+ * how many data segments 40000 bytes took each way.
+ */
+struct mss_seen {
+	int listener, client, child;
+	unsigned int c_segs, s_segs;
+};
+
+#define MSS_BYTES	40000
+
+static void mss_send(struct __test_metadata *_metadata, int from, int to,
+		     unsigned int *segs)
+{
+	static char buf[MSS_BYTES];
+	struct tl_tcp_info ti;
+	long got = 0;
+
+	ASSERT_EQ(0, api_set_int(from, SOL_TCP, TCP_NODELAY, 1));
+	ASSERT_EQ(MSS_BYTES, send(from, buf, sizeof(buf), 0));
+	while (got < MSS_BYTES) {
+		ssize_t n = recv(to, buf, sizeof(buf), 0);
+
+		ASSERT_LT(0, n);
+		got += n;
+	}
+	ASSERT_EQ(0, tl_get_info(from, &ti));
+	*segs = ti.data_segs_out;
+}
+
+static void mss_run(struct __test_metadata *_metadata, int cfam, int sfam,
+		    int cmss, int lmss, struct mss_seen *seen)
+{
+	struct sockaddr_in addr = api_sin("127.0.0.1", 0);
+	socklen_t len = sizeof(addr);
+	int lfd, cfd, afd;
+
+	lfd = socket(sfam, SOCK_STREAM, 0);
+	ASSERT_LE(0, lfd);
+	if (lmss)
+		ASSERT_EQ(0, api_set_int(lfd, SOL_TCP, TCP_MAXSEG, lmss));
+	ASSERT_EQ(0, bind(lfd, (struct sockaddr *)&addr, sizeof(addr)));
+	ASSERT_EQ(0, listen(lfd, 4));
+	ASSERT_EQ(0, getsockname(lfd, (struct sockaddr *)&addr, &len));
+	cfd = socket(cfam, SOCK_STREAM, 0);
+	ASSERT_LE(0, cfd);
+	if (cmss)
+		ASSERT_EQ(0, api_set_int(cfd, SOL_TCP, TCP_MAXSEG, cmss));
+	ASSERT_EQ(0, connect(cfd, (struct sockaddr *)&addr, sizeof(addr)));
+	afd = accept(lfd, NULL, NULL);
+	ASSERT_LE(0, afd);
+	seen->listener = api_sockopt_int(lfd, SOL_TCP, TCP_MAXSEG);
+	seen->client = api_sockopt_int(cfd, SOL_TCP, TCP_MAXSEG);
+	seen->child = api_sockopt_int(afd, SOL_TCP, TCP_MAXSEG);
+	mss_send(_metadata, cfd, afd, &seen->c_segs);
+	mss_send(_metadata, afd, cfd, &seen->s_segs);
+	close(afd);
+	close(cfd);
+	close(lfd);
+}
+
+/*
+ * TCP_MAXSEG before connect() or listen() caps the MSS announced and the
+ * one used: compared with two Linux TCP sockets doing the same.
+ */
+static void mss_compare(struct __test_metadata *_metadata, int cfam,
+			int sfam, int cmss, int lmss)
+{
+	struct mss_seen ref, got;
+	int mss = cmss ? cmss : lmss;
+
+	mss_run(_metadata, AF_INET, AF_INET, cmss, lmss, &ref);
+	mss_run(_metadata, cfam, sfam, cmss, lmss, &got);
+	TH_LOG("Linux: listener %d client %d child %d, %u/%u segments",
+	       ref.listener, ref.client, ref.child, ref.c_segs, ref.s_segs);
+	TH_LOG("here:  listener %d client %d child %d, %u/%u segments",
+	       got.listener, got.client, got.child, got.c_segs, got.s_segs);
+	EXPECT_EQ(ref.listener, got.listener);
+	EXPECT_EQ(ref.client, got.client);
+	EXPECT_EQ(ref.child, got.child);
+	/* Timestamps take 12 bytes of each segment's MSS. */
+	EXPECT_GE(mss, got.client);
+	EXPECT_LE(mss - 12, got.client);
+	/* No segment above the MSS, so at least this many each way. */
+	EXPECT_LE((MSS_BYTES + got.client - 1) / got.client, got.c_segs);
+	EXPECT_LE((MSS_BYTES + got.child - 1) / got.child, got.s_segs);
+}
+
+TEST_F(api, maxseg_client)
+{
+	mss_compare(_metadata, self->cfam, self->sfam, 1000, 0);
+}
+
+TEST_F(api, maxseg_listener)
+{
+	mss_compare(_metadata, self->cfam, self->sfam, 0, 700);
 }
 
 TEST_F(api, rcvtimeo)

@@ -8,6 +8,8 @@
  *    byte-identical (hash) - in both directions;
  *  - keepalive probes are on the wire, and a dead peer (its replies
  *    dropped by netem loss 100%) ends the connection with ETIMEDOUT;
+ *  - TCP_USER_TIMEOUT ends a connection whose data or keepalive probes
+ *    stay unanswered that long, instead of after the retry counts;
  *  - delayed ACKs: a bulk receiver acknowledges about every second
  *    segment, a ping-pong exchange piggybacks its ACKs on the replies,
  *    and the ACK of a lone small segment waits for the delayed-ACK timer:
@@ -305,6 +307,85 @@ TEST_F_TIMEOUT(flow, keepalive_dead_peer_etimedout, 60)
 	TH_LOG("ETIMEDOUT after %.1f s", wire_now() - t0);
 	EXPECT_LE(1.5, wire_now() - t0);
 	EXPECT_GE(15.0, wire_now() - t0);
+}
+
+/* Drop everything host B sends (netem loss 100%): a dead peer. */
+static int flow_kill_peer(struct __test_metadata *_metadata)
+{
+	if (access(WIRE_TC, X_OK) ||
+	    (wire_sh(WIRE_MODPROBE " -q sch_netem") &&
+	     access("/sys/module/sch_netem", F_OK)))
+		return 1;
+	return wire_sh(WIRE_IP " netns exec " WIRE_NS_B " " WIRE_TC
+		       " qdisc add dev " WIRE_DEV_B " root netem loss 100%%");
+}
+
+/*
+ * TCP_USER_TIMEOUT (RFC 5482), unacknowledged data: the peer's ACKs
+ * vanish, and the connection fails with ETIMEDOUT once the byte has
+ * waited 3 s, not after tcp_retries2 (15) backed-off timeouts, many
+ * minutes.  The same window for every pair, Linux TCP's included (its
+ * RTO is pulled in to the user timeout, tcp_clamp_rto_to_user_timeout()).
+ */
+TEST_F_TIMEOUT(flow, user_timeout_unacked_data, 60)
+{
+	double t0, dt;
+	char c = 'u';
+	int r;
+
+	ASSERT_EQ(0, flow_connect(_metadata, self, 0));
+	ASSERT_EQ(0, setsockopt(self->cfd, SOL_TCP, TCP_USER_TIMEOUT,
+				&(int){ 3000 }, sizeof(int)));
+	ASSERT_EQ(1, send(self->cfd, &c, 1, 0));
+	ASSERT_EQ(1, recv(self->afd, &c, 1, 0));
+	r = flow_kill_peer(_metadata);
+	if (r > 0)
+		ENV_FAIL("no tc or netem");
+	ASSERT_EQ(0, r);
+	t0 = wire_now();
+	ASSERT_EQ(1, send(self->cfd, &c, 1, 0));
+	r = recv(self->cfd, &c, 1, 0);
+	dt = wire_now() - t0;
+	EXPECT_EQ(-1, r);
+	EXPECT_EQ(ETIMEDOUT, errno);
+	TH_LOG("ETIMEDOUT after %.2f s", dt);
+	EXPECT_LE(2.9, dt);
+	EXPECT_GE(3.0 + 1.5 * tcplab_time_factor(), dt);
+}
+
+/*
+ * TCP_USER_TIMEOUT with keepalive: KEEPCNT (9 probes, 1 s apart, after
+ * 1 s idle: 10 s) no longer counts; the peer is dead at the first probe
+ * time after 2.5 s of silence with a probe out, about 3 s after the
+ * last exchange (the clock starts there: setting netem up takes a
+ * while under TCG).
+ */
+TEST_F_TIMEOUT(flow, user_timeout_keepalive, 60)
+{
+	double t0, dt;
+	char c = 'k';
+	int r;
+
+	ASSERT_EQ(0, flow_connect(_metadata, self, 0));
+	ASSERT_EQ(0, flow_keepalive(self->cfd, 1, 1, 9));
+	ASSERT_EQ(0, setsockopt(self->cfd, SOL_TCP, TCP_USER_TIMEOUT,
+				&(int){ 2500 }, sizeof(int)));
+	ASSERT_EQ(1, send(self->cfd, &c, 1, 0));
+	ASSERT_EQ(1, recv(self->afd, &c, 1, 0));
+	/* Nothing the client hears comes before this but the byte's ACK. */
+	t0 = wire_now();
+	usleep(100000);		/* the ACK of the byte */
+	r = flow_kill_peer(_metadata);
+	if (r > 0)
+		ENV_FAIL("no tc or netem");
+	ASSERT_EQ(0, r);
+	r = recv(self->cfd, &c, 1, 0);
+	dt = wire_now() - t0;
+	EXPECT_EQ(-1, r);
+	EXPECT_EQ(ETIMEDOUT, errno);
+	TH_LOG("ETIMEDOUT %.2f s after the last exchange", dt);
+	EXPECT_LE(2.45, dt);
+	EXPECT_GE(3.5 + 1.5 * tcplab_time_factor(), dt);
 }
 
 /* Bulk: the receiver acknowledges (about) every second full segment. */

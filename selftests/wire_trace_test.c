@@ -230,4 +230,90 @@ TEST_F_TIMEOUT(trace, handshake_data_close, 60)
 	EXPECT_EQ(0, pk[n - 1].len);
 }
 
+/*
+ * IP_TOS on the wire: a client whose TOS is 0x2b (its ECN bits dropped:
+ * 0x28) connects to a listener whose TOS is 0xb8 (DSCP EF), sends, reads
+ * and closes; the TOS byte of every segment each side sends must be what
+ * Linux TCP puts on the wire for the same calls, run first as the oracle:
+ * the listener's for the SYN,ACK and everything its child sends.
+ */
+struct tos_seen {
+	int out, in;		/* segments A>B, B>A */
+	uint8_t out_tos, in_tos;
+	bool out_mixed, in_mixed;
+};
+
+static void tos_run(struct __test_metadata *_metadata, struct wire *w,
+		    int fam, struct tos_seen *seen)
+{
+	struct sockaddr_in sin = wire_sin(WIRE_ADDR_B, 0);
+	struct wire_pkt pk[MAXPKT];
+	socklen_t sl = sizeof(sin);
+	int lfd, cfd, afd, cap, n, i;
+	char buf[16];
+
+	memset(seen, 0, sizeof(*seen));
+	lfd = wire_socket(w, w->b, fam, SOCK_STREAM, 0);
+	ASSERT_LE(0, lfd);
+	ASSERT_EQ(0, setsockopt(lfd, SOL_IP, IP_TOS, &(int){ 0xb8 },
+				sizeof(int)));
+	ASSERT_EQ(0, bind(lfd, (struct sockaddr *)&sin, sizeof(sin)));
+	ASSERT_EQ(0, listen(lfd, 4));
+	ASSERT_EQ(0, getsockname(lfd, (struct sockaddr *)&sin, &sl));
+	cap = wire_capture_open(w, w->a, WIRE_DEV_A);
+	ASSERT_LE(0, cap);
+	cfd = wire_socket(w, w->a, fam, SOCK_STREAM, 0);
+	ASSERT_LE(0, cfd);
+	ASSERT_EQ(0, setsockopt(cfd, SOL_IP, IP_TOS, &(int){ 0x2b },
+				sizeof(int)));
+	ASSERT_EQ(0, connect(cfd, (struct sockaddr *)&sin, sizeof(sin)));
+	afd = accept(lfd, NULL, NULL);
+	ASSERT_LE(0, afd);
+	ASSERT_EQ(5, send(cfd, "hello", 5, 0));
+	ASSERT_EQ(5, recv(afd, buf, 5, MSG_WAITALL));
+	ASSERT_EQ(6, send(afd, "world!", 6, 0));
+	ASSERT_EQ(6, recv(cfd, buf, 6, MSG_WAITALL));
+	close(cfd);
+	ASSERT_EQ(0, recv(afd, buf, sizeof(buf), 0));
+	close(afd);
+	close(lfd);
+	n = wire_capture_read(cap, pk, MAXPKT, ntohs(sin.sin_port), 2000, 500);
+	close(cap);
+	for (i = 0; i < n; i++) {
+		if (pk[i].outgoing) {
+			if (seen->out++ && pk[i].tos != seen->out_tos)
+				seen->out_mixed = true;
+			seen->out_tos = pk[i].tos;
+		} else {
+			if (seen->in++ && pk[i].tos != seen->in_tos)
+				seen->in_mixed = true;
+			seen->in_tos = pk[i].tos;
+		}
+	}
+	TH_LOG("%s: %d segments A>B TOS 0x%02x%s, %d B>A TOS 0x%02x%s",
+	       fam == AF_INET ? "Linux TCP" : "tcplab", seen->out,
+	       seen->out_tos, seen->out_mixed ? " (mixed)" : "", seen->in,
+	       seen->in_tos, seen->in_mixed ? " (mixed)" : "");
+}
+
+TEST_F_TIMEOUT(trace, ip_tos, 60)
+{
+	struct tos_seen linux_tcp, lab;
+
+	tos_run(_metadata, &self->w, AF_INET, &linux_tcp);
+	tos_run(_metadata, &self->w, self->lab, &lab);
+	ASSERT_LE(4, linux_tcp.out);
+	ASSERT_LE(4, linux_tcp.in);
+	ASSERT_LE(4, lab.out);
+	ASSERT_LE(4, lab.in);
+	EXPECT_FALSE(lab.out_mixed);
+	EXPECT_FALSE(lab.in_mixed);
+	EXPECT_EQ(linux_tcp.out_mixed, lab.out_mixed);
+	EXPECT_EQ(linux_tcp.in_mixed, lab.in_mixed);
+	EXPECT_EQ(linux_tcp.out_tos, lab.out_tos);
+	EXPECT_EQ(linux_tcp.in_tos, lab.in_tos);
+	EXPECT_EQ(0x28, lab.out_tos);
+	EXPECT_EQ(0xb8, lab.in_tos);
+}
+
 TEST_HARNESS_MAIN

@@ -585,6 +585,7 @@ struct wire_pkt {
 	uint32_t seq, ack;
 	uint8_t flags;
 	uint16_t wnd;
+	uint8_t tos;			/* the IPv4 header's TOS byte */
 	unsigned int doff;		/* bytes */
 	unsigned int len;		/* payload bytes */
 	bool ip_csum_ok, tcp_csum_ok;
@@ -656,6 +657,7 @@ static inline bool wire_decode(const unsigned char *p, size_t n,
 	if (ihl < 20 || tot > n || tot < ihl + 20 || p[9] != IPPROTO_TCP)
 		return false;
 	k->ip_csum_ok = wire_csum_fold(wire_csum_add(0, p, ihl)) == 0;
+	k->tos = p[1];
 	memcpy(&k->saddr, p + 12, 4);
 	memcpy(&k->daddr, p + 16, 4);
 	t = p + ihl;

@@ -77,7 +77,15 @@ void tl_keepalive_timeout(struct tl_tcb *tcb, u64 now, struct tl_actions *act)
 			     tcb->rcv_tstamp + idle, act);
 		return;
 	}
-	if (tcb->keep_probes >= tcb->cfg.keep_cnt) {
+	/*
+	 * TCP_USER_TIMEOUT, when set, replaces KEEPCNT: the peer is gone
+	 * once a probe is out and it has been silent that long (Linux's
+	 * tcp_keepalive_timer()).
+	 */
+	if (tcb->cfg.user_timeout_ms ?
+	    tcb->keep_probes &&
+	    elapsed >= (u64)tcb->cfg.user_timeout_ms * TL_USEC_PER_MSEC :
+	    tcb->keep_probes >= tcb->cfg.keep_cnt) {
 		/* 3.10.8 USER TIMEOUT-like end: the peer is gone. */
 		tl_send_rst(tcb, tcb->snd_nxt, act);
 		tl_conn_done(tcb, -ETIMEDOUT, act);

@@ -13,6 +13,7 @@
 #include "tl_types.h"
 
 #define TL_USEC_PER_SEC		1000000U
+#define TL_USEC_PER_MSEC	1000U
 /* RFC 6298 Section 2.1: "the RTO SHOULD be set to one second" initially. */
 #define TL_RTO_INITIAL		TL_USEC_PER_SEC
 /* Linux's TCP_RTO_MIN and TCP_RTO_MAX. */

@@ -112,10 +112,21 @@ void tl_rtx_timer_restart(struct tl_tcb *tcb, u64 now,
 	u32 rto = tl_rto_timeout(&tcb->rto);
 	/* A tail loss probe comes first when it is due earlier (RFC 8985). */
 	u32 pto = tl_recovery_pto(tcb);
+	u64 expires;
 
 	tcb->rec.tlp_armed = pto && pto < rto;
-	tl_timer_arm(tcb, TL_TIMER_RTX, now + (tcb->rec.tlp_armed ? pto : rto),
-		     act);
+	expires = now + (tcb->rec.tlp_armed ? pto : rto);
+	/*
+	 * Before the first timeout, remember when the timer started: the
+	 * oldest unacknowledged segment was sent then, or the last ACK
+	 * that made progress restarted it (RFC 6298 5.3).  The user
+	 * timeout counts from there (tl_user_timed_out()).
+	 */
+	if (tcb->retries)
+		expires = tl_user_timeout_clamp(tcb, now, expires);
+	else
+		tcb->rtx_stamp = now;
+	tl_timer_arm(tcb, TL_TIMER_RTX, expires, act);
 }
 
 /*

@@ -114,6 +114,12 @@ struct tl_cfg {
 	u8 data_retries;	/* like tcp_retries2 (15) */
 	u8 orphan_retries;	/* the same once orphaned (Linux: 8) */
 	u32 fin_timeout_us;	/* orphan in FIN-WAIT-2 (tcp_fin_timeout) */
+	/*
+	 * TCP_USER_TIMEOUT (RFC 5482), ms: how long sent data may stay
+	 * unacknowledged, or keepalive probes unanswered, before the
+	 * connection fails; it replaces the retry counts.  0: off.
+	 */
+	u32 user_timeout_ms;
 	u8 opts;		/* TL_TCB_* options to offer */
 	u16 mss;		/* our MSS: from the route MTU (1460) */
 	u32 rcv_buf;		/* the window the receive buffer allows */
@@ -338,6 +344,7 @@ struct tl_tcb {
 	/* Retransmission (RFC 6298) */
 	struct tl_rto rto;
 	u8 retries;		/* consecutive timeouts without progress */
+	u64 rtx_stamp;		/* when the timed-out segment was sent */
 	bool rtt_timing;	/* one segment timed at a time (Karn) */
 	u32 rtt_end;		/* timed segment's end sequence */
 	u64 rtt_start;

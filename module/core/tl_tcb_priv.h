@@ -87,6 +87,8 @@ void tl_persist_timeout(struct tl_tcb *tcb, u64 now, struct tl_actions *act);
 void tl_keepalive_start(struct tl_tcb *tcb, u64 now, struct tl_actions *act);
 void tl_fin_wait_2_timer(struct tl_tcb *tcb, u64 now, struct tl_actions *act);
 u8 tl_retry_limit(const struct tl_tcb *tcb);
+bool tl_user_timed_out(const struct tl_tcb *tcb, u64 now);
+u64 tl_user_timeout_clamp(const struct tl_tcb *tcb, u64 now, u64 expires);
 void tl_keepalive_rcv(struct tl_tcb *tcb, u64 now);
 void tl_keepalive_timeout(struct tl_tcb *tcb, u64 now, struct tl_actions *act);
 u32 tl_retransmit_range(struct tl_tcb *tcb, u32 seq, u32 len, u8 kind,

@@ -32,6 +32,37 @@ void tl_fin_wait_2_timer(struct tl_tcb *tcb, u64 now, struct tl_actions *act)
 		     act);
 }
 
+/*
+ * TCP_USER_TIMEOUT (RFC 5482; RFC 9293 3.8.3 lets the application set
+ * the "USER TIMEOUT" of 3.10.8): once the retransmission timer has
+ * expired, the connection fails when what it is about has stayed
+ * unacknowledged for the user timeout, counted from rtx_stamp, as
+ * Linux's retransmits_timed_out() counts from retrans_stamp.
+ */
+bool tl_user_timed_out(const struct tl_tcb *tcb, u64 now)
+{
+	return tcb->cfg.user_timeout_ms && tcb->retries &&
+	       now - tcb->rtx_stamp >=
+	       (u64)tcb->cfg.user_timeout_ms * TL_USEC_PER_MSEC;
+}
+
+/*
+ * A retransmission timer due at @expires, once timeouts have begun:
+ * not later than the user timeout, so that it is met on time rather
+ * than at the next backed-off RTO (Linux's
+ * tcp_clamp_rto_to_user_timeout()).
+ */
+u64 tl_user_timeout_clamp(const struct tl_tcb *tcb, u64 now, u64 expires)
+{
+	u64 end;
+
+	if (!tcb->cfg.user_timeout_ms || !tcb->retries)
+		return expires;
+	end = tcb->rtx_stamp +
+	      (u64)tcb->cfg.user_timeout_ms * TL_USEC_PER_MSEC;
+	return min_t(u64, expires, max_t(u64, end, now));
+}
+
 static void tl_rtx_timeout(struct tl_tcb *tcb, u64 now,
 			   struct tl_actions *act)
 {
@@ -46,7 +77,8 @@ static void tl_rtx_timeout(struct tl_tcb *tcb, u64 now,
 		 * minutes" - with 6 retries and 1 s doubling that is 127 s,
 		 * the same compromise Linux makes).
 		 */
-		if (tcb->retries >= tcb->cfg.syn_retries) {
+		if (tcb->retries >= tcb->cfg.syn_retries ||
+		    tl_user_timed_out(tcb, now)) {
 			/* 3.10.8 USER TIMEOUT: "delete the TCB, enter CLOSED" */
 			tl_conn_done(tcb, -ETIMEDOUT, act);
 			return;
@@ -76,9 +108,12 @@ static void tl_rtx_timeout(struct tl_tcb *tcb, u64 now,
 	 * RFC 9293 3.8.3: after R2 retransmissions without progress "the
 	 * connection SHOULD be closed"; the limit is data_retries (Linux's
 	 * tcp_retries2, which Linux turns into a time, tcplab counts), or
-	 * orphan_retries once the user closed (tl_orphan()).
+	 * orphan_retries once the user closed (tl_orphan()).  A user
+	 * timeout takes the place of both, as in Linux's
+	 * tcp_write_timeout().
 	 */
-	if (tcb->retries >= tl_retry_limit(tcb)) {
+	if (tcb->cfg.user_timeout_ms ? tl_user_timed_out(tcb, now) :
+	    tcb->retries >= tl_retry_limit(tcb)) {
 		/* 3.10.8 USER TIMEOUT: "delete the TCB, enter CLOSED" */
 		tl_conn_done(tcb, -ETIMEDOUT, act);
 		return;

@@ -627,6 +627,152 @@ TEST(keepalive_probes_and_etimedout)
 	EXPECT_STATE(&c, TL_CLOSED);
 }
 
+/*
+ * TCP_USER_TIMEOUT (RFC 5482), unacknowledged data: the RTO backs off as
+ * usual (1 s here), but once timeouts have begun the timer is pulled in
+ * so that it fires when the data has waited the user timeout (Linux's
+ * tcp_clamp_rto_to_user_timeout()), and then the connection fails with
+ * ETIMEDOUT, long before data_retries timeouts would have ended it.
+ */
+TEST(user_timeout_ends_unacknowledged_data)
+{
+	struct tl_cfg cfg;
+	struct t_conn c;
+	u64 sent;
+
+	f_cfg(&cfg);
+	cfg.rto_min_us = TL_USEC_PER_SEC;
+	cfg.data_retries = 15;
+	cfg.user_timeout_ms = 5500;
+	f_establish(_metadata, &c, &cfg);
+	c.now += 1000;
+	sent = c.now;
+	tl_send(&c.tcb, 500, c.now, &c.act);
+	EXPECT_DATA(&c, 0, 500);
+	ASSERT_EQ(sent + TL_USEC_PER_SEC, c.tcb.timer[TL_TIMER_RTX]);
+	/* timeouts at 1, 3 s (1 + 2); the next RTO (4 s) would be 7 s */
+	t_fire(&c, TL_TIMER_RTX);
+	EXPECT_DATA(&c, 0, 500);
+	ASSERT_EQ(sent + 3 * TL_USEC_PER_SEC, c.tcb.timer[TL_TIMER_RTX]);
+	t_fire(&c, TL_TIMER_RTX);
+	EXPECT_DATA(&c, 0, 500);
+	ASSERT_EQ(sent + 5500 * MS, c.tcb.timer[TL_TIMER_RTX]);
+	t_fire(&c, TL_TIMER_RTX);
+	EXPECT_NOSEG(&c);
+	EXPECT_STATE(&c, TL_CLOSED);
+	ASSERT_EQ(-ETIMEDOUT, c.act.error);
+	ASSERT_EQ(2, c.tcb.retries);
+}
+
+/*
+ * A user timeout longer than data_retries timeouts take: the timeout,
+ * not the count, decides, as in Linux's tcp_write_timeout().  An ACK
+ * that makes progress starts the clock again.
+ */
+TEST(user_timeout_outlasts_the_retry_count)
+{
+	struct tl_cfg cfg;
+	struct t_conn c;
+	u64 sent;
+	int i;
+
+	f_cfg(&cfg);
+	cfg.rto_min_us = TL_USEC_PER_SEC;
+	cfg.data_retries = 1;
+	cfg.user_timeout_ms = 20000;
+	f_establish(_metadata, &c, &cfg);
+	tl_send(&c.tcb, 1000, c.now, &c.act);
+	EXPECT_DATA(&c, 0, 1000);
+	t_fire(&c, TL_TIMER_RTX);
+	t_fire(&c, TL_TIMER_RTX);
+	/* half of it acknowledged: progress, the clock starts again */
+	c.now += 1000;
+	t_in(&c, "ACK", IRS + 1, ISS + 501, 60000, 0);
+	ASSERT_EQ(0, c.tcb.retries);
+	sent = c.now;
+	for (i = 0; i < 30 && c.tcb.state == TL_ESTABLISHED; i++)
+		t_fire(&c, TL_TIMER_RTX);
+	EXPECT_STATE(&c, TL_CLOSED);
+	ASSERT_EQ(-ETIMEDOUT, c.act.error);
+	ASSERT_EQ(sent + 20000 * MS, c.now);
+	/* more retransmissions than data_retries allows without it */
+	ASSERT_LT(1, c.tcb.retries);
+}
+
+/* Without a user timeout the count still decides. */
+TEST(user_timeout_off_keeps_the_retry_count)
+{
+	struct tl_cfg cfg;
+	struct t_conn c;
+
+	f_cfg(&cfg);
+	cfg.data_retries = 1;
+	f_establish(_metadata, &c, &cfg);
+	ASSERT_EQ(0, cfg.user_timeout_ms);
+	tl_send(&c.tcb, 500, c.now, &c.act);
+	t_fire(&c, TL_TIMER_RTX);
+	EXPECT_DATA(&c, 0, 500);
+	t_fire(&c, TL_TIMER_RTX);
+	EXPECT_STATE(&c, TL_CLOSED);
+	ASSERT_EQ(-ETIMEDOUT, c.act.error);
+}
+
+/* A SYN: the user timeout or syn_retries, whichever comes first. */
+TEST(user_timeout_ends_a_syn)
+{
+	struct tl_cfg cfg;
+	struct t_conn c;
+	u64 sent;
+
+	f_cfg(&cfg);
+	cfg.rto_initial_us = TL_USEC_PER_SEC;
+	cfg.user_timeout_ms = 2500;
+	t_init_cfg(&c, &cfg);
+	sent = c.now;
+	ASSERT_EQ(0, tl_open_active(&c.tcb, T_LPORT, T_RPORT, ISS, c.now,
+				    &c.act));
+	t_fire(&c, TL_TIMER_RTX);
+	EXPECT_SEG(&c, 0, "SYN", ISS, 0);
+	ASSERT_EQ(sent + 2500 * MS, c.tcb.timer[TL_TIMER_RTX]);
+	t_fire(&c, TL_TIMER_RTX);
+	EXPECT_NOSEG(&c);
+	EXPECT_STATE(&c, TL_CLOSED);
+	ASSERT_EQ(-ETIMEDOUT, c.act.error);
+}
+
+/*
+ * Keepalive with a user timeout: probes go on past KEEPCNT, and the
+ * connection ends at the first probe time after the peer has been
+ * silent for the user timeout (Linux's tcp_keepalive_timer()).
+ */
+TEST(user_timeout_replaces_keepcnt)
+{
+	struct tl_cfg cfg;
+	struct t_conn c;
+	u64 start;
+	int i;
+
+	f_cfg(&cfg);
+	cfg.keepalive = true;
+	cfg.keep_idle_s = 10;
+	cfg.keep_intvl_s = 2;
+	cfg.keep_cnt = 1;
+	cfg.user_timeout_ms = 15000;
+	f_establish(_metadata, &c, &cfg);
+	start = c.now;
+	/* probes at 10, 12, 14 s: still within 15 s of silence */
+	for (i = 0; i < 3; i++) {
+		t_fire(&c, TL_TIMER_KEEPALIVE);
+		EXPECT_SEG(&c, 0, "ACK", ISS, IRS + 1);
+	}
+	ASSERT_EQ(start + 16 * TL_USEC_PER_SEC,
+		  c.tcb.timer[TL_TIMER_KEEPALIVE]);
+	t_fire(&c, TL_TIMER_KEEPALIVE);
+	EXPECT_SEG(&c, 0, "RST|ACK", ISS + 1, IRS + 1);
+	ASSERT_EQ(-ETIMEDOUT, c.act.error);
+	EXPECT_STATE(&c, TL_CLOSED);
+}
+
 TEST(keepalive_off_by_default_and_switchable)
 {
 	struct tl_cfg cfg;

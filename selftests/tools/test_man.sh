@@ -7,7 +7,7 @@
 #      (MANWIDTH=80 man --warnings -l) without a warning on stderr;
 #   2. the names the code defines appear in the page that documents them:
 #      tcplab.7: every module parameter (module_param*() in module/*.c),
-#        every TCP_*/SO_*/TLS_* option that a setsockopt/getsockopt
+#        every TCP_*/SO_*/TLS_*/IP_* option that a setsockopt/getsockopt
 #        handler of the module names (case labels and "optname ==" in the
 #        functions that take an optname), every counter of
 #        /proc/net/tcplab_stats, every tracepoint of module/trace.h and
@@ -80,8 +80,8 @@ sockopts() {
 	infn { body = body "\n" $0 }
 	infn && /^}/ { if (body ~ /optname/) print body; infn = 0 }
 	' "$mod"/*.c |
-		grep -oE '(case[[:space:]]+|optname[[:space:]]*==[[:space:]]*)(TCP|SO|TLS)_[A-Z0-9_]+' |
-		grep -oE '(TCP|SO|TLS)_[A-Z0-9_]+'
+		grep -oE '(case[[:space:]]+|optname[[:space:]]*==[[:space:]]*)(TCP|SO|TLS|IP)_[A-Z0-9_]+' |
+		grep -oE '(TCP|SO|TLS|IP)_[A-Z0-9_]+'
 }
 
 # "Name: value" lines of /proc/net/tcplab_stats: the MIB name table and
@@ -112,13 +112,13 @@ own_sysctls() {
 		sed -E 's/.*"([a-z_]+)"/\1/'
 }
 
-# The TCP_/TLS_/SO_ names that tcplab.7 lists as items under "Socket options".
+# The TCP_/TLS_/SO_/IP_ names that tcplab.7 lists as items under "Socket options".
 documented_sockopts() {
 	awk '
 	/^\.S[SH]/ { in_opts = ($0 ~ /Socket options/) }
 	in_opts && prev == ".TP" { print }
 	{ prev = $0 }
-	' "$mandir/tcplab.7" | grep -oE '(TCP|TLS|SO)_[A-Z0-9_]+'
+	' "$mandir/tcplab.7" | grep -oE '(TCP|TLS|SO|IP)_[A-Z0-9_]+'
 }
 
 # A tool's options: getopt strings, struct option names, and the words
