@@ -377,6 +377,35 @@ TEST_F_TIMEOUT(veth, cwnd_grows_then_halves_reno, 120)
 }
 
 /*
+ * A listener of family @fam in namespace b whose one connection a child
+ * reads to the end; *@sin: its address.  Returns the child, or -1.
+ */
+static pid_t reader_in_b(FIXTURE_DATA(veth) *self, int fam,
+			 struct sockaddr_in *sin)
+{
+	static char buf[65536];
+	socklen_t sl = sizeof(*sin);
+	int lfd, afd;
+	pid_t pid = -1;
+
+	*sin = wire_sin(WIRE_ADDR_B, 0);
+	lfd = wire_socket(&self->w, self->w.b, fam, SOCK_STREAM, 0);
+	if (lfd < 0)
+		return -1;
+	if (!bind(lfd, (struct sockaddr *)sin, sizeof(*sin)) &&
+	    !listen(lfd, 1) && !getsockname(lfd, (struct sockaddr *)sin, &sl))
+		pid = fork();
+	if (!pid) {
+		afd = accept(lfd, NULL, NULL);
+		while (afd >= 0 && recv(afd, buf, sizeof(buf), 0) > 0)
+			;
+		_exit(0);
+	}
+	close(lfd);
+	return pid;
+}
+
+/*
  * 2 MiB from a tcplab client in namespace a to a Linux reader in b,
  * until all is acknowledged; @ti: the client's TCP_INFO at the end.
  */
@@ -385,25 +414,13 @@ static int lab_sends_2mib(FIXTURE_DATA(veth) *self, struct tl_tcp_info *ti)
 	struct sockaddr_in sin = wire_sin(WIRE_ADDR_B, 0);
 	struct linger lin = { .l_onoff = 1, .l_linger = 0 };
 	static char buf[65536];
-	socklen_t sl = sizeof(sin);
-	int lfd, cfd, afd, i, err = -1;
+	int cfd = -1, i, err = -1;
 	pid_t pid;
 	double t0;
 
-	lfd = wire_socket(&self->w, self->w.b, AF_INET, SOCK_STREAM, 0);
-	if (lfd < 0 || bind(lfd, (struct sockaddr *)&sin, sizeof(sin)) ||
-	    listen(lfd, 1) || getsockname(lfd, (struct sockaddr *)&sin, &sl))
-		return -1;
-	pid = fork();
+	pid = reader_in_b(self, AF_INET, &sin);
 	if (pid < 0)
 		return -1;
-	if (!pid) {
-		afd = accept(lfd, NULL, NULL);
-		while (afd >= 0 && recv(afd, buf, sizeof(buf), 0) > 0)
-			;
-		_exit(0);
-	}
-	close(lfd);
 	cfd = wire_socket(&self->w, self->w.a, self->lab, SOCK_STREAM, 0);
 	if (cfd < 0 || connect(cfd, (struct sockaddr *)&sin, sizeof(sin)))
 		goto out;
@@ -472,24 +489,12 @@ static long linux_sender_dsacks(FIXTURE_DATA(veth) *self, int fam)
 	struct sockaddr_in sin = wire_sin(WIRE_ADDR_B, 0);
 	long before, after = -1;
 	static char buf[65536];
-	socklen_t sl = sizeof(sin);
-	int lfd, cfd, afd, i;
+	int cfd = -1, i;
 	pid_t pid;
 
-	lfd = wire_socket(&self->w, self->w.b, fam, SOCK_STREAM, 0);
-	if (lfd < 0 || bind(lfd, (struct sockaddr *)&sin, sizeof(sin)) ||
-	    listen(lfd, 1) || getsockname(lfd, (struct sockaddr *)&sin, &sl))
-		return -1;
-	pid = fork();
+	pid = reader_in_b(self, fam, &sin);
 	if (pid < 0)
 		return -1;
-	if (!pid) {
-		afd = accept(lfd, NULL, NULL);
-		while (afd >= 0 && recv(afd, buf, sizeof(buf), 0) > 0)
-			;
-		_exit(0);
-	}
-	close(lfd);
 	before = wire_mib(&self->w, self->w.a, "netstat", "TcpExt",
 			  "TCPDSACKRecv");
 	cfd = wire_socket(&self->w, self->w.a, AF_INET, SOCK_STREAM, 0);
